@@ -1,0 +1,112 @@
+"""Creating and reading accounts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from rolodex.accounts.passwords import hash_password, verify_password
+from rolodex.errors import Conflict, InvalidInput, NotFound
+from rolodex.ids import new_id
+from rolodex.store import Store
+from rolodex.store.schema import accounts
+from rolodex.timestamps import now_ms
+
+# Deliberately loose: one @, something on each side, a dot in the domain. Deliverability
+# is the mail system's business; this only catches typos like a missing @.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    account_id: str
+    email: str
+    name: str
+    created_at: int
+    updated_at: int
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _row_to_account(row: object) -> Account:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Account(
+        account_id=m["account_id"],
+        email=m["email"],
+        name=m["name"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+class AccountService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, email: str, password: str, name: str = "") -> Account:
+        """Create an account; the email is unique (case-insensitively), the password stored as argon2."""
+        email = normalise_email(email)
+        if len(email) > 320 or not _EMAIL.match(email):
+            raise InvalidInput("not a valid email address", field="email")
+        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+            raise InvalidInput(
+                f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+                field="password",
+            )
+        name = name.strip()
+        if len(name) > 256:
+            raise InvalidInput("must be at most 256 characters", field="name")
+        now = now_ms()
+        account = Account(new_id("a_"), email, name, now, now)
+        try:
+            with self.store.write() as conn:
+                conn.execute(
+                    insert(accounts).values(
+                        account_id=account.account_id,
+                        email=email,
+                        name=name,
+                        password_hash=hash_password(password),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError as exc:
+            raise Conflict("an account with this email exists", field="email") from exc
+        return account
+
+    def get(self, account_id: str) -> Account:
+        with self.store.read() as conn:
+            return self.get_in(conn, account_id)
+
+    @staticmethod
+    def get_in(conn: Connection, account_id: str) -> Account:
+        row = conn.execute(select(accounts).where(accounts.c.account_id == account_id)).first()
+        if row is None:
+            raise NotFound("no such account")
+        return _row_to_account(row)
+
+    def find_by_email(self, email: str) -> Account:
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(accounts).where(accounts.c.email == normalise_email(email))
+            ).first()
+        if row is None:
+            raise NotFound("no account with this email", field="email")
+        return _row_to_account(row)
+
+    def authenticate(self, email: str, password: str) -> Account | None:
+        """The account whose email and password these are, or None (same answer for either mistake)."""
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(accounts).where(accounts.c.email == normalise_email(email))
+            ).first()
+        if row is None or not verify_password(password, row._mapping["password_hash"]):
+            return None
+        return _row_to_account(row)

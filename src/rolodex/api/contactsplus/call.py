@@ -1,0 +1,47 @@
+"""One Contacts+ call: the parsed body, the caller, and the services to answer with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from rolodex.contacts.model import invalid_from
+from rolodex.errors import NotFound
+from rolodex.oauth.credentials import Principal
+from rolodex.services import Services
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Envelope(BaseModel):
+    """Base of every request body: strict types, unknown fields refused (docs/api-notes.md)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    body: dict[str, Any]
+    principal: Principal
+    services: Services
+
+    def parse(self, model: type[M]) -> M:
+        """The body as `model`, or a 400 naming each field that is wrong."""
+        try:
+            return model.model_validate(self.body)
+        except ValidationError as exc:
+            raise invalid_from(exc, "") from None
+
+    def owner(self, team_id: str | None, *, scope: str, team_scope: str) -> str:
+        """Whose data the call acts on: the caller's own, or a team's when `teamId` is given.
+
+        Checks the scope that goes with that choice. Until teams exist every `teamId` is
+        answered as an unknown team, which is also what a non-member will get.
+        """
+        if team_id is None:
+            self.principal.require(scope)
+            return self.principal.account_id
+        self.principal.require(team_scope)
+        raise NotFound("no such team", field="teamId")

@@ -1,0 +1,89 @@
+"""The Contacts+ method table and the one route that serves it: `/api/v1/<method>`.
+
+Every method is a `POST` with a JSON body and a bearer token. The body is read (within
+the size limit) on the event loop; authentication, parsing, the service call and
+rendering then run together in one worker thread, since the store is synchronous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from rolodex.api.contactsplus import account, contacts
+from rolodex.api.contactsplus.call import Call
+from rolodex.api.contactsplus.errors import domain_error_response, error_response
+from rolodex.api.json_body import BodyError, parse_object, read_limited
+from rolodex.errors import DomainError, Unauthenticated
+from rolodex.oauth.credentials import ACCESS_TOKEN
+from rolodex.services import Services
+
+Handler = Callable[[Call], dict[str, Any]]
+
+METHODS: dict[str, Handler] = {
+    "account.get": account.get,
+    "contacts.get": contacts.get,
+    "contacts.scroll": contacts.scroll,
+    "contacts.create": contacts.create,
+    "contacts.update": contacts.update,
+    "contacts.delete": contacts.delete,
+}
+
+_ALL_HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _answer(
+    handler: Handler, services: Services, token: str, request: Request, raw: bytes
+) -> dict[str, Any]:
+    principal = services.credentials.resolve(token, kinds=(ACCESS_TOKEN,))
+    if principal is None:
+        raise Unauthenticated("the access token is unknown, expired or revoked")
+    body = parse_object(request, raw, empty_is_object=True)
+    return handler(Call(body, principal, services))
+
+
+async def rpc(request: Request) -> Response:
+    name = request.path_params["method"]
+    handler = METHODS.get(name)
+    if handler is None:
+        return error_response(404, "unknown_method", f"there is no method named '{name}'")
+    if request.method != "POST":
+        return error_response(
+            405, "method_not_allowed", "every method of this API is a POST", headers={"Allow": "POST"}
+        )
+    services: Services = request.app.state.services
+    token = bearer_token(request)
+    if token is None:
+        return error_response(
+            401,
+            "unauthorized",
+            "send an access token: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": 'Bearer realm="rolodex"'},
+        )
+    try:
+        raw = await read_limited(request, services.settings.max_body_bytes)
+        result = await run_in_threadpool(_answer, handler, services, token, request, raw)
+    except BodyError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    except DomainError as exc:
+        return domain_error_response(exc)
+    return Response(orjson.dumps(result), media_type="application/json")
+
+
+routes = [Route("/api/v1/{method}", rpc, methods=_ALL_HTTP_METHODS)]

@@ -1,0 +1,64 @@
+"""Reading a JSON request body within limits; shared by every dialect that takes JSON.
+
+Each dialect turns `BodyError` into its own error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+
+class BodyError(Exception):
+    """The body cannot be read as the JSON object the call needs."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+async def read_limited(request: Request, max_bytes: int) -> bytes:
+    """The raw body, refusing (413) anything over `max_bytes` without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > max_bytes:
+                raise BodyError(413, "body_too_large", f"the body may be at most {max_bytes} bytes")
+        except ValueError:
+            raise BodyError(400, "invalid_request", "Content-Length is not a number") from None
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > max_bytes:
+            raise BodyError(413, "body_too_large", f"the body may be at most {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def is_json_content_type(value: str | None) -> bool:
+    if value is None:
+        return False
+    media = value.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def parse_object(request: Request, raw: bytes, *, empty_is_object: bool) -> dict[str, Any]:
+    """The body as a JSON object: 415 for another content type, 400 for anything not an object."""
+    if not raw.strip():
+        if empty_is_object:
+            return {}
+        raise BodyError(400, "invalid_request", "the body must be a JSON object")
+    if not is_json_content_type(request.headers.get("content-type")):
+        raise BodyError(415, "unsupported_media_type", "send the body as application/json")
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BodyError(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise BodyError(400, "invalid_request", "the body must be a JSON object")
+    return value

@@ -1,0 +1,65 @@
+"""The ASGI application: every API on one port, over one set of services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from rolodex.api.contactsplus.errors import error_response
+from rolodex.api.contactsplus.routes import routes as contactsplus_routes
+from rolodex.services import Services
+from rolodex.settings import Settings
+
+log = logging.getLogger("rolodex")
+
+
+async def healthz(request: Request) -> Response:
+    # Served only once the lifespan has built the services, so 200 means ready.
+    return JSONResponse({"status": "ok"})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # A 5xx is always a bug: log it whole, tell the client nothing about internals.
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "the server failed to answer; this is a bug")
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The application; builds (and closes) its own services unless handed ready ones."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or Services.build(settings or Settings())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="Rolodex",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        exception_handlers={StarletteHTTPException: _http_error, Exception: _server_error},
+    )
+    if services is not None:
+        app.state.services = services
+    app.router.routes.append(Route("/healthz", healthz, methods=["GET", "HEAD"]))
+    app.router.routes.extend(contactsplus_routes)
+    return app

@@ -1,0 +1,1 @@
+"""Contacts: the canonical contact, its rules and its service."""

@@ -1,0 +1,156 @@
+"""The canonical contact (DESIGN.md) and the rules a contact's data must follow.
+
+`contactData` is validated field by field (types, lengths, list sizes) and then stored
+as the client sent it, with JSON nulls removed: in this API `null` means absent. Any
+field not named here is refused with a 400 rather than silently dropped, so a client
+can never believe it stored something that was thrown away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from rolodex.errors import InvalidInput
+
+# Documented in docs/limits.md.
+MAX_TEXT = 1024
+MAX_NOTES = 65_536
+MAX_LIST = 100
+MAX_ITEMS = 200
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Notes = Annotated[str, StringConstraints(max_length=MAX_NOTES)]
+
+
+class _Part(BaseModel):
+    # strict: a number is not a string and "true" is not a boolean; forbid: no silent drops.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Name(_Part):
+    givenName: Text | None = None
+    middleName: Text | None = None
+    familyName: Text | None = None
+    prefix: Text | None = None
+    suffix: Text | None = None
+
+
+class Labeled(_Part):
+    """The `{type, value}` pair most repeated fields use (emails, phones, ims, items...)."""
+
+    type: Text | None = None
+    value: Text | None = None
+
+
+class PartialDate(_Part):
+    """A date whose parts may each be unknown (a birthday without a year, say)."""
+
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+    year: Annotated[int, Field(ge=1, le=9999)] | None = None
+
+
+class LabeledDate(PartialDate):
+    type: Text | None = None
+
+
+class Address(_Part):
+    type: Text | None = None
+    street: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
+    postalCode: Text | None = None
+    country: Text | None = None
+    extendedAddress: Text | None = None
+    poBox: Text | None = None
+    formatted: Text | None = None
+
+
+class Organization(_Part):
+    name: Text | None = None
+    department: Text | None = None
+    title: Text | None = None
+    location: Text | None = None
+    description: Text | None = None
+    startDate: PartialDate | None = None
+    endDate: PartialDate | None = None
+
+
+class Url(_Part):
+    type: Text | None = None
+    value: Text | None = None
+    username: Text | None = None
+    userId: Text | None = None
+
+
+def _list_of(item: type, max_length: int = MAX_LIST) -> Any:
+    return Annotated[list[item], Field(max_length=max_length)] | None  # type: ignore[valid-type]
+
+
+class ContactData(_Part):
+    name: Name | None = None
+    displayName: Text | None = None
+    emails: _list_of(Labeled) = None
+    phoneNumbers: _list_of(Labeled) = None
+    addresses: _list_of(Address) = None
+    organizations: _list_of(Organization) = None
+    urls: _list_of(Url) = None
+    ims: _list_of(Labeled) = None
+    relatedPeople: _list_of(Labeled) = None
+    dates: _list_of(LabeledDate) = None
+    birthday: PartialDate | None = None
+    notes: Notes | None = None
+    items: _list_of(Labeled, MAX_ITEMS) = None
+    photos: _list_of(Labeled) = None
+
+
+def validation_problems(exc: ValidationError, prefix: str) -> list[dict[str, str]]:
+    """Pydantic's errors as `{field, problem}` pairs, with dotted paths from the request root."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append({"field": path, "problem": message})
+    return problems
+
+
+def invalid_from(exc: ValidationError, prefix: str) -> InvalidInput:
+    problems = validation_problems(exc, prefix)
+    first = problems[0]
+    return InvalidInput(f"{first['field']}: {first['problem']}", field=first["field"], details=problems)
+
+
+def clean_contact_data(raw: object, *, field_name: str = "contact.contactData") -> dict[str, Any]:
+    """Validate `contactData` and return it as it will be stored: nulls removed, nothing else changed."""
+    if raw is None:
+        return {}
+    try:
+        model = ContactData.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_from(exc, field_name) from None
+    return model.model_dump(exclude_none=True)
+
+
+@dataclass(slots=True)
+class Contact:
+    """One stored contact: its identity, versions, data and metadata."""
+
+    pk: int
+    contact_id: str
+    owner_id: str
+    etag: str
+    created_at: int
+    updated_at: int
+    deleted_at: int | None
+    data: dict[str, Any]
+    meta: dict[str, Any]
+    tag_ids: list[str] = field(default_factory=list)
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None

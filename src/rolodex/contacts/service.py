@@ -1,0 +1,215 @@
+"""The contact service: every read and write of contacts, whatever API asks for it.
+
+Each write runs in one transaction that also appends its change to the change log, and
+gives the contact a new etag and `updated` time. Ids of another owner behave exactly
+like ids that do not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rolodex.contacts.cursors import ScrollCursor
+from rolodex.contacts.model import Contact
+from rolodex.contacts.repository import ContactRepository
+from rolodex.errors import EtagConflict, InvalidInput, NotFound
+from rolodex.ids import new_etag, new_id
+from rolodex.store import Store
+from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
+from rolodex.timestamps import now_ms
+
+ENTITY = "contact"
+
+
+@dataclass(frozen=True, slots=True)
+class ScrollPage:
+    contacts: list[Contact]
+    cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLimits:
+    """Paging and batch limits, documented in docs/limits.md."""
+
+    default_page_size: int = 100
+    max_page_size: int = 1000
+    max_ids_per_get: int = 1000
+
+
+class ContactService:
+    def __init__(self, store: Store, limits: ContactLimits | None = None) -> None:
+        self.store = store
+        self.limits = limits or ContactLimits()
+        self.repo = ContactRepository
+
+    # -- reads -------------------------------------------------------------------------
+
+    def get_many(self, owner_id: str, contact_ids: Sequence[str]) -> list[Contact]:
+        """The live contacts among `contact_ids`, in the order asked, each once; unknown ids are skipped."""
+        if len(contact_ids) > self.limits.max_ids_per_get:
+            raise InvalidInput(
+                f"at most {self.limits.max_ids_per_get} ids per call", field="contactIds"
+            )
+        wanted = list(dict.fromkeys(contact_ids))
+        with self.store.read() as conn:
+            found = self.repo.by_ids(conn, owner_id, wanted)
+        return [found[i] for i in wanted if i in found]
+
+    def get_one(self, owner_id: str, contact_id: str) -> Contact:
+        with self.store.read() as conn:
+            found = self.repo.by_ids(conn, owner_id, [contact_id])
+        if contact_id not in found:
+            raise NotFound("no such contact", field="contactId")
+        return found[contact_id]
+
+    def page_size(self, size: int | None, *, field: str = "size") -> int:
+        if size is None:
+            return self.limits.default_page_size
+        if not 1 <= size <= self.limits.max_page_size:
+            raise InvalidInput(f"must be between 1 and {self.limits.max_page_size}", field=field)
+        return size
+
+    def scroll(
+        self,
+        owner_id: str,
+        *,
+        size: int | None = None,
+        cursor: str | None = None,
+        include_deleted: bool = False,
+    ) -> ScrollPage:
+        """One page of the owner's contacts in a fixed order, and a cursor while more remain.
+
+        The order is the contacts' internal key, which only grows: a walk sees every
+        contact that lives throughout it exactly once, and contacts created during the
+        walk at its end.
+        """
+        limit = self.page_size(size)
+        after = 0 if cursor is None else ScrollCursor.decode(cursor)
+        with self.store.read() as conn:
+            found = self.repo.page(
+                conn, owner_id, after_pk=after, limit=limit + 1, include_deleted=include_deleted
+            )
+        more = len(found) > limit
+        found = found[:limit]
+        return ScrollPage(found, ScrollCursor.encode(found[-1].pk) if more else None)
+
+    # -- writes ------------------------------------------------------------------------
+
+    def create(
+        self, owner_id: str, data: dict[str, Any], meta: dict[str, Any] | None = None
+    ) -> Contact:
+        """Store a new contact with a fresh id and etag, and log `created`."""
+        now = now_ms()
+        contact = Contact(
+            pk=0,
+            contact_id=new_id("c_"),
+            owner_id=owner_id,
+            etag=new_etag(),
+            created_at=now,
+            updated_at=now,
+            deleted_at=None,
+            data=data,
+            meta=dict(meta or {}),
+        )
+        with self.store.write(owner_id=owner_id) as conn:
+            contact.pk = self.repo.insert(conn, contact)
+            self._log(conn, contact, CREATED)
+        return contact
+
+    def modify(
+        self,
+        owner_id: str,
+        contact_id: str,
+        change: Callable[[Contact], None],
+        *,
+        expected_etag: str | None,
+        field: str = "etag",
+    ) -> Contact:
+        """Apply `change` to a contact under optimistic concurrency, atomically.
+
+        `expected_etag=None` means the caller does not check (the REST and personal APIs
+        without `If-Match`, or `resolveConflicts`); otherwise a stale etag is a conflict
+        and nothing is written. `change` edits only what its API can express, which is
+        how the fidelity rule of DESIGN.md holds.
+        """
+        with self.store.write(owner_id=owner_id) as conn:
+            contact = self._locked(conn, owner_id, contact_id)
+            if expected_etag is not None and expected_etag != contact.etag:
+                raise EtagConflict(
+                    "the contact changed since this etag was read; fetch it again", field=field
+                )
+            change(contact)
+            contact.etag = new_etag()
+            contact.updated_at = max(now_ms(), contact.updated_at + 1)
+            self.repo.save(conn, contact)
+            self.repo.set_tags(conn, contact.pk, contact.tag_ids)
+            self._log(conn, contact, UPDATED)
+        return contact
+
+    def replace_data(
+        self,
+        owner_id: str,
+        contact_id: str,
+        data: dict[str, Any],
+        *,
+        etag: str | None,
+        resolve_conflicts: bool = False,
+    ) -> Contact:
+        """Contacts+ `contacts.update`: the new `contactData` replaces the old one whole."""
+        if etag is None and not resolve_conflicts:
+            raise InvalidInput("required to update a contact", field="contact.etag")
+
+        def replace(contact: Contact) -> None:
+            contact.data = data
+
+        return self.modify(
+            owner_id,
+            contact_id,
+            replace,
+            expected_etag=None if resolve_conflicts else etag,
+            field="contact.etag",
+        )
+
+    def delete(self, owner_id: str, contact_id: str, *, etag: str | None) -> Contact:
+        """Mark a contact deleted (a tombstone kept for scrolls and sync) and log `deleted`.
+
+        `etag=None` skips the concurrency check (for APIs without etags).
+        """
+        with self.store.write(owner_id=owner_id) as conn:
+            contact = self._locked(conn, owner_id, contact_id)
+            if etag is not None and etag != contact.etag:
+                raise EtagConflict(
+                    "the contact changed since this etag was read; fetch it again", field="etag"
+                )
+            contact.etag = new_etag()
+            contact.updated_at = max(now_ms(), contact.updated_at + 1)
+            contact.deleted_at = contact.updated_at
+            contact.tag_ids = []
+            self.repo.save(conn, contact)
+            self.repo.set_tags(conn, contact.pk, [])
+            self._log(conn, contact, DELETED)
+        return contact
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _locked(self, conn: Connection, owner_id: str, contact_id: str) -> Contact:
+        found = self.repo.by_ids(conn, owner_id, [contact_id], for_update=True)
+        if contact_id not in found:
+            raise NotFound("no such contact", field="contactId")
+        return found[contact_id]
+
+    @staticmethod
+    def _log(conn: Connection, contact: Contact, action: str) -> None:
+        ChangeLog.append(
+            conn,
+            owner_id=contact.owner_id,
+            entity=ENTITY,
+            entity_id=contact.contact_id,
+            action=action,
+            etag=contact.etag,
+            occurred_at=contact.updated_at,
+        )

@@ -1,0 +1,1 @@
+"""Credentials and scopes: how a bearer secret becomes a principal."""

@@ -1,0 +1,146 @@
+"""Bearer credentials: issuing them, and resolving a presented secret to a principal.
+
+Access tokens, API keys and personal tokens all live in one table and resolve the same
+way (DESIGN.md, Identity and access). Only the SHA-256 of a secret is stored; the secret
+itself is shown once, when it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select
+
+from rolodex.errors import MissingScope
+from rolodex.ids import new_id
+from rolodex.oauth.scopes import format_scopes
+from rolodex.store import Store
+from rolodex.store.schema import credentials
+from rolodex.timestamps import now_ms
+
+ACCESS_TOKEN = "access_token"
+API_KEY = "api_key"
+REFRESH_TOKEN = "refresh_token"
+
+_PREFIX = {ACCESS_TOKEN: "rdx_at_", API_KEY: "rdx_key_", REFRESH_TOKEN: "rdx_rt_"}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, with what rights: the outcome of authenticating one request."""
+
+    account_id: str
+    scopes: frozenset[str]
+    kind: str
+    credential_id: str
+
+    def require(self, scope: str) -> None:
+        if scope not in self.scopes:
+            raise MissingScope(scope)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCredential:
+    """A credential just made, with its secret: the only time the secret is visible."""
+
+    credential_id: str
+    secret: str
+    account_id: str
+    kind: str
+    scopes: frozenset[str]
+    created_at: int
+    expires_at: int | None
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class CredentialService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def issue(
+        self,
+        account_id: str,
+        scopes: frozenset[str],
+        *,
+        kind: str = ACCESS_TOKEN,
+        ttl_seconds: int | None = None,
+        client_id: str | None = None,
+        name: str | None = None,
+    ) -> IssuedCredential:
+        with self.store.write() as conn:
+            return self.issue_in(
+                conn,
+                account_id,
+                scopes,
+                kind=kind,
+                ttl_seconds=ttl_seconds,
+                client_id=client_id,
+                name=name,
+            )
+
+    @staticmethod
+    def issue_in(
+        conn: Connection,
+        account_id: str,
+        scopes: frozenset[str],
+        *,
+        kind: str,
+        ttl_seconds: int | None,
+        client_id: str | None = None,
+        name: str | None = None,
+    ) -> IssuedCredential:
+        now = now_ms()
+        secret = _PREFIX[kind] + secrets.token_urlsafe(32)
+        issued = IssuedCredential(
+            credential_id=new_id("cr_"),
+            secret=secret,
+            account_id=account_id,
+            kind=kind,
+            scopes=scopes,
+            created_at=now,
+            expires_at=None if ttl_seconds is None else now + ttl_seconds * 1000,
+        )
+        conn.execute(
+            insert(credentials).values(
+                credential_id=issued.credential_id,
+                account_id=account_id,
+                kind=kind,
+                secret_hash=hash_secret(secret),
+                scopes=format_scopes(scopes),
+                client_id=client_id,
+                name=name,
+                created_at=now,
+                expires_at=issued.expires_at,
+            )
+        )
+        return issued
+
+    def resolve(self, secret: str, *, kinds: tuple[str, ...]) -> Principal | None:
+        """The principal a presented secret stands for, or None if unknown, expired or revoked."""
+        if not secret or len(secret) > 256:
+            return None
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(
+                    credentials.c.credential_id,
+                    credentials.c.account_id,
+                    credentials.c.kind,
+                    credentials.c.scopes,
+                    credentials.c.expires_at,
+                    credentials.c.revoked_at,
+                ).where(credentials.c.secret_hash == hash_secret(secret))
+            ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        if m["kind"] not in kinds or m["revoked_at"] is not None:
+            return None
+        if m["expires_at"] is not None and m["expires_at"] <= now_ms():
+            return None
+        scopes = frozenset(s for s in m["scopes"].split(",") if s)
+        return Principal(m["account_id"], scopes, m["kind"], m["credential_id"])

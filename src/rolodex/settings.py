@@ -1,0 +1,45 @@
+"""Runtime settings, read from `ROLODEX_*` environment variables and the CLI.
+
+One object carries every knob so that the server, the CLI and the tests build the
+same application from the same facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a Rolodex process needs to know about where it runs."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLODEX_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite store.")
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; when unset, SQLite in data_dir is used."
+    )
+    # SQLite durability: NORMAL in WAL mode survives a process crash (SIGKILL) with every
+    # acknowledged commit; FULL also survives power loss at the price of an fsync per commit.
+    sqlite_synchronous: str = Field(default="NORMAL", pattern="^(OFF|NORMAL|FULL|EXTRA)$")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    access_token_ttl_seconds: int = Field(default=3600, ge=60)
+    scroll_default_size: int = Field(default=100, ge=1)
+    scroll_max_size: int = Field(default=1000, ge=1)
+    contacts_get_max_ids: int = Field(default=1000, ge=1)
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL of the store: the named database, or SQLite in the data folder."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'rolodex.sqlite3').resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people write the usual `postgresql://` URL; Rolodex talks to it through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,72 @@
+"""The change log (outbox): one row per write, appended in the write's own transaction.
+
+Webhook batches and sync-token diffs are built from it, so a write without its change
+or a change without its write cannot exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select
+
+from rolodex.store.schema import changes
+
+CREATED = "created"
+UPDATED = "updated"
+DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    seq: int
+    owner_id: str
+    entity: str
+    entity_id: str
+    action: str
+    etag: str | None
+    occurred_at: int
+
+
+class ChangeLog:
+    """Appends and reads changes; always called with the caller's open transaction."""
+
+    @staticmethod
+    def append(
+        conn: Connection,
+        *,
+        owner_id: str,
+        entity: str,
+        entity_id: str,
+        action: str,
+        etag: str | None,
+        occurred_at: int,
+    ) -> None:
+        conn.execute(
+            insert(changes).values(
+                owner_id=owner_id,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                etag=etag,
+                occurred_at=occurred_at,
+            )
+        )
+
+    @staticmethod
+    def since(conn: Connection, owner_id: str, after_seq: int, limit: int = 1000) -> list[Change]:
+        """Changes of one owner after a sequence number, oldest first."""
+        rows = conn.execute(
+            select(changes)
+            .where(changes.c.owner_id == owner_id, changes.c.seq > after_seq)
+            .order_by(changes.c.seq)
+            .limit(limit)
+        )
+        return [Change(**row._mapping) for row in rows]
+
+    @staticmethod
+    def last_seq(conn: Connection, owner_id: str) -> int:
+        value = conn.execute(
+            select(func.max(changes.c.seq)).where(changes.c.owner_id == owner_id)
+        ).scalar()
+        return int(value or 0)

@@ -1,0 +1,99 @@
+"""The store's engine and its two kinds of transaction.
+
+SQLite allows one writer at a time. A deferred transaction that later writes can fail
+with "database is locked" when another connection got there first, so every write
+transaction here starts with `BEGIN IMMEDIATE` and, inside one process, waits on a
+lock rather than in SQLite's busy loop. Reads run in plain `BEGIN` transactions,
+which in WAL mode see one consistent snapshot and never block the writer.
+
+On PostgreSQL a write transaction takes a transaction-scoped advisory lock on the
+owner it changes: writes of one owner are serialised, so their change-log sequence
+numbers are also their commit order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+
+
+class Store:
+    """One database, and the transactions the services run in."""
+
+    def __init__(self, url: str, *, sqlite_synchronous: str = "NORMAL") -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._write_lock = threading.Lock()
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(
+                url,
+                pool_size=16,
+                max_overflow=16,
+                connect_args={"check_same_thread": False, "timeout": 30},
+            )
+            _configure_sqlite(self.engine, sqlite_synchronous)
+        else:
+            self.engine = create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction: one consistent snapshot of the store."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self, *, owner_id: str | None = None) -> Iterator[Connection]:
+        """A write transaction; everything in it, change-log entries included, commits or none does."""
+        if self.is_sqlite:
+            with (
+                self._write_lock,
+                self.engine.connect().execution_options(rolodex_write=True) as conn,
+                conn.begin(),
+            ):
+                yield conn
+        else:
+            with self.engine.connect() as conn, conn.begin():
+                if owner_id is not None:
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner_id}
+                    )
+                yield conn
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    """WAL, foreign keys, and transactions that Python's sqlite3 module does not meddle with."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's BEGIN below be the only transaction control (pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("rolodex_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
