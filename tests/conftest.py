@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 import psycopg
 import pytest
 from starlette.testclient import TestClient
@@ -25,7 +24,9 @@ from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.settings import Settings
 
-POSTGRES_URL = os.environ.get("ROLODEX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "ROLODEX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def _postgres_schema_url(schema: str) -> str:
@@ -40,7 +41,9 @@ def postgres_schema() -> Iterator[str]:
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped")
+        pytest.skip(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped"
+        )
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -85,7 +88,9 @@ class ApiUser:
 
     def call(self, method: str, body: Any = None, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        return self.client.post(f"/api/v1/{method}", json=body if body is not None else {}, headers=headers, **kwargs)
+        return self.client.post(
+            f"/api/v1/{method}", json=body if body is not None else {}, headers=headers, **kwargs
+        )
 
     def ok(self, method: str, body: Any = None) -> dict[str, Any]:
         response = self.call(method, body)
@@ -93,7 +98,9 @@ class ApiUser:
         return dict(response.json())
 
     def create(self, contact_data: dict[str, Any]) -> dict[str, Any]:
-        return dict(self.ok("contacts.create", {"contact": {"contactData": contact_data}})["contact"])
+        return dict(
+            self.ok("contacts.create", {"contact": {"contactData": contact_data}})["contact"]
+        )
 
 
 @pytest.fixture

@@ -44,7 +44,9 @@ def is_json_content_type(value: str | None) -> bool:
     if value is None:
         return False
     media = value.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def parse_object(request: Request, raw: bytes, *, empty_is_object: bool) -> dict[str, Any]:

@@ -86,25 +86,24 @@ class Url(_Part):
     userId: Text | None = None
 
 
-def _list_of(item: type, max_length: int = MAX_LIST) -> Any:
-    return Annotated[list[item], Field(max_length=max_length)] | None  # type: ignore[valid-type]
+LabeledList = Annotated[list[Labeled], Field(max_length=MAX_LIST)]
 
 
 class ContactData(_Part):
     name: Name | None = None
     displayName: Text | None = None
-    emails: _list_of(Labeled) = None
-    phoneNumbers: _list_of(Labeled) = None
-    addresses: _list_of(Address) = None
-    organizations: _list_of(Organization) = None
-    urls: _list_of(Url) = None
-    ims: _list_of(Labeled) = None
-    relatedPeople: _list_of(Labeled) = None
-    dates: _list_of(LabeledDate) = None
+    emails: LabeledList | None = None
+    phoneNumbers: LabeledList | None = None
+    addresses: Annotated[list[Address], Field(max_length=MAX_LIST)] | None = None
+    organizations: Annotated[list[Organization], Field(max_length=MAX_LIST)] | None = None
+    urls: Annotated[list[Url], Field(max_length=MAX_LIST)] | None = None
+    ims: LabeledList | None = None
+    relatedPeople: LabeledList | None = None
+    dates: Annotated[list[LabeledDate], Field(max_length=MAX_LIST)] | None = None
     birthday: PartialDate | None = None
     notes: Notes | None = None
-    items: _list_of(Labeled, MAX_ITEMS) = None
-    photos: _list_of(Labeled) = None
+    items: Annotated[list[Labeled], Field(max_length=MAX_ITEMS)] | None = None
+    photos: LabeledList | None = None
 
 
 def validation_problems(exc: ValidationError, prefix: str) -> list[dict[str, str]]:
@@ -122,7 +121,9 @@ def validation_problems(exc: ValidationError, prefix: str) -> list[dict[str, str
 def invalid_from(exc: ValidationError, prefix: str) -> InvalidInput:
     problems = validation_problems(exc, prefix)
     first = problems[0]
-    return InvalidInput(f"{first['field']}: {first['problem']}", field=first["field"], details=problems)
+    return InvalidInput(
+        f"{first['field']}: {first['problem']}", field=first["field"], details=problems
+    )
 
 
 def clean_contact_data(raw: object, *, field_name: str = "contact.contactData") -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from rolodex.contacts.model import Contact
 from rolodex.store.schema import contact_tags, contacts
@@ -25,7 +25,7 @@ _COLUMNS = (
 )
 
 
-def _to_contact(row: Row[Any]) -> Contact:
+def _to_contact(row: Any) -> Contact:
     return Contact(
         pk=row.pk,
         contact_id=row.contact_id,
@@ -63,7 +63,12 @@ class ContactRepository:
 
     @classmethod
     def by_ids(
-        cls, conn: Connection, owner_id: str, contact_ids: Iterable[str], *, for_update: bool = False
+        cls,
+        conn: Connection,
+        owner_id: str,
+        contact_ids: Iterable[str],
+        *,
+        for_update: bool = False,
     ) -> dict[str, Contact]:
         """Live contacts of this owner among the ids; other owners' ids are simply absent."""
         ids = list(contact_ids)

@@ -11,10 +11,15 @@ ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 RICH = {
     "name": {"givenName": "José", "familyName": "Núñez", "prefix": "Dr."},
     "displayName": "Dr. José Núñez",
-    "emails": [{"type": "work", "value": "jose@example.com"}, {"type": "home", "value": "j@home.example"}],
+    "emails": [
+        {"type": "work", "value": "jose@example.com"},
+        {"type": "home", "value": "j@home.example"},
+    ],
     "phoneNumbers": [{"type": "mobile", "value": "+1 (415) 555-0100"}],
     "addresses": [{"type": "home", "street": "1 Main St", "city": "Springfield", "country": "US"}],
-    "organizations": [{"name": "Contacts+", "title": "Engineer", "startDate": {"year": 2020, "month": 3}}],
+    "organizations": [
+        {"name": "Contacts+", "title": "Engineer", "startDate": {"year": 2020, "month": 3}}
+    ],
     "urls": [{"type": "blog", "value": "https://example.com", "username": "jose"}],
     "ims": [{"type": "xmpp", "value": "jose@jabber.example"}],
     "relatedPeople": [{"type": "spouse", "value": "Ana"}],
@@ -36,7 +41,9 @@ def test_create_assigns_identity_and_returns_the_contact_as_sent(user: ApiUser) 
 
 def test_null_means_absent_everywhere(user: ApiUser) -> None:
     body = {
-        "contact": {"contactData": {"name": {"givenName": "Ann", "middleName": None}, "emails": None}},
+        "contact": {
+            "contactData": {"name": {"givenName": "Ann", "middleName": None}, "emails": None}
+        },
         "teamId": None,
     }
     contact = user.ok("contacts.create", body)["contact"]
@@ -46,7 +53,9 @@ def test_null_means_absent_everywhere(user: ApiUser) -> None:
 def test_get_returns_existing_contacts_in_the_order_asked(user: ApiUser) -> None:
     first = user.create({"name": {"givenName": "First"}})
     second = user.create({"name": {"givenName": "Second"}})
-    found = user.ok("contacts.get", {"contactIds": [second["contactId"], "missing", first["contactId"]]})
+    found = user.ok(
+        "contacts.get", {"contactIds": [second["contactId"], "missing", first["contactId"]]}
+    )
     assert [c["contactId"] for c in found["contacts"]] == [second["contactId"], first["contactId"]]
     assert found["contacts"][1] == first
 
@@ -57,10 +66,19 @@ def test_get_of_unknown_ids_is_an_empty_list(user: ApiUser) -> None:
 
 def test_update_replaces_contact_data_and_changes_etag_and_updated(user: ApiUser) -> None:
     contact = user.create(RICH)
-    new_data = {"name": {"givenName": "Joe"}, "emails": [{"type": "work", "value": "joe@example.com"}]}
+    new_data = {
+        "name": {"givenName": "Joe"},
+        "emails": [{"type": "work", "value": "joe@example.com"}],
+    }
     updated = user.ok(
         "contacts.update",
-        {"contact": {"contactId": contact["contactId"], "etag": contact["etag"], "contactData": new_data}},
+        {
+            "contact": {
+                "contactId": contact["contactId"],
+                "etag": contact["etag"],
+                "contactData": new_data,
+            }
+        },
     )["contact"]
     assert updated["contactData"] == new_data
     assert updated["etag"] != contact["etag"]
@@ -73,13 +91,21 @@ def test_update_replaces_contact_data_and_changes_etag_and_updated(user: ApiUser
 def test_update_accepts_the_contact_exactly_as_it_was_read(user: ApiUser) -> None:
     contact = user.create(RICH)
     contact["contactData"]["notes"] = "changed"
-    updated = user.ok("contacts.update", {"contact": contact, "teamId": None, "resolveConflicts": None})
+    updated = user.ok(
+        "contacts.update", {"contact": contact, "teamId": None, "resolveConflicts": None}
+    )
     assert updated["contact"]["contactData"]["notes"] == "changed"
 
 
 def test_update_with_stale_etag_is_a_conflict_and_changes_nothing(user: ApiUser) -> None:
     contact = user.create({"name": {"givenName": "Ann"}})
-    body = {"contact": {"contactId": contact["contactId"], "etag": contact["etag"], "contactData": {"notes": "a"}}}
+    body = {
+        "contact": {
+            "contactId": contact["contactId"],
+            "etag": contact["etag"],
+            "contactData": {"notes": "a"},
+        }
+    }
     user.ok("contacts.update", body)
     body["contact"]["contactData"] = {"notes": "b"}
     response = user.call("contacts.update", body)
@@ -101,13 +127,17 @@ def test_resolve_conflicts_lets_an_update_win(user: ApiUser) -> None:
 
 def test_update_without_etag_is_refused(user: ApiUser) -> None:
     contact = user.create({"name": {"givenName": "Ann"}})
-    response = user.call("contacts.update", {"contact": {"contactId": contact["contactId"], "contactData": {}}})
+    response = user.call(
+        "contacts.update", {"contact": {"contactId": contact["contactId"], "contactData": {}}}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "contact.etag"
 
 
 def test_update_of_unknown_contact_is_404(user: ApiUser) -> None:
-    response = user.call("contacts.update", {"contact": {"contactId": "nope", "etag": "x", "contactData": {}}})
+    response = user.call(
+        "contacts.update", {"contact": {"contactId": "nope", "etag": "x", "contactData": {}}}
+    )
     assert response.status_code == 404
 
 
@@ -118,11 +148,16 @@ def test_delete_needs_the_current_etag(user: ApiUser) -> None:
     missing = user.call("contacts.delete", {"contactId": contact["contactId"]})
     assert missing.status_code == 400
     assert missing.json()["error"]["field"] == "etag"
-    response = user.call("contacts.delete", {"contactId": contact["contactId"], "etag": contact["etag"], "teamId": None})
+    response = user.call(
+        "contacts.delete",
+        {"contactId": contact["contactId"], "etag": contact["etag"], "teamId": None},
+    )
     assert response.status_code == 200
     assert response.json() == {}
     assert user.ok("contacts.get", {"contactIds": [contact["contactId"]]}) == {"contacts": []}
-    again = user.call("contacts.delete", {"contactId": contact["contactId"], "etag": contact["etag"]})
+    again = user.call(
+        "contacts.delete", {"contactId": contact["contactId"], "etag": contact["etag"]}
+    )
     assert again.status_code == 404
 
 

@@ -65,7 +65,10 @@ async def rpc(request: Request) -> Response:
         return error_response(404, "unknown_method", f"there is no method named '{name}'")
     if request.method != "POST":
         return error_response(
-            405, "method_not_allowed", "every method of this API is a POST", headers={"Allow": "POST"}
+            405,
+            "method_not_allowed",
+            "every method of this API is a POST",
+            headers={"Allow": "POST"},
         )
     services: Services = request.app.state.services
     token = bearer_token(request)

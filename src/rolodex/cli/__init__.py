@@ -1,0 +1,22 @@
+"""The `rolodex` command. Each subcommand group lives in its own module here.
+
+Every command takes the same `--data-dir` / `--database-url` (or `ROLODEX_DATA_DIR` /
+`ROLODEX_DATABASE_URL`) and prints JSON, so scripts can read what it made.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rolodex.cli import accounts, serve, tokens
+
+app = typer.Typer(help="Rolodex, a self-hosted contacts server.", no_args_is_help=True)
+app.command()(serve.serve)
+app.add_typer(accounts.app, name="accounts")
+app.add_typer(tokens.app, name="tokens")
+
+
+def main() -> None:
+    sys.exit(app())
