@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from rolodex.errors import MissingScope
 from rolodex.ids import new_id
@@ -39,6 +39,21 @@ class Principal:
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
             raise MissingScope(scope)
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialInfo:
+    """A stored credential as its owner may see it: never the secret."""
+
+    credential_id: str
+    account_id: str
+    kind: str
+    scopes: frozenset[str]
+    client_id: str | None
+    name: str | None
+    created_at: int
+    expires_at: int | None
+    revoked_at: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +159,43 @@ class CredentialService:
             return None
         scopes = frozenset(s for s in m["scopes"].split(",") if s)
         return Principal(m["account_id"], scopes, m["kind"], m["credential_id"])
+
+    def list_for(self, account_id: str, kind: str) -> list[CredentialInfo]:
+        """The account's credentials of one kind, newest first, revoked ones included."""
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(credentials)
+                .where(credentials.c.account_id == account_id, credentials.c.kind == kind)
+                .order_by(credentials.c.created_at.desc())
+            ).all()
+        return [
+            CredentialInfo(
+                credential_id=r.credential_id,
+                account_id=r.account_id,
+                kind=r.kind,
+                scopes=frozenset(s for s in r.scopes.split(",") if s),
+                client_id=r.client_id,
+                name=r.name,
+                created_at=r.created_at,
+                expires_at=r.expires_at,
+                revoked_at=r.revoked_at,
+            )
+            for r in rows
+        ]
+
+    def revoke(self, account_id: str, credential_id: str) -> bool:
+        """Revoke one of the account's credentials; it stops working on the next request.
+
+        Returns False when the account has no such credential (another account's included).
+        """
+        with self.store.write() as conn:
+            result = conn.execute(
+                update(credentials)
+                .where(
+                    credentials.c.account_id == account_id,
+                    credentials.c.credential_id == credential_id,
+                    credentials.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now_ms())
+            )
+        return bool(result.rowcount)
