@@ -1,0 +1,91 @@
+"""Bearer tokens and scopes: who may call what."""
+
+from __future__ import annotations
+
+import pytest
+
+from rolodex.services import Services
+from tests.conftest import ApiUser
+
+
+def test_no_token_is_a_401_with_a_bearer_challenge(client) -> None:
+    response = client.post("/api/v1/account.get", json={})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer ", "Bearer " + "x" * 1000]
+)
+def test_a_bad_token_is_a_401(client, header: str) -> None:
+    response = client.post("/api/v1/contacts.scroll", json={}, headers={"Authorization": header})
+    assert response.status_code == 401
+
+
+def test_a_revoked_token_stops_working(user: ApiUser, services: Services) -> None:
+    assert user.call("account.get").status_code == 200
+    principal = services.credentials.resolve(user.token, kinds=("access_token",))
+    assert principal is not None
+    assert services.credentials.revoke(user.account_id, principal.credential_id)
+    assert user.call("account.get").status_code == 401
+
+
+def test_an_expired_token_is_a_401(user: ApiUser, services: Services) -> None:
+    from sqlalchemy import update
+
+    from rolodex.oauth.credentials import hash_secret
+    from rolodex.store.schema import credentials
+
+    with services.store.write() as conn:
+        conn.execute(
+            update(credentials)
+            .where(credentials.c.secret_hash == hash_secret(user.token))
+            .values(expires_at=1)
+        )
+    assert user.call("account.get").status_code == 401
+
+
+def test_an_api_key_is_not_an_access_token(user: ApiUser, services: Services) -> None:
+    key = services.credentials.issue(user.account_id, frozenset({"contacts.read"}), kind="api_key")
+    response = user.client.post(
+        "/api/v1/contacts.scroll", json={}, headers={"Authorization": f"Bearer {key.secret}"}
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "scope"),
+    [
+        ("account.get", {}, "account.read"),
+        ("contacts.get", {"contactIds": ["x"]}, "contacts.read"),
+        ("contacts.scroll", {}, "contacts.read"),
+        ("contacts.create", {"contact": {"contactData": {}}}, "contacts.write"),
+        ("contacts.update", {"contact": {"contactId": "x", "etag": "e"}}, "contacts.write"),
+        ("contacts.delete", {"contactId": "x", "etag": "e"}, "contacts.write"),
+    ],
+)
+def test_each_method_needs_its_scope(make_user, method: str, body: dict, scope: str) -> None:
+    from rolodex.oauth.scopes import ALL_SCOPES
+
+    without = make_user(scopes=ALL_SCOPES - {scope})
+    response = without.call(method, body)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "insufficient_scope"
+    assert scope in response.json()["error"]["message"]
+    only = make_user(scopes=frozenset({scope}))
+    assert only.call(method, body).status_code in {200, 404}
+
+
+def test_read_scope_cannot_write(make_user) -> None:
+    reader = make_user(scopes=frozenset({"contacts.read"}))
+    assert reader.call("contacts.create", {"contact": {"contactData": {}}}).status_code == 403
+    assert reader.ok("contacts.scroll", {}) == {"contacts": []}
+
+
+def test_account_get_shows_the_callers_account(make_user) -> None:
+    user = make_user(name="Ann Marie Lee")
+    account = user.ok("account.get")["account"]
+    assert account["accountId"] == user.account_id
+    assert account["profileData"]["emails"] == [{"type": "account", "value": user.email}]
+    assert account["profileData"]["name"] == {"givenName": "Ann", "familyName": "Marie Lee"}

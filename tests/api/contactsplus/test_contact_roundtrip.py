@@ -1,0 +1,81 @@
+"""Property: any valid contact created reads back exactly as sent (nulls aside), on every read path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ApiUser
+
+text = st.text(min_size=0, max_size=40)
+maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
+
+
+def fields(**parts: Any) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({}, optional={k: maybe(v) for k, v in parts.items()})
+
+
+labeled = fields(type=text, value=text)
+partial_date = fields(month=st.integers(1, 12), day=st.integers(1, 31), year=st.integers(1, 9999))
+contact_data = fields(
+    name=fields(givenName=text, middleName=text, familyName=text, prefix=text, suffix=text),
+    displayName=text,
+    emails=st.lists(labeled, max_size=3),
+    phoneNumbers=st.lists(labeled, max_size=3),
+    addresses=st.lists(
+        fields(
+            type=text,
+            street=text,
+            city=text,
+            region=text,
+            postalCode=text,
+            country=text,
+            extendedAddress=text,
+            formatted=text,
+        ),
+        max_size=2,
+    ),
+    organizations=st.lists(
+        fields(name=text, title=text, department=text, startDate=partial_date), max_size=2
+    ),
+    urls=st.lists(fields(type=text, value=text, username=text, userId=text), max_size=2),
+    ims=st.lists(labeled, max_size=2),
+    relatedPeople=st.lists(labeled, max_size=2),
+    dates=st.lists(fields(type=text, month=st.integers(1, 12), day=st.integers(1, 31)), max_size=2),
+    birthday=partial_date,
+    notes=st.text(max_size=300),
+    items=st.lists(labeled, max_size=3),
+)
+
+
+def without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=contact_data)
+def test_any_valid_contact_reads_back_unchanged(user: ApiUser, data: dict[str, Any]) -> None:
+    created = user.create(data)
+    expected = without_nulls(data)
+    assert created["contactData"] == expected
+    fetched = user.ok("contacts.get", {"contactIds": [created["contactId"]]})["contacts"][0]
+    assert fetched == created
+    updated = user.ok(
+        "contacts.update",
+        {
+            "contact": {
+                "contactId": created["contactId"],
+                "etag": created["etag"],
+                "contactData": data,
+            }
+        },
+    )["contact"]
+    assert updated["contactData"] == expected
