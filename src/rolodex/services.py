@@ -10,6 +10,7 @@ from rolodex.oauth.credentials import CredentialService
 from rolodex.settings import Settings
 from rolodex.store import Store
 from rolodex.store.migrate import upgrade
+from rolodex.tags.service import TagService
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Services:
     accounts: AccountService
     credentials: CredentialService
     contacts: ContactService
+    tags: TagService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -33,12 +35,14 @@ class Services:
             max_page_size=settings.scroll_max_size,
             max_ids_per_get=settings.contacts_get_max_ids,
         )
+        contacts = ContactService(store, limits)
         return cls(
             settings=settings,
             store=store,
             accounts=AccountService(store),
             credentials=CredentialService(store),
-            contacts=ContactService(store, limits),
+            contacts=contacts,
+            tags=TagService(store, contacts),
         )
 
     def close(self) -> None:

@@ -194,6 +194,19 @@ class ContactService:
             self._log(conn, contact, DELETED)
         return contact
 
+    def record_in(self, conn: Connection, contact: Contact) -> None:
+        """Save a contact that a caller changed inside its own write transaction.
+
+        For writes over many contacts at once (`contacts.manageTags`, `contacts.changeOwner`,
+        deleting a tag): the contact gets a new etag and `updated`, its tags are stored, and
+        `updated` is logged, all in the caller's transaction, exactly as `modify` does for one.
+        """
+        contact.etag = new_etag()
+        contact.updated_at = max(now_ms(), contact.updated_at + 1)
+        self.repo.save(conn, contact)
+        self.repo.set_tags(conn, contact.pk, contact.tag_ids)
+        self._log(conn, contact, UPDATED)
+
     # -- helpers -----------------------------------------------------------------------
 
     def _locked(self, conn: Connection, owner_id: str, contact_id: str) -> Contact:

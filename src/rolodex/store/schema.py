@@ -113,3 +113,38 @@ changes = Table(
     Column("occurred_at", BigInteger, nullable=False),
     Index("ix_changes_owner_seq", "owner_id", "seq"),
 )
+
+# -- tags and teams (revision 0003_tags_teams) -----------------------------------------
+
+# At most one live tag of a name per owner, even under concurrent writers: the service
+# checks first, and this partial unique index (SQLite and PostgreSQL both have them) is
+# the backstop. Deleted tags keep their names, so a deleted name can be used again.
+Index(
+    "ux_tags_owner_live_name",
+    tags.c.owner_id,
+    tags.c.name_key,
+    unique=True,
+    sqlite_where=tags.c.deleted_at.is_(None),
+    postgresql_where=tags.c.deleted_at.is_(None),
+)
+
+# A team's id ("t_...") is also the `owner_id` of its contacts and tags.
+teams = Table(
+    "teams",
+    metadata,
+    Column("team_id", String(64), primary_key=True),
+    Column("name", String(256), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", String(64), ForeignKey("teams.team_id"), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), primary_key=True),
+    # owner | admin | member
+    Column("role", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_team_members_account", "account_id"),
+)

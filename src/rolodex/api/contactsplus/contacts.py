@@ -112,3 +112,20 @@ def delete(call: Call) -> dict[str, Any]:
     owner = call.owner(req.teamId, scope="contacts.write", team_scope="teams.contacts.write")
     call.services.contacts.delete(owner, req.contactId, etag=req.etag)
     return {}
+
+
+class ContactsManageTags(Envelope):
+    contactIds: Annotated[list[Id], Field(min_length=1)]
+    addTagIds: list[Id] | None = None
+    removeTagIds: list[Id] | None = None
+    teamId: Id | None = None
+
+
+def manage_tags(call: Call) -> dict[str, Any]:
+    """`contacts.manageTags`: answers the contacts whose tags changed (spec's example comment)."""
+    req = call.parse(ContactsManageTags)
+    owner = call.owner(req.teamId, scope="contacts.write", team_scope="teams.contacts.write")
+    changed = call.services.tags.manage(
+        owner, req.contactIds, add=req.addTagIds or [], remove=req.removeTagIds or []
+    )
+    return {"contacts": [render_contact(c) for c in changed]}

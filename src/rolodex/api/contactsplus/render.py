@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.contacts.model import Contact
+from rolodex.tags.model import Tag
 from rolodex.timestamps import iso
 
 # Canonical metadata (DESIGN.md) shown when set; `tagIds` and `companyContact` always are.
@@ -33,4 +34,18 @@ def render_contact(contact: Contact) -> dict[str, Any]:
             meta[key] = contact.meta[key]
     out["contactData"] = contact.data
     out["contactMetadata"] = meta
+    return out
+
+
+def render_tag(tag: Tag) -> dict[str, Any]:
+    """The spec's Tag Object; a deleted tag (scroll with `includeDeletedTags`) adds `deleted`."""
+    out: dict[str, Any] = {
+        "tagId": tag.tag_id,
+        "created": iso(tag.created_at),
+        "updated": iso(tag.updated_at),
+        "etag": tag.etag,
+        "tagData": {"name": tag.name},
+    }
+    if tag.deleted:
+        out["deleted"] = True
     return out

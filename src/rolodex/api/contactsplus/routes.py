@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolodex.api.contactsplus import account, contacts
+from rolodex.api.contactsplus import account, contacts, tags
 from rolodex.api.contactsplus.call import Call
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
 from rolodex.api.json_body import BodyError, parse_object, read_limited
@@ -33,6 +33,12 @@ METHODS: dict[str, Handler] = {
     "contacts.create": contacts.create,
     "contacts.update": contacts.update,
     "contacts.delete": contacts.delete,
+    "contacts.manageTags": contacts.manage_tags,
+    "tags.get": tags.get,
+    "tags.scroll": tags.scroll,
+    "tags.create": tags.create,
+    "tags.update": tags.update,
+    "tags.delete": tags.delete,
 }
 
 _ALL_HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -1,0 +1,1 @@
+"""Tags: named labels on contacts, per owner (an account or a team)."""
