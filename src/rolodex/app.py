@@ -7,15 +7,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rolodex.api.contactsplus.errors import error_response
+from rolodex.api.oauth.routes import routes as oauth_routes
+from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
+from rolodex.api.personal.routes import routes as personal_routes
+from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.services import Services
 from rolodex.settings import Settings
+from rolodex.webhooks.delivery import start_delivery_worker
+from rolodex.web.routes import routes as web_routes
 
 log = logging.getLogger("rolodex")
 
@@ -44,9 +51,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or Services.build(settings or Settings())
+        # Webhook delivery runs beside the API unless ROLODEX_WEBHOOK_WORKER=false; it
+        # resumes whatever was pending when the server last stopped (docs/webhooks.md).
+        worker = start_delivery_worker(app.state.services)
         try:
             yield
         finally:
+            if worker is not None:
+                await run_in_threadpool(worker.stop)
             if owned:
                 app.state.services.close()
 
@@ -61,5 +73,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     app.router.routes.append(Route("/healthz", healthz, methods=["GET", "HEAD"]))
+    # The explicit /api/v1/oauth.* routes go before the generic `/api/v1/{method}` route.
+    app.router.routes.extend(oauth_routes)
+    app.router.routes.extend(web_routes)
+    # The multipart upload route goes before the generic JSON `/api/v1/{method}` route.
+    app.router.routes.extend(contactsplus_photo_routes)
     app.router.routes.extend(contactsplus_routes)
+    app.router.routes.extend(personal_routes)
+    app.router.routes.extend(photo_file_routes)
     return app

@@ -6,11 +6,23 @@ from dataclasses import dataclass
 
 from rolodex.accounts.service import AccountService
 from rolodex.contacts.service import ContactLimits, ContactService
+from rolodex.contacts.sync import SyncService
+from rolodex.oauth.apps import AppService
+from rolodex.oauth.authorization import AuthorizationService
 from rolodex.oauth.credentials import CredentialService
+from rolodex.oauth.grants import GrantService
+from rolodex.oauth.tokens import TokenService
+from rolodex.photos.images import ImageLimits
+from rolodex.photos.service import PhotoService
+from rolodex.photos.storage import load_storage
 from rolodex.settings import Settings
 from rolodex.store import Store
 from rolodex.store.migrate import upgrade
 from rolodex.tags.service import TagService
+from rolodex.teams.service import TeamService
+from rolodex.web.secret_key import SecretKeyService
+from rolodex.web.throttle import LoginThrottle
+from rolodex.webhooks.service import WebhookService
 
 
 @dataclass
@@ -20,7 +32,17 @@ class Services:
     accounts: AccountService
     credentials: CredentialService
     contacts: ContactService
+    sync: SyncService
+    apps: AppService
+    authorization: AuthorizationService
+    tokens: TokenService
+    grants: GrantService
+    secret_key: SecretKeyService
+    login_throttle: LoginThrottle
     tags: TagService
+    teams: TeamService
+    photos: PhotoService
+    webhooks: WebhookService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -36,13 +58,36 @@ class Services:
             max_ids_per_get=settings.contacts_get_max_ids,
         )
         contacts = ContactService(store, limits)
+        photos = PhotoService(
+            store,
+            load_storage(settings, store),
+            contacts,
+            ImageLimits(max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels),
+        )
+        contacts.photos_removed = photos.forget
+        apps = AppService(store)
         return cls(
             settings=settings,
             store=store,
             accounts=AccountService(store),
             credentials=CredentialService(store),
             contacts=contacts,
+            sync=SyncService(store, contacts),
+            apps=apps,
+            authorization=AuthorizationService(store, apps),
+            tokens=TokenService(
+                store,
+                apps,
+                access_ttl_seconds=settings.access_token_ttl_seconds,
+                refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+            ),
+            grants=GrantService(store),
+            secret_key=SecretKeyService(store, settings.secret_key),
+            login_throttle=LoginThrottle(store),
             tags=TagService(store, contacts),
+            teams=TeamService(store, contacts),
+            photos=photos,
+            webhooks=WebhookService(store, settings.webhooks),
         )
 
     def close(self) -> None:

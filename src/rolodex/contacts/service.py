@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from rolodex.contacts.cursors import ScrollCursor
 from rolodex.contacts.model import Contact
-from rolodex.contacts.repository import ContactRepository
+from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.errors import EtagConflict, InvalidInput, NotFound
 from rolodex.ids import new_etag, new_id
 from rolodex.store import Store
@@ -23,6 +23,15 @@ from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
 from rolodex.timestamps import now_ms
 
 ENTITY = "contact"
+
+# (owner_id, contact_id, photo URLs that left the contact)
+PhotosRemoved = Callable[[str, str, list[str]], None]
+
+
+def photo_urls(data: dict[str, Any]) -> list[str]:
+    """The `value` of each entry of `contactData.photos`."""
+    entries = data.get("photos") or []
+    return [e["value"] for e in entries if isinstance(e, dict) and isinstance(e.get("value"), str)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,9 @@ class ContactService:
         self.store = store
         self.limits = limits or ContactLimits()
         self.repo = ContactRepository
+        # Set by the Services wiring (rolodex.photos): told, after a write committed, which
+        # photo URLs left a contact, so that uploaded photos do not outlive their use.
+        self.photos_removed: PhotosRemoved | None = None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -97,6 +109,29 @@ class ContactService:
         found = found[:limit]
         return ScrollPage(found, ScrollCursor.encode(found[-1].pk) if more else None)
 
+    def list_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        filters: ContactFilters | None = None,
+    ) -> tuple[list[Contact], int]:
+        """One offset page of live contacts in creation order, and the total that match.
+
+        For the APIs that page by number (REST `page`/`limit`, personal `skip`/`top`);
+        a page past the end is simply empty.
+        """
+        with self.store.read() as conn:
+            return self.repo.page_offset(
+                conn, owner_id, offset=offset, limit=limit, filters=filters
+            )
+
+    def get_with_tombstones(self, owner_id: str, contact_ids: Sequence[str]) -> dict[str, Contact]:
+        """The owner's contacts among the ids, deleted ones included (sync diffs show deletions)."""
+        with self.store.read() as conn:
+            return self.repo.by_ids_with_tombstones(conn, owner_id, contact_ids)
+
     # -- writes ------------------------------------------------------------------------
 
     def create(
@@ -120,6 +155,45 @@ class ContactService:
             self._log(conn, contact, CREATED)
         return contact
 
+    def create_many(self, conn: Connection, owner_id: str, datas: Sequence[dict[str, Any]]) -> int:
+        """Create many contacts inside the caller's write transaction (the bulk import path).
+
+        Each gets an id, etag and a `created` change, exactly as `create` gives one; the
+        rows go in with one multi-row statement instead of one round trip each.
+        """
+        now = now_ms()
+        new = [
+            Contact(
+                pk=0,
+                contact_id=new_id("c_"),
+                owner_id=owner_id,
+                etag=new_etag(),
+                created_at=now,
+                updated_at=now,
+                deleted_at=None,
+                data=data,
+                meta={},
+            )
+            for data in datas
+        ]
+        for contact, pk in zip(new, self.repo.insert_many(conn, new), strict=True):
+            contact.pk = pk
+        ChangeLog.append_many(
+            conn,
+            [
+                {
+                    "owner_id": owner_id,
+                    "entity": ENTITY,
+                    "entity_id": c.contact_id,
+                    "action": CREATED,
+                    "etag": c.etag,
+                    "occurred_at": now,
+                }
+                for c in new
+            ],
+        )
+        return len(new)
+
     def modify(
         self,
         owner_id: str,
@@ -142,12 +216,14 @@ class ContactService:
                 raise EtagConflict(
                     "the contact changed since this etag was read; fetch it again", field=field
                 )
+            photos_before = photo_urls(contact.data)
             change(contact)
             contact.etag = new_etag()
             contact.updated_at = max(now_ms(), contact.updated_at + 1)
             self.repo.save(conn, contact)
             self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, UPDATED)
+        self._photos_left(contact, photos_before, photo_urls(contact.data))
         return contact
 
     def replace_data(
@@ -192,6 +268,7 @@ class ContactService:
             self.repo.save(conn, contact)
             self.repo.set_tags(conn, contact.pk, [])
             self._log(conn, contact, DELETED)
+        self._photos_left(contact, photo_urls(contact.data), [])
         return contact
 
     def record_in(self, conn: Connection, contact: Contact) -> None:
@@ -208,6 +285,12 @@ class ContactService:
         self._log(conn, contact, UPDATED)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _photos_left(self, contact: Contact, before: list[str], after: list[str]) -> None:
+        """After commit: tell the photo service which URLs the contact no longer holds."""
+        gone = [url for url in dict.fromkeys(before) if url not in set(after)]
+        if gone and self.photos_removed is not None:
+            self.photos_removed(contact.owner_id, contact.contact_id, gone)
 
     def _locked(self, conn: Connection, owner_id: str, contact_id: str) -> Contact:
         found = self.repo.by_ids(conn, owner_id, [contact_id], for_update=True)

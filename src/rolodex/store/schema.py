@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -147,4 +148,174 @@ team_members = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_team_members_account", "account_id"),
+)
+
+# --- OAuth 2.0 authorization server and web sessions (revision 0006_oauth) ---
+
+# Apps registered by developers. `redirect_uris` is a JSON list; the client secret is
+# stored as SHA-256 (it is 256-bit random, like the bearer secrets above).
+oauth_apps = Table(
+    "oauth_apps",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("redirect_uris", Text, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_oauth_apps_account", "account_id"),
+)
+
+# Authorization codes (RFC 6749 §4.1.2): stored hashed, short-lived, single use.
+# `grant_id` ties the tokens the code's exchange issued (and every access token later
+# refreshed from them) together, so that a replayed code can revoke them all.
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("grant_id", String(64), nullable=False, unique=True),
+    Column("client_id", String(64), nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("redirect_uri", Text, nullable=True),
+    Column("scopes", Text, nullable=False),
+    Column("code_challenge", String(128), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger, nullable=True),
+)
+
+# Which grant each OAuth-issued credential belongs to (see oauth_codes.grant_id).
+oauth_token_grants = Table(
+    "oauth_token_grants",
+    metadata,
+    Column("credential_id", String(64), primary_key=True),
+    Column("grant_id", String(64), nullable=False),
+    Index("ix_oauth_token_grants_grant", "grant_id"),
+)
+
+# Server-wide secrets (the session-signing key) kept in the database, so that every
+# process behind a load balancer signs and checks cookies with the same key.
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Failed logins, per key (`email:<address>` or `addr:<client address>`), for throttling
+# across processes.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("pk", SerialKey, primary_key=True, autoincrement=True),
+    Column("key", String(400), nullable=False),
+    Column("failed_at", BigInteger, nullable=False),
+    Index("ix_login_failures_key_time", "key", "failed_at"),
+)
+
+# Bulk imports (`rolodex import`): how far each import got, advanced in the same
+# transaction as each batch it commits, so an interrupted import resumes exactly there.
+imports = Table(
+    "imports",
+    metadata,
+    Column("import_key", String(64), primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("lines_done", BigInteger, nullable=False),
+    Column("contacts_created", BigInteger, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger, nullable=True),
+)
+
+# Contact photos (rolodex.photos): one row per uploaded photo. `photo_id` is the
+# unguessable (128-bit random) id in the photo's URL; owner and contact say whose it is,
+# so that removing it from that contact (or deleting the contact) deletes it.
+photos = Table(
+    "photos",
+    metadata,
+    Column("photo_id", String(64), primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("contact_id", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("content_type", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("thumb_content_type", String(32), nullable=False),
+    Column("thumb_digest", String(64), nullable=False),
+    Index("ix_photos_owner_contact", "owner_id", "contact_id"),
+)
+
+# The bytes of photos when ROLODEX_PHOTO_STORAGE=database (the default).
+photo_blobs = Table(
+    "photo_blobs",
+    metadata,
+    Column("blob_key", String(128), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Personal API sync tokens: each names a point in one owner's change log, so a diff is
+# "the changes after `seq`". Not a credential (the caller authenticates separately), so
+# the token is stored as is.
+sync_tokens = Table(
+    "sync_tokens",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# -- webhooks (revision 0004_webhooks) -------------------------------------------------
+
+# A webhook belongs to an owner (account or team). `cursor_seq` is the last change-log
+# sequence number already turned into batches: batches are built from the change log
+# after it, so no event is lost or made twice. `secret` is the signing secret itself
+# (HMAC needs it; a hash could not sign), see docs/webhooks.md.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("webhook_id", String(64), primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("team_id", String(64), nullable=True),
+    Column("url", Text, nullable=False),
+    Column("triggers", Text, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("cursor_seq", BigInteger, nullable=False),
+    Column("disabled_at", BigInteger, nullable=True),
+    Column("disabled_reason", Text, nullable=True),
+    Index("ix_webhooks_owner", "owner_id", "created_at"),
+)
+
+# One delivery: a fixed list of events (the JSON sent, so every retry sends the same
+# ids) for the change-log range first_seq..last_seq. A worker claims a batch by setting
+# `lease_owner`/`lease_until`; an expired lease can be claimed again.
+webhook_batches = Table(
+    "webhook_batches",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("webhook_id", String(64), nullable=False),
+    Column("owner_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("events", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=True),
+    Column("last_attempt_at", BigInteger, nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", BigInteger, nullable=True),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", BigInteger, nullable=True),
+    Index("ix_webhook_batches_webhook_seq", "webhook_id", "first_seq"),
+    Index("ix_webhook_batches_due", "status", "next_attempt_at"),
+    Index("ix_webhook_batches_created", "created_at"),
 )

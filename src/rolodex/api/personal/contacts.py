@@ -1,0 +1,152 @@
+"""The personal API's contact endpoints: list, create, read, update, destroy, favorite.
+
+Each handler checks its scope, parses, makes one service call and renders. Writes go
+through `ContactService.modify` with `apply_personal`, so an update changes only the
+fields the request names (the fidelity rule, DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from starlette.responses import Response
+
+from rolodex.api.resource_routes import ApiRequest
+from rolodex.contacts.mapping_personal import WRITABLE_FIELDS, apply_personal, to_personal
+from rolodex.contacts.model import Contact, invalid_from
+from rolodex.errors import InvalidInput
+
+READ = "contacts.read"
+WRITE = "contacts.write"
+
+MAX_TOP = 100
+
+# Field limits as the spec gives them (docs/limits.md).
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Short = Annotated[str, StringConstraints(max_length=128)]
+Notes = Annotated[str, StringConstraints(max_length=1024)]
+
+
+class PersonalContactBody(BaseModel):
+    """The body of create and update. A field left out is unchanged; `null` or `""` clears it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Name | None = None
+    email: Short | None = None
+    company: Short | None = None
+    title: Short | None = None
+    business: Short | None = None
+    business2: Short | None = None
+    mobile_phone: Short | None = None
+    mobile_phone2: Short | None = None
+    home_phone: Short | None = None
+    home_phone2: Short | None = None
+    other: Short | None = None
+    business_fax: Short | None = None
+    home_fax: Short | None = None
+    address: Short | None = None
+    notes: Notes | None = None
+    # Read-only fields of a contact as this API shows it: accepted and ignored, so a
+    # client can send back what it read.
+    id: Any = None
+    sync_type: Any = None
+    favorite: Any = None
+
+    def changes(self) -> dict[str, str | None]:
+        return {f: getattr(self, f) for f in WRITABLE_FIELDS if f in self.model_fields_set}
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(value), status_code=status, media_type="application/json", headers=headers
+    )
+
+
+def _etag_header(contact: Contact) -> dict[str, str]:
+    return {"ETag": f'"{contact.etag}"'}
+
+
+def _parse_body(req: ApiRequest) -> PersonalContactBody:
+    try:
+        return PersonalContactBody.model_validate(req.body)
+    except ValidationError as exc:
+        raise invalid_from(exc, "") from None
+
+
+def _int_param(req: ApiRequest, name: str, default: int, low: int, high: int | None) -> int:
+    raw = req.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput("must be an integer", field=name) from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidInput(f"must be {bounds}", field=name)
+    return value
+
+
+def list_contacts(req: ApiRequest) -> Response:
+    req.principal.require(READ)
+    skip = _int_param(req, "skip", 0, 0, None)
+    top = _int_param(req, "top", MAX_TOP, 1, MAX_TOP)
+    found, total = req.services.contacts.list_page(req.owner_id, offset=skip, limit=top)
+    return json_response({"count": total, "items": [to_personal(c) for c in found]})
+
+
+def create_contact(req: ApiRequest) -> Response:
+    req.principal.require(WRITE)
+    body = _parse_body(req)
+    data = apply_personal({}, body.changes())
+    contact = req.services.contacts.create(req.owner_id, data)
+    headers = {**_etag_header(contact), "Location": f"/api/user/contacts/{contact.contact_id}"}
+    return json_response({"id": contact.contact_id}, 201, headers)
+
+
+def get_contact(req: ApiRequest) -> Response:
+    req.principal.require(READ)
+    contact = req.services.contacts.get_one(req.owner_id, req.path["id"])
+    return json_response(to_personal(contact), headers=_etag_header(contact))
+
+
+def update_contact(req: ApiRequest) -> Response:
+    req.principal.require(WRITE)
+    changes = _parse_body(req).changes()
+
+    def change(contact: Contact) -> None:
+        contact.data = apply_personal(contact.data, changes)
+
+    contact = req.services.contacts.modify(
+        req.owner_id, req.path["id"], change, expected_etag=req.if_match(), field="If-Match"
+    )
+    return Response(status_code=200, headers=_etag_header(contact))
+
+
+def destroy_contact(req: ApiRequest) -> Response:
+    req.principal.require(WRITE)
+    req.services.contacts.delete(req.owner_id, req.path["id"], etag=req.if_match())
+    return Response(status_code=204)
+
+
+def _set_favorite(req: ApiRequest, favorite: bool) -> Response:
+    req.principal.require(WRITE)
+
+    def change(contact: Contact) -> None:
+        contact.meta["favorite"] = favorite
+
+    contact = req.services.contacts.modify(
+        req.owner_id, req.path["id"], change, expected_etag=req.if_match(), field="If-Match"
+    )
+    return Response(status_code=200, headers=_etag_header(contact))
+
+
+def favorite_contact(req: ApiRequest) -> Response:
+    return _set_favorite(req, True)
+
+
+def unfavorite_contact(req: ApiRequest) -> Response:
+    return _set_favorite(req, False)
