@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = Field(default="NORMAL", pattern="^(OFF|NORMAL|FULL|EXTRA)$")
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     access_token_ttl_seconds: int = Field(default=3600, ge=60)
+    # Refresh tokens outlive access tokens by far (the spec's example expires in 2099);
+    # a year, after which the user approves the app again.
+    refresh_token_ttl_seconds: int = Field(default=365 * 24 * 3600, ge=3600)
+    # Signs the web session cookies. Unset: a random key is made once and kept in the
+    # database, so every process of one deployment agrees on it.
+    secret_key: str | None = Field(default=None, min_length=16)
     scroll_default_size: int = Field(default=100, ge=1)
     scroll_max_size: int = Field(default=1000, ge=1)
     contacts_get_max_ids: int = Field(default=1000, ge=1)

@@ -1,0 +1,1 @@
+"""The web pages: sign up, log in, developer apps, API keys, authorized apps, consent."""

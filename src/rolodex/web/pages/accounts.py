@@ -1,0 +1,84 @@
+"""Home, sign up, log in, log out."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from rolodex.errors import Conflict, InvalidInput
+from rolodex.web.pages.context import Page, page, redirect, safe_next
+from rolodex.web.sessions import WebSession
+from rolodex.web.throttle import MAX_FAILURES, WINDOW_SECONDS
+
+
+@page
+def home(p: Page) -> Response:
+    return p.render("home.html", title="Rolodex")
+
+
+@page
+def signup(p: Page) -> Response:
+    next_url = safe_next(p.field("next") or p.request.query_params.get("next"))
+    if p.request.method == "GET":
+        return p.render("signup.html", title="Sign up", next=next_url, values={})
+    values = {"email": p.field("email"), "name": p.field("name")}
+    try:
+        account = p.services.accounts.create(
+            values["email"], p.raw_field("password"), values["name"]
+        )
+    except (InvalidInput, Conflict) as exc:
+        return p.render(
+            "signup.html",
+            400 if isinstance(exc, InvalidInput) else 409,
+            title="Sign up",
+            next=next_url,
+            values=values,
+            error=exc.message,
+            error_field=exc.field,
+        )
+    p.session = WebSession.logged_in(account.account_id)
+    return redirect(next_url)
+
+
+@page
+def login(p: Page) -> Response:
+    next_url = safe_next(p.field("next") or p.request.query_params.get("next"))
+    if p.request.method == "GET":
+        if p.account is not None:
+            return redirect(next_url)
+        return p.render("login.html", title="Log in", next=next_url, values={})
+    email = p.field("email")
+    password = p.raw_field("password")
+    address = p.request.client.host if p.request.client else "unknown"
+    throttle = p.services.login_throttle
+    values = {"email": email}
+    if throttle.is_blocked(email, address):
+        minutes = WINDOW_SECONDS // 60
+        return p.render(
+            "login.html",
+            429,
+            title="Log in",
+            next=next_url,
+            values=values,
+            error=f"Too many failed log-ins ({MAX_FAILURES}) for this account or from this "
+            f"address. Wait {minutes} minutes and try again.",
+        )
+    account = p.services.accounts.authenticate(email, password)
+    if account is None:
+        throttle.record_failure(email, address)
+        return p.render(
+            "login.html",
+            401,
+            title="Log in",
+            next=next_url,
+            values=values,
+            error="Wrong email or password.",
+        )
+    throttle.record_success(email)
+    p.session = WebSession.logged_in(account.account_id)
+    return redirect(next_url)
+
+
+@page
+def logout(p: Page) -> Response:
+    p.session = WebSession.anonymous()
+    return redirect("/login")

@@ -1,0 +1,67 @@
+"""Developer apps: register an app, see its client_id, get (or regenerate) its secret."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from rolodex.errors import InvalidInput, NotFound
+from rolodex.web.pages.context import Page, page
+
+
+def _redirect_uris(p: Page) -> list[str]:
+    # One per field (repeatable `redirect_uri`), or one per line in `redirect_uris`.
+    uris = p.fields("redirect_uri")
+    for block in p.fields("redirect_uris"):
+        uris.extend(block.splitlines())
+    return [u.strip() for u in uris if u.strip()]
+
+
+@page
+def apps(p: Page) -> Response:
+    account = p.account
+    if account is None:
+        return p.login_redirect()
+    created = None
+    error = None
+    status = 200
+    values: dict[str, str] = {}
+    if p.request.method == "POST":
+        uris = _redirect_uris(p)
+        values = {"name": p.field("name"), "redirect_uris": "\n".join(uris)}
+        try:
+            created = p.services.apps.create(account.account_id, p.field("name"), uris)
+            values = {}
+            status = 201
+        except InvalidInput as exc:
+            error, status = exc.message, 400
+    return p.render(
+        "apps.html",
+        status,
+        title="Developer apps",
+        apps=p.services.apps.list_for(account.account_id),
+        created=created,
+        error=error,
+        values=values,
+    )
+
+
+@page
+def regenerate_secret(p: Page) -> Response:
+    account = p.account
+    if account is None:
+        return p.login_redirect()
+    client_id = p.request.path_params["client_id"]
+    try:
+        created = p.services.apps.regenerate_secret(account.account_id, client_id)
+    except NotFound:
+        return p.render(
+            "error.html", 404, title="No such app", message="You have no app with this client_id."
+        )
+    return p.render(
+        "apps.html",
+        title="Developer apps",
+        apps=p.services.apps.list_for(account.account_id),
+        created=created,
+        regenerated=True,
+        values={},
+    )

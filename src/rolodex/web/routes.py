@@ -1,0 +1,28 @@
+"""The web pages' routes and the package's static files (no CDN: everything ships here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from rolodex.web.pages import accounts, api_keys, authorize, authorized, developer
+
+_STATIC = Path(__file__).parent / "static"
+_FORM = ["GET", "POST"]
+
+routes: list[BaseRoute] = [
+    Route("/", accounts.home, methods=["GET"]),
+    Route("/signup", accounts.signup, methods=_FORM),
+    Route("/login", accounts.login, methods=_FORM),
+    Route("/logout", accounts.logout, methods=["POST"]),
+    Route("/developer/apps", developer.apps, methods=_FORM),
+    Route("/developer/apps/{client_id}/secret", developer.regenerate_secret, methods=["POST"]),
+    Route("/settings/api-keys", api_keys.api_keys, methods=_FORM),
+    Route("/settings/api-keys/{credential_id}/revoke", api_keys.revoke_api_key, methods=["POST"]),
+    Route("/settings/authorized-apps", authorized.authorized_apps, methods=["GET"]),
+    Route("/settings/authorized-apps/{client_id}/revoke", authorized.revoke_app, methods=["POST"]),
+    Route("/oauth/authorize", authorize.authorize, methods=_FORM),
+    Mount("/static", app=StaticFiles(directory=_STATIC), name="static"),
+]
