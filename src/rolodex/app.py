@@ -14,15 +14,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rolodex.api.contactsplus.errors import error_response
-from rolodex.api.oauth.routes import routes as oauth_routes
 from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
+from rolodex.api.oauth.routes import routes as oauth_routes
 from rolodex.api.personal.routes import routes as personal_routes
 from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.services import Services
 from rolodex.settings import Settings
-from rolodex.webhooks.delivery import start_delivery_worker
 from rolodex.web.routes import routes as web_routes
+from rolodex.webhooks.delivery import start_delivery_worker
 
 log = logging.getLogger("rolodex")
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rolodex.webhooks.config import WebhookSettings
+
 
 class Settings(BaseSettings):
     """Everything a Rolodex process needs to know about where it runs."""
@@ -35,6 +37,14 @@ class Settings(BaseSettings):
     scroll_default_size: int = Field(default=100, ge=1)
     scroll_max_size: int = Field(default=1000, ge=1)
     contacts_get_max_ids: int = Field(default=1000, ge=1)
+    # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (rolodex/webhooks/config.py).
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    # Contact photos (docs/photos.md): where their bytes live ("database", "filesystem" or
+    # "module:Class"), the folder of the filesystem backend, and the upload limits.
+    photo_storage: str = Field(default="database", min_length=1)
+    photo_dir: Path | None = Field(default=None, description="Default: <data_dir>/photos.")
+    photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    photo_max_pixels: int = Field(default=40_000_000, ge=1)
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL of the store: the named database, or SQLite in the data folder."""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 # SQLite only gives an auto-incrementing key to `INTEGER PRIMARY KEY`.
 SerialKey = BigInteger().with_variant(Integer(), "sqlite")
@@ -318,4 +319,19 @@ webhook_batches = Table(
     Index("ix_webhook_batches_webhook_seq", "webhook_id", "first_seq"),
     Index("ix_webhook_batches_due", "status", "next_attempt_at"),
     Index("ix_webhook_batches_created", "created_at"),
+)
+
+# -- contact search (revision 0002_search, docs/search.md) ----------------------------
+
+# PostgreSQL's search documents: one tsvector per live contact, under a GIN index. On
+# SQLite the index is instead the FTS5 virtual table `contact_search_fts` (rowid = the
+# contact's pk; one column per field), which Core cannot describe: migration 0002_search
+# creates it with the DDL in `contacts/search/fts5.py`.
+contact_search = Table(
+    "contact_search",
+    metadata,
+    Column("contact_pk", BigInteger, primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("document", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
+    Index("ix_contact_search_document", "document", postgresql_using="gin"),
 )

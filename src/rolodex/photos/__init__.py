@@ -1,0 +1,1 @@
+"""Contact photos: image checks, storage backends and the service that attaches them."""

@@ -1,0 +1,149 @@
+"""The photo service: attaching an uploaded image to a contact, serving it, forgetting it.
+
+An upload is a contact write like any other: it goes through `ContactService.modify`,
+so the contact gets a new etag and `updated` time and the change log records it. The
+bytes are stored first (under a fresh 128-bit random id) and dropped again if the
+contact write is refused, so a refused upload changes nothing anyone can see.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rolodex.contacts.model import MAX_LIST, Contact
+from rolodex.contacts.service import ContactService
+from rolodex.errors import LimitExceeded, NotFound
+from rolodex.ids import new_id
+from rolodex.photos.images import ImageLimits, prepare
+from rolodex.photos.repository import PhotoRecord, PhotoRepository
+from rolodex.photos.storage import PhotoStorage
+from rolodex.photos.urls import THUMB, is_photo_id, photo_id_from_url, photo_url
+from rolodex.store import Store
+from rolodex.timestamps import now_ms
+
+log = logging.getLogger("rolodex.photos")
+
+PHOTO_TYPE = "uploaded"
+"""The `type` of a `contactData.photos` entry made by `contacts.uploadPhoto`."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoFile:
+    """One variant of a photo, ready to serve."""
+
+    data: bytes
+    content_type: str
+    etag: str
+
+
+def _keys(photo_id: str) -> list[str]:
+    return [photo_id, f"{photo_id}.{THUMB}"]
+
+
+class PhotoService:
+    def __init__(
+        self,
+        store: Store,
+        storage: PhotoStorage,
+        contacts: ContactService,
+        limits: ImageLimits | None = None,
+    ) -> None:
+        self.store = store
+        self.storage = storage
+        self.contacts = contacts
+        self.limits = limits or ImageLimits()
+
+    def upload(
+        self, owner_id: str, contact_id: str, raw: bytes, *, etag: str | None = None
+    ) -> Contact:
+        """Check the image, store it and its thumbnail, and prepend it to the contact's photos.
+
+        The new photo becomes the primary one (first in `photos`). `etag`, when given, must
+        be the contact's current one (409 otherwise). Nothing is kept when anything fails:
+        the image checks (`rolodex.photos.errors`), an unknown contact (another owner's
+        included), a stale etag, or a contact already holding the most photos allowed.
+        """
+        self.contacts.get_one(owner_id, contact_id)  # 404 before any work on the image
+        prepared = prepare(raw, self.limits)
+        photo_id = new_id("p_")
+        record = PhotoRecord(
+            photo_id=photo_id,
+            owner_id=owner_id,
+            contact_id=contact_id,
+            created_at=now_ms(),
+            content_type=prepared.full.content_type,
+            width=prepared.full.width,
+            height=prepared.full.height,
+            digest=prepared.full.digest,
+            thumb_content_type=prepared.thumb.content_type,
+            thumb_digest=prepared.thumb.digest,
+        )
+
+        def prepend(contact: Contact) -> None:
+            current = list(contact.data.get("photos") or [])
+            if len(current) >= MAX_LIST:
+                raise LimitExceeded(
+                    f"a contact holds at most {MAX_LIST} photos", field="contactData.photos"
+                )
+            entry = {"type": PHOTO_TYPE, "value": photo_url(photo_id)}
+            contact.data = {**contact.data, "photos": [entry, *current]}
+
+        full_key, thumb_key = _keys(photo_id)
+        try:
+            self.storage.put(full_key, prepared.full.data)
+            self.storage.put(thumb_key, prepared.thumb.data)
+            with self.store.write(owner_id=owner_id) as conn:
+                PhotoRepository.insert(conn, record)
+            return self.contacts.modify(
+                owner_id, contact_id, prepend, expected_etag=etag, field="contact.etag"
+            )
+        except BaseException:
+            try:
+                self._drop([photo_id])
+            except Exception:
+                log.exception("could not drop the refused upload %s", photo_id)
+            raise
+
+    def read(self, photo_id: str, *, thumbnail: bool = False) -> PhotoFile:
+        """A photo's bytes by its id. The id is the capability: no owner check (docs/photos.md)."""
+        if not is_photo_id(photo_id):
+            raise NotFound("no such photo", field="photoId")
+        with self.store.read() as conn:
+            record = PhotoRepository.get(conn, photo_id)
+        if record is None:
+            raise NotFound("no such photo", field="photoId")
+        full_key, thumb_key = _keys(photo_id)
+        data = self.storage.get(thumb_key if thumbnail else full_key)
+        if data is None:
+            raise NotFound("no such photo", field="photoId")
+        if thumbnail:
+            return PhotoFile(data, record.thumb_content_type, record.thumb_digest[:32])
+        return PhotoFile(data, record.content_type, record.digest[:32])
+
+    def forget(self, owner_id: str, contact_id: str, urls: Sequence[str]) -> None:
+        """Delete the photos behind `urls` that were uploaded to this owner's contact.
+
+        Called by `ContactService` after a write committed that removed these URLs from a
+        contact (an update dropping them, or the contact's deletion). URLs of other
+        contacts' or other owners' photos are left alone. A failure here is logged and
+        never undoes the write that caused it.
+        """
+        ids = [pid for pid in (photo_id_from_url(u) for u in urls) if pid is not None]
+        if not ids:
+            return
+        try:
+            with self.store.read() as conn:
+                mine = PhotoRepository.of_contact(conn, owner_id, contact_id, ids)
+            self._drop(mine)
+        except Exception:
+            log.exception("could not delete photos %s of contact %s", ids, contact_id)
+
+    def _drop(self, photo_ids: list[str]) -> None:
+        """Metadata first: once it is gone the bytes can no longer be served."""
+        if not photo_ids:
+            return
+        with self.store.write() as conn:
+            PhotoRepository.delete(conn, photo_ids)
+        self.storage.delete([key for pid in photo_ids for key in _keys(pid)])

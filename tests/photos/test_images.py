@@ -1,0 +1,116 @@
+"""The image checks on their own: formats, refusals, EXIF stripping, thumbnails."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from rolodex.photos.errors import CorruptImage, ImageTooLarge, UnsupportedImage
+from rolodex.photos.images import THUMB_SIZE, ImageLimits, prepare
+from tests.photos.factories import (
+    BLUE,
+    GPS_IFD,
+    RED,
+    encode,
+    image_bytes,
+    jpeg_with_gps_and_orientation,
+    png_declaring,
+    two_tone,
+)
+
+LIMITS = ImageLimits()
+
+
+def _close(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) < 40 for a, b in zip(pixel[:3], colour, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("GIF", "image/gif"), ("WEBP", "image/webp")],
+)
+def test_each_accepted_format_is_kept_in_its_format(fmt: str, content_type: str) -> None:
+    prepared = prepare(image_bytes(fmt), LIMITS)
+    assert prepared.full.content_type == content_type
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        assert stored.size == (40, 20)
+        assert stored.format == fmt
+
+
+def test_thumbnail_fits_the_thumb_box_keeping_the_aspect_ratio() -> None:
+    prepared = prepare(image_bytes("PNG", (1000, 500)), LIMITS)
+    with Image.open(io.BytesIO(prepared.thumb.data)) as thumb:
+        assert thumb.size == (THUMB_SIZE, THUMB_SIZE // 2)
+    assert prepared.full.width == 1000
+
+
+def test_jpeg_gps_exif_is_stripped_and_the_orientation_applied() -> None:
+    raw = jpeg_with_gps_and_orientation(orientation=6)
+    with Image.open(io.BytesIO(raw)) as original:
+        assert original.getexif().get_ifd(GPS_IFD)  # the test image really has a position
+    prepared = prepare(raw, LIMITS)
+    for variant in (prepared.full, prepared.thumb):
+        assert b"Exif" not in variant.data
+        assert b"SpyCam" not in variant.data
+        with Image.open(io.BytesIO(variant.data)) as stored:
+            assert not stored.getexif()
+            assert not stored.getexif().get_ifd(GPS_IFD)
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        # Orientation 6: turn 90° clockwise, so the red left half ends up on top.
+        assert stored.size == (20, 40)
+        rgb = stored.convert("RGB")
+        assert _close(rgb.getpixel((10, 5)), RED)
+        assert _close(rgb.getpixel((10, 35)), BLUE)
+
+
+def test_png_text_and_exif_are_not_kept() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "secret garden")
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam Inc."
+    raw = encode(two_tone(), "PNG", pnginfo=info, exif=exif.tobytes())
+    prepared = prepare(raw, LIMITS)
+    assert b"secret garden" not in prepared.full.data
+    assert b"SpyCam" not in prepared.full.data
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF", "ICO"])
+def test_other_image_formats_are_unsupported(fmt: str) -> None:
+    with pytest.raises(UnsupportedImage):
+        prepare(encode(two_tone(), fmt), LIMITS)
+
+
+def test_text_named_like_an_image_is_unsupported() -> None:
+    with pytest.raises(UnsupportedImage):
+        prepare(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", LIMITS)
+
+
+def test_truncated_png_is_corrupt() -> None:
+    raw = image_bytes("PNG", (300, 300))
+    with pytest.raises(CorruptImage):
+        prepare(raw[: len(raw) // 2], LIMITS)
+
+
+def test_empty_file_is_corrupt() -> None:
+    with pytest.raises(CorruptImage):
+        prepare(b"", LIMITS)
+
+
+def test_too_many_bytes_is_too_large() -> None:
+    with pytest.raises(ImageTooLarge):
+        prepare(image_bytes("PNG"), ImageLimits(max_bytes=100))
+
+
+def test_a_declared_canvas_past_pillows_own_limit_is_refused_as_a_bomb() -> None:
+    with pytest.raises(ImageTooLarge):
+        prepare(png_declaring(100_000, 100_000), LIMITS)
+
+
+def test_a_declared_canvas_past_our_limit_is_refused_before_decoding() -> None:
+    # 50 megapixels: under Pillow's warning threshold, over Rolodex's 40.
+    with pytest.raises(ImageTooLarge):
+        prepare(png_declaring(10_000, 5_000), LIMITS)
