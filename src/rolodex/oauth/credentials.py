@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from rolodex.errors import MissingScope
 from rolodex.ids import new_id
@@ -67,6 +67,17 @@ class IssuedCredential:
     scopes: frozenset[str]
     created_at: int
     expires_at: int | None
+
+
+# Run on every authenticated request: built once (see contacts/repository.py for why).
+_BY_SECRET = select(
+    credentials.c.credential_id,
+    credentials.c.account_id,
+    credentials.c.kind,
+    credentials.c.scopes,
+    credentials.c.expires_at,
+    credentials.c.revoked_at,
+).where(credentials.c.secret_hash == bindparam("secret_hash"))
 
 
 def hash_secret(secret: str) -> str:
@@ -140,16 +151,7 @@ class CredentialService:
         if not secret or len(secret) > 256:
             return None
         with self.store.read() as conn:
-            row = conn.execute(
-                select(
-                    credentials.c.credential_id,
-                    credentials.c.account_id,
-                    credentials.c.kind,
-                    credentials.c.scopes,
-                    credentials.c.expires_at,
-                    credentials.c.revoked_at,
-                ).where(credentials.c.secret_hash == hash_secret(secret))
-            ).first()
+            row = conn.execute(_BY_SECRET, {"secret_hash": hash_secret(secret)}).first()
         if row is None:
             return None
         m = row._mapping

@@ -54,6 +54,12 @@ class ChangeLog:
         )
 
     @staticmethod
+    def append_many(conn: Connection, entries: list[dict[str, object]]) -> None:
+        """Append many changes at once (bulk writes); each entry has `append`'s fields."""
+        if entries:
+            conn.execute(insert(changes), entries)
+
+    @staticmethod
     def since(conn: Connection, owner_id: str, after_seq: int, limit: int = 1000) -> list[Change]:
         """Changes of one owner after a sequence number, oldest first."""
         rows = conn.execute(

@@ -93,7 +93,11 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # Straight to the driver: going through exec_driver_sql cost more than the reads
+        # it starts (measured on contacts.get).
+        raw = conn.connection.driver_connection
+        assert raw is not None
         if conn.get_execution_options().get("rolodex_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            raw.execute("BEGIN IMMEDIATE")
         else:
-            conn.exec_driver_sql("BEGIN")
+            raw.execute("BEGIN")

@@ -1,0 +1,1 @@
+"""The benchmark suite: a seeded contact generator, a load generator and the runner."""
