@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from rolodex.api.contactsplus import account, contacts, tags
+from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
 from rolodex.api.json_body import BodyError, parse_object, read_limited
@@ -39,6 +40,12 @@ METHODS: dict[str, Handler] = {
     "tags.create": tags.create,
     "tags.update": tags.update,
     "tags.delete": tags.delete,
+    "webhooks.getTriggers": webhooks_api.get_triggers,
+    "webhooks.create": webhooks_api.create,
+    "webhooks.get": webhooks_api.get,
+    "webhooks.search": webhooks_api.search,
+    "webhooks.delete": webhooks_api.delete,
+    "webhooks.getBatches": webhooks_api.get_batches,
 }
 
 _ALL_HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
