@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rolodex.contacts.model import invalid_from
-from rolodex.errors import NotFound
 from rolodex.oauth.credentials import Principal
 from rolodex.services import Services
 
@@ -37,11 +36,14 @@ class Call:
     def owner(self, team_id: str | None, *, scope: str, team_scope: str) -> str:
         """Whose data the call acts on: the caller's own, or a team's when `teamId` is given.
 
-        Checks the scope that goes with that choice. Until teams exist every `teamId` is
-        answered as an unknown team, which is also what a non-member will get.
+        Checks the scope that goes with that choice, then, for a team, that the caller is a
+        member right now (read on every call, so a removed member loses access at once).
+        A non-member gets exactly the answer an unknown team gets (404, field `teamId`).
+        The scope is checked first: a 403 says nothing about which teams exist.
         """
         if team_id is None:
             self.principal.require(scope)
             return self.principal.account_id
         self.principal.require(team_scope)
-        raise NotFound("no such team", field="teamId")
+        self.services.teams.require_member(team_id, self.principal.account_id)
+        return team_id

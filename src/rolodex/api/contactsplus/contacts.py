@@ -9,6 +9,7 @@ from pydantic import Field
 from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.contactsplus.render import render_contact
 from rolodex.contacts.model import ContactData, Text
+from rolodex.errors import InvalidInput
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -90,7 +91,9 @@ def scroll(call: Call) -> dict[str, Any]:
 def create(call: Call) -> dict[str, Any]:
     req = call.parse(ContactsCreate)
     owner = call.owner(req.teamId, scope="contacts.write", team_scope="teams.contacts.write")
-    contact = call.services.contacts.create(owner, _data(req.contact.contactData))
+    # A team contact is shared by the member who created it (contactMetadata.sharedBy).
+    meta = None if req.teamId is None else {"sharedBy": [call.principal.account_id]}
+    contact = call.services.contacts.create(owner, _data(req.contact.contactData), meta)
     return {"contact": render_contact(contact)}
 
 
@@ -128,4 +131,21 @@ def manage_tags(call: Call) -> dict[str, Any]:
     changed = call.services.tags.manage(
         owner, req.contactIds, add=req.addTagIds or [], remove=req.removeTagIds or []
     )
+    return {"contacts": [render_contact(c) for c in changed]}
+
+
+class ContactsChangeOwner(Envelope):
+    contactIds: Annotated[list[Id], Field(min_length=1)]
+    # null (or absent) clears the owner, as the spec says ("Pass null ownerId").
+    ownerId: Id | None = None
+    teamId: Id | None = None
+
+
+def change_owner(call: Call) -> dict[str, Any]:
+    """`contacts.changeOwner`: only team contacts have owners, so `teamId` is required."""
+    req = call.parse(ContactsChangeOwner)
+    if req.teamId is None:
+        raise InvalidInput("contacts.changeOwner applies to team contacts", field="teamId")
+    team = call.owner(req.teamId, scope="contacts.write", team_scope="teams.contacts.write")
+    changed = call.services.teams.change_owner(team, req.contactIds, req.ownerId)
     return {"contacts": [render_contact(c) for c in changed]}

@@ -6,6 +6,7 @@ from typing import Any
 
 from rolodex.contacts.model import Contact
 from rolodex.tags.model import Tag
+from rolodex.teams.model import Team, is_team_id
 from rolodex.timestamps import iso
 
 # Canonical metadata (DESIGN.md) shown when set; `tagIds` and `companyContact` always are.
@@ -19,6 +20,9 @@ def render_contact(contact: Contact) -> dict[str, Any]:
         "created": iso(contact.created_at),
         "updated": iso(contact.updated_at),
     }
+    team = is_team_id(contact.owner_id)
+    if team:
+        out["teamId"] = contact.owner_id
     if contact.deleted:
         # A tombstone says which contact went and when; its data is no longer shown.
         out["deleted"] = True
@@ -32,6 +36,11 @@ def render_contact(contact: Contact) -> dict[str, Any]:
     for key in _OPTIONAL_META:
         if key in contact.meta:
             meta[key] = contact.meta[key]
+    if team:
+        # Spec, Contact Object: `ownedBy` and `sharedBy` are "only returned for team contacts".
+        meta["sharedBy"] = list(contact.meta.get("sharedBy", []))
+        if contact.meta.get("ownedBy"):
+            meta["ownedBy"] = contact.meta["ownedBy"]
     out["contactData"] = contact.data
     out["contactMetadata"] = meta
     return out
@@ -49,3 +58,17 @@ def render_tag(tag: Tag) -> dict[str, Any]:
     if tag.deleted:
         out["deleted"] = True
     return out
+
+
+def render_team(team: Team) -> dict[str, Any]:
+    """A team as `teams.get` shows it (the spec leaves `teamData`/`teamMembers` open)."""
+    return {
+        "teamId": team.team_id,
+        "created": iso(team.created_at),
+        "updated": iso(team.updated_at),
+        "teamData": {"name": team.name},
+        "teamMembers": [
+            {"accountId": m.account_id, "name": m.name, "email": m.email, "role": m.role}
+            for m in team.members
+        ],
+    }

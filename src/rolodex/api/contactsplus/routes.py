@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolodex.api.contactsplus import account, contacts, tags
+from rolodex.api.contactsplus import account, contacts, tags, teams
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
@@ -35,6 +35,8 @@ METHODS: dict[str, Handler] = {
     "contacts.update": contacts.update,
     "contacts.delete": contacts.delete,
     "contacts.manageTags": contacts.manage_tags,
+    "contacts.changeOwner": contacts.change_owner,
+    "teams.get": teams.get,
     "tags.get": tags.get,
     "tags.scroll": tags.scroll,
     "tags.create": tags.create,

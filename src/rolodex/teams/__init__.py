@@ -1,0 +1,1 @@
+"""Teams: groups of accounts with roles, owning shared contacts and tags."""

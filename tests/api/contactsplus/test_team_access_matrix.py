@@ -1,0 +1,173 @@
+"""Who may reach a team's data: every endpoint that takes `teamId`, for every kind of caller.
+
+Each cell builds a fresh team (owner, a contact, a tag), calls one endpoint as one kind of
+caller, and checks the answer and that the team's data is exactly as it was unless the
+caller was allowed to write. No cell may leak the team's data in its answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from rolodex.api.contactsplus.routes import METHODS
+from rolodex.oauth.scopes import ALL_SCOPES
+from rolodex.services import Services
+from tests.conftest import ApiUser
+
+SECRET_NAME = "Zebulon-Quixote"
+SECRET_TAG = "Vault-7"
+PERSONAL_ONLY = frozenset(s for s in ALL_SCOPES if not s.startswith("teams."))
+
+
+@dataclass
+class World:
+    team_id: str
+    owner: ApiUser
+    contact: dict[str, Any]
+    tag: dict[str, Any]
+
+
+Body = Callable[[World], dict[str, Any]]
+
+# endpoint -> (request body naming the team, is it a write)
+ENDPOINTS: dict[str, tuple[Body, bool]] = {
+    "contacts.get": (lambda w: {"contactIds": [w.contact["contactId"]]}, False),
+    "contacts.scroll": (lambda w: {"includeDeletedContacts": True}, False),
+    "contacts.search": (lambda w: {"searchQuery": SECRET_NAME}, False),
+    "contacts.create": (lambda w: {"contact": {"contactData": {"notes": "new"}}}, True),
+    "contacts.update": (
+        lambda w: {
+            "contact": {
+                "contactId": w.contact["contactId"],
+                "etag": w.contact["etag"],
+                "contactData": {"notes": "changed"},
+            }
+        },
+        True,
+    ),
+    "contacts.delete": (
+        lambda w: {"contactId": w.contact["contactId"], "etag": w.contact["etag"]},
+        True,
+    ),
+    "contacts.manageTags": (
+        lambda w: {"contactIds": [w.contact["contactId"]], "removeTagIds": [w.tag["tagId"]]},
+        True,
+    ),
+    "contacts.changeOwner": (
+        lambda w: {"contactIds": [w.contact["contactId"]], "ownerId": w.owner.account_id},
+        True,
+    ),
+    "tags.get": (lambda w: {"tagIds": [w.tag["tagId"]]}, False),
+    "tags.scroll": (lambda w: {"includeDeletedTags": True}, False),
+    "tags.create": (lambda w: {"tag": {"tagData": {"name": "brand new"}}}, True),
+    "tags.update": (
+        lambda w: {
+            "tag": {"tagId": w.tag["tagId"], "etag": w.tag["etag"], "tagData": {"name": "x"}}
+        },
+        True,
+    ),
+    "tags.delete": (lambda w: {"tagId": w.tag["tagId"], "etag": w.tag["etag"]}, True),
+}
+
+CALLERS = ["owner", "member", "other_account", "non_member", "missing_scope", "removed_member"]
+
+
+def build_world(services: Services, make_user: Callable[..., ApiUser]) -> World:
+    owner = make_user()
+    team_id = services.teams.create(owner.account_id, "Matrix").team_id
+    tag = owner.ok("tags.create", {"tag": {"tagData": {"name": SECRET_TAG}}, "teamId": team_id})
+    contact = owner.ok(
+        "contacts.create",
+        {"contact": {"contactData": {"name": {"givenName": SECRET_NAME}}}, "teamId": team_id},
+    )["contact"]
+    tagged = owner.ok(
+        "contacts.manageTags",
+        {
+            "contactIds": [contact["contactId"]],
+            "addTagIds": [tag["tag"]["tagId"]],
+            "teamId": team_id,
+        },
+    )["contacts"][0]
+    return World(team_id, owner, tagged, tag["tag"])
+
+
+def snapshot(services: Services, team_id: str) -> tuple[Any, ...]:
+    """Everything the team holds, with versions: any write would change it."""
+    contacts = services.contacts.scroll(team_id, size=1000, include_deleted=True).contacts
+    tags = services.tags.scroll(team_id, size=1000, include_deleted=True).tags
+    return (
+        [(c.contact_id, c.etag, c.deleted_at, c.tag_ids, c.meta, c.data) for c in contacts],
+        [(t.tag_id, t.etag, t.name, t.deleted_at) for t in tags],
+    )
+
+
+def caller(
+    kind: str, world: World, services: Services, make_user: Callable[..., ApiUser]
+) -> tuple[ApiUser, str | None]:
+    """The caller of this kind, and the teamId it sends (None: it calls without one)."""
+    if kind == "owner":
+        return world.owner, world.team_id
+    if kind == "other_account":
+        # Another account, using the team's ids as if they were its own (no teamId).
+        return make_user(), None
+    if kind == "non_member":
+        return make_user(), world.team_id
+    member = make_user(PERSONAL_ONLY) if kind == "missing_scope" else make_user()
+    services.teams.add_member(world.team_id, member.account_id)
+    if kind == "removed_member":
+        services.teams.remove_member(world.team_id, member.account_id)
+    return member, world.team_id
+
+
+def assert_no_leak(response: Any, world: World) -> None:
+    text = response.text
+    assert SECRET_NAME not in text and SECRET_TAG not in text, text
+    if response.status_code >= 400:
+        assert set(response.json()) == {"error"}
+    else:
+        listed = response.json().get("contacts", []) + response.json().get("tags", [])
+        ids = {item.get("contactId") or item.get("tagId") for item in listed}
+        assert world.contact["contactId"] not in ids and world.tag["tagId"] not in ids
+
+
+@pytest.mark.parametrize("kind", CALLERS)
+@pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
+def test_team_access(
+    endpoint: str, kind: str, services: Services, make_user: Callable[..., ApiUser]
+) -> None:
+    if endpoint not in METHODS:
+        pytest.skip(f"{endpoint} is not served yet")
+    body_of, is_write = ENDPOINTS[endpoint]
+    world = build_world(services, make_user)
+    who, team_id = caller(kind, world, services, make_user)
+    before = snapshot(services, world.team_id)
+    body = body_of(world)
+    if team_id is not None:
+        body["teamId"] = team_id
+    response = who.call(endpoint, body)
+    after = snapshot(services, world.team_id)
+
+    if kind in ("owner", "member"):
+        assert response.status_code == 200, response.text
+        if is_write:
+            assert after != before
+        else:
+            assert after == before
+            found = response.json().get("contacts", []) + response.json().get("tags", [])
+            assert found, "a member reads the team's data"
+        return
+
+    assert after == before, f"{kind} changed the team's data through {endpoint}"
+    assert_no_leak(response, world)
+    if kind == "missing_scope":
+        assert response.status_code == 403
+        assert "teams." in response.headers["www-authenticate"]
+    elif kind in ("non_member", "removed_member"):
+        assert response.status_code == 404
+        assert response.json()["error"]["field"] == "teamId"
+    else:
+        assert response.status_code in (200, 400, 404), response.text
