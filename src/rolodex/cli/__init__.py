@@ -10,11 +10,12 @@ import sys
 
 import typer
 
-from rolodex.cli import accounts, serve, teams, tokens
+from rolodex.cli import accounts, apps, serve, teams, tokens
 
 app = typer.Typer(help="Rolodex, a self-hosted contacts server.", no_args_is_help=True)
 app.command()(serve.serve)
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(apps.app, name="apps")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(teams.app, name="teams")
 
