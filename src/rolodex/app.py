@@ -18,6 +18,7 @@ from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
 from rolodex.api.oauth.routes import routes as oauth_routes
 from rolodex.api.personal.routes import routes as personal_routes
+from rolodex.api.rest.routes import routes as rest_routes
 from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.services import Services
 from rolodex.settings import Settings
@@ -80,5 +81,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.router.routes.extend(contactsplus_photo_routes)
     app.router.routes.extend(contactsplus_routes)
     app.router.routes.extend(personal_routes)
+    app.router.routes.extend(rest_routes)
     app.router.routes.extend(photo_file_routes)
     return app

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, cast, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from rolodex.contacts.model import Contact
+from rolodex.contacts.search import index as search_index
+from rolodex.contacts.sort_names import sort_key
 from rolodex.store.schema import contact_tags, contacts
 
 _COLUMNS = (
@@ -53,7 +67,6 @@ class ContactFilters:
     location_id: str | None = None
     # Compared case-insensitively with `contactMetadata.source`.
     source: str | None = None
-    contact_ids: tuple[str, ...] | None = None
 
 
 def _meta_text(conn: Connection, *path: str) -> Any:
@@ -61,6 +74,13 @@ def _meta_text(conn: Connection, *path: str) -> Any:
     if conn.dialect.name == "sqlite":
         return func.json_extract(contacts.c.meta, "$." + ".".join(path))
     return func.jsonb_extract_path_text(cast(contacts.c.meta, JSONB), *path)
+
+
+def _meta_flag(conn: Connection, name: str) -> Any:
+    """A boolean in the stored metadata JSON is true (`favorite`, say)."""
+    if conn.dialect.name == "sqlite":
+        return func.json_extract(contacts.c.meta, "$." + name) == true()
+    return func.jsonb_extract_path_text(cast(contacts.c.meta, JSONB), name) == "true"
 
 
 def _filter_conditions(conn: Connection, filters: ContactFilters) -> list[Any]:
@@ -72,9 +92,38 @@ def _filter_conditions(conn: Connection, filters: ContactFilters) -> list[Any]:
         conditions.append(_meta_text(conn, "location", "id") == filters.location_id)
     if filters.source is not None:
         conditions.append(func.lower(_meta_text(conn, "source")) == filters.source.lower())
-    if filters.contact_ids is not None:
-        conditions.append(contacts.c.contact_id.in_(list(filters.contact_ids)))
     return conditions
+
+
+# The hot reads (`contacts.get`, `contacts.scroll`) as statements built once: building a
+# Core statement per call cost about four times as much as running it (measured; see
+# docs/benchmarks.md), while a prebuilt one hits SQLAlchemy's compiled cache directly.
+_LIVE_BY_IDS = select(*_COLUMNS).where(
+    contacts.c.owner_id == bindparam("owner"),
+    contacts.c.contact_id.in_(bindparam("ids", expanding=True)),
+    contacts.c.deleted_at.is_(None),
+)
+_PAGE = (
+    select(*_COLUMNS)
+    .where(contacts.c.owner_id == bindparam("owner"), contacts.c.pk > bindparam("after"))
+    .order_by(contacts.c.pk)
+    .limit(bindparam("limit"))
+)
+_LIVE_PAGE = (
+    select(*_COLUMNS)
+    .where(
+        contacts.c.owner_id == bindparam("owner"),
+        contacts.c.pk > bindparam("after"),
+        contacts.c.deleted_at.is_(None),
+    )
+    .order_by(contacts.c.pk)
+    .limit(bindparam("limit"))
+)
+_TAGS_OF = (
+    select(contact_tags.c.contact_pk, contact_tags.c.tag_id)
+    .where(contact_tags.c.contact_pk.in_(bindparam("pks", expanding=True)))
+    .order_by(contact_tags.c.contact_pk, contact_tags.c.tag_id)
+)
 
 
 class ContactRepository:
@@ -85,11 +134,7 @@ class ContactRepository:
             return
         by_pk = {c.pk: c for c in found}
         tagged: dict[int, list[str]] = defaultdict(list)
-        rows = conn.execute(
-            select(contact_tags.c.contact_pk, contact_tags.c.tag_id)
-            .where(contact_tags.c.contact_pk.in_(list(by_pk)))
-            .order_by(contact_tags.c.contact_pk, contact_tags.c.tag_id)
-        )
+        rows = conn.execute(_TAGS_OF, {"pks": list(by_pk)})
         for pk, tag_id in rows:
             tagged[pk].append(tag_id)
         for pk, contact in by_pk.items():
@@ -108,14 +153,8 @@ class ContactRepository:
         ids = list(contact_ids)
         if not ids:
             return {}
-        query = select(*_COLUMNS).where(
-            contacts.c.owner_id == owner_id,
-            contacts.c.contact_id.in_(ids),
-            contacts.c.deleted_at.is_(None),
-        )
-        if for_update:
-            query = query.with_for_update()
-        found = [_to_contact(row) for row in conn.execute(query)]
+        query = _LIVE_BY_IDS.with_for_update() if for_update else _LIVE_BY_IDS
+        found = [_to_contact(row) for row in conn.execute(query, {"owner": owner_id, "ids": ids})]
         cls.attach_tags(conn, found)
         return {c.contact_id: c for c in found}
 
@@ -124,12 +163,25 @@ class ContactRepository:
         cls, conn: Connection, owner_id: str, *, after_pk: int, limit: int, include_deleted: bool
     ) -> list[Contact]:
         """Up to `limit` contacts of the owner with keys above `after_pk`, in key order."""
-        query = select(*_COLUMNS).where(contacts.c.owner_id == owner_id, contacts.c.pk > after_pk)
-        if not include_deleted:
-            query = query.where(contacts.c.deleted_at.is_(None))
-        query = query.order_by(contacts.c.pk).limit(limit)
-        found = [_to_contact(row) for row in conn.execute(query)]
+        query = _PAGE if include_deleted else _LIVE_PAGE
+        params = {"owner": owner_id, "after": after_pk, "limit": limit}
+        found = [_to_contact(row) for row in conn.execute(query, params)]
         cls.attach_tags(conn, [c for c in found if not c.deleted])
+        return found
+
+    @classmethod
+    def by_pks(cls, conn: Connection, owner_id: str, pks: Sequence[int]) -> list[Contact]:
+        """Live contacts of this owner with these keys, in the order given (search results)."""
+        if not pks:
+            return []
+        query = select(*_COLUMNS).where(
+            contacts.c.owner_id == owner_id,
+            contacts.c.pk.in_(list(pks)),
+            contacts.c.deleted_at.is_(None),
+        )
+        by_pk = {c.pk: c for c in (_to_contact(row) for row in conn.execute(query))}
+        found = [by_pk[pk] for pk in pks if pk in by_pk]
+        cls.attach_tags(conn, found)
         return found
 
     @classmethod
@@ -174,6 +226,44 @@ class ContactRepository:
         cls.attach_tags(conn, found)
         return found, count
 
+    @classmethod
+    def page_by_name(
+        cls,
+        conn: Connection,
+        owner_id: str,
+        *,
+        after: tuple[str, int] | None,
+        limit: int,
+        tag_ids: Sequence[str] = (),
+        favorites_only: bool = False,
+    ) -> list[tuple[Contact, str]]:
+        """Up to `limit` live contacts, each with its sort key, in (sort_key, pk) order after `after`.
+
+        For the web address book.
+
+        Walks the index on (owner_id, sort_key, pk): a page costs the same wherever it
+        starts, however many contacts the owner has.
+        """
+        conditions: list[Any] = [contacts.c.owner_id == owner_id, contacts.c.deleted_at.is_(None)]
+        conditions.extend(_filter_conditions(conn, ContactFilters(tag_ids=tuple(tag_ids))))
+        if favorites_only:
+            conditions.append(_meta_flag(conn, "favorite"))
+        if after is not None:
+            key, pk = after
+            conditions.append(
+                or_(contacts.c.sort_key > key, and_(contacts.c.sort_key == key, contacts.c.pk > pk))
+            )
+        query = (
+            select(*_COLUMNS, contacts.c.sort_key)
+            .where(*conditions)
+            .order_by(contacts.c.sort_key, contacts.c.pk)
+            .limit(limit)
+        )
+        rows = conn.execute(query).all()
+        found = [_to_contact(row) for row in rows]
+        cls.attach_tags(conn, found)
+        return [(c, row.sort_key) for c, row in zip(found, rows, strict=True)]
+
     @staticmethod
     def insert(conn: Connection, contact: Contact) -> int:
         result = conn.execute(
@@ -186,11 +276,14 @@ class ContactRepository:
                 updated_at=contact.updated_at,
                 deleted_at=None,
                 data=dumps(contact.data),
+                sort_key=sort_key(contact.data),
                 meta=dumps(contact.meta),
             )
             .returning(contacts.c.pk)
         )
-        return int(result.scalar_one())
+        pk = int(result.scalar_one())
+        search_index.write(conn, [replace(contact, pk=pk)])
+        return pk
 
     @staticmethod
     def insert_many(conn: Connection, new: Sequence[Contact]) -> list[int]:
@@ -206,6 +299,7 @@ class ContactRepository:
                 "updated_at": c.updated_at,
                 "deleted_at": None,
                 "data": dumps(c.data),
+                "sort_key": sort_key(c.data),
                 "meta": dumps(c.meta),
             }
             for c in new
@@ -213,7 +307,9 @@ class ContactRepository:
         result = conn.execute(
             insert(contacts).returning(contacts.c.pk, sort_by_parameter_order=True), rows
         )
-        return [int(pk) for pk in result.scalars()]
+        pks = [int(pk) for pk in result.scalars()]
+        search_index.write(conn, [replace(c, pk=pk) for c, pk in zip(new, pks, strict=True)])
+        return pks
 
     @staticmethod
     def save(conn: Connection, contact: Contact) -> None:
@@ -225,9 +321,11 @@ class ContactRepository:
                 updated_at=contact.updated_at,
                 deleted_at=contact.deleted_at,
                 data=dumps(contact.data),
+                sort_key=sort_key(contact.data),
                 meta=dumps(contact.meta),
             )
         )
+        search_index.write(conn, [contact])
 
     @staticmethod
     def set_tags(conn: Connection, contact_pk: int, tag_ids: Iterable[str]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from rolodex.contacts.cursors import ScrollCursor
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
+from rolodex.contacts.sort_names import NameCursor
 from rolodex.errors import EtagConflict, InvalidInput, NotFound
 from rolodex.ids import new_etag, new_id
 from rolodex.store import Store
@@ -127,6 +128,38 @@ class ContactService:
                 conn, owner_id, offset=offset, limit=limit, filters=filters
             )
 
+    def list_by_name(
+        self,
+        owner_id: str,
+        *,
+        size: int | None = None,
+        cursor: str | None = None,
+        tag_ids: Sequence[str] = (),
+        favorites_only: bool = False,
+    ) -> ScrollPage:
+        """One page of live contacts sorted by the name they are shown under (the address book).
+
+        Keyset paging on (sort_key, pk): the cursor names the last contact shown, so a
+        page costs the same at the start or the end of 100,000 contacts, and contacts
+        renamed during a walk may show twice or not at all (never an error).
+        """
+        limit = self.page_size(size)
+        after = None if cursor is None else NameCursor.decode(cursor)
+        with self.store.read() as conn:
+            found = self.repo.page_by_name(
+                conn,
+                owner_id,
+                after=after,
+                limit=limit + 1,
+                tag_ids=tag_ids,
+                favorites_only=favorites_only,
+            )
+        more = len(found) > limit
+        found = found[:limit]
+        last = found[-1] if found else None
+        next_cursor = NameCursor.encode(last[1], last[0].pk) if more and last else None
+        return ScrollPage([c for c, _ in found], next_cursor)
+
     def get_with_tombstones(self, owner_id: str, contact_ids: Sequence[str]) -> dict[str, Contact]:
         """The owner's contacts among the ids, deleted ones included (sync diffs show deletions)."""
         with self.store.read() as conn:
@@ -135,9 +168,14 @@ class ContactService:
     # -- writes ------------------------------------------------------------------------
 
     def create(
-        self, owner_id: str, data: dict[str, Any], meta: dict[str, Any] | None = None
+        self,
+        owner_id: str,
+        data: dict[str, Any],
+        meta: dict[str, Any] | None = None,
+        *,
+        tag_ids: Sequence[str] = (),
     ) -> Contact:
-        """Store a new contact with a fresh id and etag, and log `created`."""
+        """Store a new contact with a fresh id and etag (and its tags), and log `created`."""
         now = now_ms()
         contact = Contact(
             pk=0,
@@ -149,9 +187,12 @@ class ContactService:
             deleted_at=None,
             data=data,
             meta=dict(meta or {}),
+            tag_ids=sorted(set(tag_ids)),
         )
         with self.store.write(owner_id=owner_id) as conn:
             contact.pk = self.repo.insert(conn, contact)
+            if contact.tag_ids:
+                self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, CREATED)
         return contact
 
@@ -269,6 +310,32 @@ class ContactService:
             self.repo.set_tags(conn, contact.pk, [])
             self._log(conn, contact, DELETED)
         self._photos_left(contact, photo_urls(contact.data), [])
+        return contact
+
+    def restore(self, owner_id: str, contact_id: str, *, within_ms: int) -> Contact:
+        """Undo a delete made at most `within_ms` ago: the tombstone becomes a live contact.
+
+        The contact keeps its id, data and metadata, gets a new etag and `updated`, and
+        `updated` is logged (a client that saw `deleted` sees it come back). Nothing else
+        is re-attached: its tags and uploaded photos went with the delete. A contact that
+        is live, unknown, or deleted longer ago than the window is NotFound.
+        """
+        with self.store.write(owner_id=owner_id) as conn:
+            found = self.repo.by_ids_with_tombstones(conn, owner_id, [contact_id])
+            contact = found.get(contact_id)
+            now = now_ms()
+            if (
+                contact is None
+                or contact.deleted_at is None
+                or now - contact.deleted_at > within_ms
+            ):
+                raise NotFound("no deleted contact to restore", field="contactId")
+            contact.deleted_at = None
+            contact.tag_ids = []
+            contact.etag = new_etag()
+            contact.updated_at = max(now, contact.updated_at + 1)
+            self.repo.save(conn, contact)
+            self._log(conn, contact, UPDATED)
         return contact
 
     def record_in(self, conn: Connection, contact: Contact) -> None:

@@ -289,7 +289,13 @@ def test_paging_with_skip_and_top(user: ApiUser) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"top": 0}, "top"), ({"top": 101}, "top"), ({"skip": -1}, "skip"), ({"top": "x"}, "top")],
+    [
+        ({"top": 0}, "top"),
+        ({"top": 101}, "top"),
+        ({"skip": -1}, "skip"),
+        ({"top": "x"}, "top"),
+        ({"skip": 10**30}, "skip"),
+    ],
 )
 def test_paging_out_of_range_is_a_validation_error(
     user: ApiUser, params: dict[str, Any], field: str

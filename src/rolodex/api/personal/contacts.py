@@ -22,6 +22,8 @@ READ = "contacts.read"
 WRITE = "contacts.write"
 
 MAX_TOP = 100
+# Inside a 64-bit offset, and far past any real address book.
+MAX_SKIP = 1_000_000_000_000
 
 # Field limits as the spec gives them (docs/limits.md).
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -92,7 +94,7 @@ def _int_param(req: ApiRequest, name: str, default: int, low: int, high: int | N
 
 def list_contacts(req: ApiRequest) -> Response:
     req.principal.require(READ)
-    skip = _int_param(req, "skip", 0, 0, None)
+    skip = _int_param(req, "skip", 0, 0, MAX_SKIP)
     top = _int_param(req, "top", MAX_TOP, 1, MAX_TOP)
     found, total = req.services.contacts.list_page(req.owner_id, offset=skip, limit=top)
     return json_response({"count": total, "items": [to_personal(c) for c in found]})
