@@ -1,0 +1,61 @@
+"""Event data: the contact or tag as the Contacts+ API shows it, or its id once deleted.
+
+Data is read when the batch is built (moments after the change, while the worker
+keeps up), so an `added` or `updated` event shows the object as it then is; if it was
+deleted in between, the event shows `{"contactId", "deleted": true}` and the
+`deleted` event follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rolodex.api.contactsplus.render import render_contact
+from rolodex.contacts.repository import ContactRepository
+from rolodex.ids import new_id
+from rolodex.store.changelog import DELETED, Change
+from rolodex.timestamps import iso
+from rolodex.webhooks.model import TRIGGER_OF_CHANGE
+from rolodex.webhooks.repository import WebhookRepository
+
+
+def render_tag(row: Any) -> dict[str, Any]:
+    return {
+        "tagId": row.tag_id,
+        "etag": row.etag,
+        "created": iso(row.created_at),
+        "updated": iso(row.updated_at),
+        "tagData": {"name": row.name},
+    }
+
+
+def render_events(conn: Connection, owner_id: str, found: list[Change]) -> list[dict[str, Any]]:
+    """One event per change, in change order, with data read in this transaction."""
+    live = [c for c in found if c.action != DELETED]
+    contact_ids = [c.entity_id for c in live if c.entity == "contact"]
+    tag_ids = [c.entity_id for c in live if c.entity == "tag"]
+    contacts = ContactRepository.by_ids(conn, owner_id, contact_ids) if contact_ids else {}
+    tag_rows = WebhookRepository.tags_by_ids(conn, owner_id, tag_ids)
+    out: list[dict[str, Any]] = []
+    for change in found:
+        key = "contactId" if change.entity == "contact" else "tagId"
+        data: dict[str, Any]
+        if change.action == DELETED:
+            data = {key: change.entity_id}
+        elif change.entity == "contact" and change.entity_id in contacts:
+            data = render_contact(contacts[change.entity_id])
+        elif change.entity == "tag" and change.entity_id in tag_rows:
+            data = render_tag(tag_rows[change.entity_id])
+        else:
+            data = {key: change.entity_id, "deleted": True}
+        out.append(
+            {
+                "eventId": new_id("ev_"),
+                "triggerId": TRIGGER_OF_CHANGE[(change.entity, change.action)],
+                "created": iso(change.occurred_at),
+                "data": data,
+            }
+        )
+    return out
