@@ -75,8 +75,8 @@ def write_display_name(data: dict[str, Any], value: str | None) -> None:
     The structured name is rewritten only when it carries nothing of its own: when
     there is none, or it is exactly what splitting the old `displayName` made. A richer
     structured name (a prefix, a middle name, a different spelling) is kept as it is and
-    only `displayName` changes. Clearing a name that was read from the structured name
-    alone (no `displayName`) clears the structured name, since that is what was shown.
+    only `displayName` changes. Clearing the name clears both: the contact then has no
+    name through any API.
     """
     if value == read_display_name(data):
         return
@@ -87,8 +87,7 @@ def write_display_name(data: dict[str, Any], value: str | None) -> None:
     )
     if value is None:
         data.pop("displayName", None)
-        if derived or not old_display:
-            data.pop("name", None)
+        data.pop("name", None)
         return
     data["displayName"] = value
     if derived:
