@@ -335,3 +335,17 @@ contact_search = Table(
     Column("document", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
     Index("ix_contact_search_document", "document", postgresql_using="gin"),
 )
+
+# -- the address book (revision 0009_book, rolodex.contacts.sort_names) ----------------
+
+# The key the web address book lists contacts by (the shown name, accent-free and
+# case-folded), in byte order on both databases; kept in step by ContactRepository.
+contacts.append_column(
+    Column(
+        "sort_key",
+        String(256).with_variant(String(256, collation="C"), "postgresql"),
+        nullable=False,
+        server_default="~",
+    )
+)
+Index("ix_contacts_owner_sort", contacts.c.owner_id, contacts.c.sort_key, contacts.c.pk)

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from rolodex.web.book.routes import routes as book_routes
 from rolodex.web.pages import accounts, api_keys, authorize, authorized, developer
 
 _STATIC = Path(__file__).parent / "static"
@@ -24,5 +25,6 @@ routes: list[BaseRoute] = [
     Route("/settings/authorized-apps", authorized.authorized_apps, methods=["GET"]),
     Route("/settings/authorized-apps/{client_id}/revoke", authorized.revoke_app, methods=["POST"]),
     Route("/oauth/authorize", authorize.authorize, methods=_FORM),
+    *book_routes,
     Mount("/static", app=StaticFiles(directory=_STATIC), name="static"),
 ]

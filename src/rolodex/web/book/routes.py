@@ -1,0 +1,23 @@
+"""The address book's URLs (added to the web routes in `rolodex.web.routes`)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from rolodex.web.book import contact_pages, editing, listing
+
+_FORM = ["GET", "POST"]
+_POST = ["POST"]
+
+routes: list[BaseRoute] = [
+    Route("/book", listing.book_list, methods=["GET"]),
+    Route("/book/tags", listing.bulk_tags, methods=_POST),
+    Route("/book/contacts/new", editing.new_contact, methods=_FORM),
+    Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
+    Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),
+    Route("/book/contacts/{contact_id}/favorite", contact_pages.favorite, methods=_POST),
+    Route("/book/contacts/{contact_id}/tags", contact_pages.contact_tags, methods=_POST),
+    Route("/book/contacts/{contact_id}/photo", contact_pages.upload_photo, methods=_POST),
+    Route("/book/contacts/{contact_id}/delete", contact_pages.delete_contact, methods=_POST),
+    Route("/book/contacts/{contact_id}/restore", contact_pages.restore_contact, methods=_POST),
+]
