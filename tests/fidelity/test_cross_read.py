@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rolodex.services import Services
@@ -113,3 +115,44 @@ def test_deleting_through_one_api_deletes_for_all(views: Views) -> None:
     assert views.personal.request("POST", f"/{created['id']}/destroy").status_code == 204
     assert views.rest.request("GET", f"/{created['id']}").status_code == 404
     assert views.user.ok("contacts.get", {"contactIds": [created["id"]]})["contacts"] == []
+
+
+def test_sync_diff_sees_writes_through_every_api(views: Views) -> None:
+    kept = views.rest.create({"name": "Kept", "phoneNumber": "1"})["id"]
+    doomed = views.user.create({"displayName": "Doomed"})
+    token = views.personal.request("POST", "/sync_tokens").json()["token"]
+
+    added = views.rest.create({"name": "Added", "phoneNumber": "2"})["id"]
+    contact = views.canonical(kept)
+    views.user.ok(
+        "contacts.update",
+        {
+            "contact": {
+                "contactId": kept,
+                "etag": contact["etag"],
+                "contactData": {**contact["contactData"], "notes": "via Contacts+"},
+            }
+        },
+    )
+    assert views.rest.request("DELETE", f"/{doomed['contactId']}").json() == {"success": True}
+
+    diff = views.personal.request("POST", f"/sync_tokens/{token}/diff").json()
+    changes = {item["id"]: (item["change_type"], item["notes"]) for item in diff["items"]}
+    assert changes == {
+        added: ("CREATED", None),
+        kept: ("UPDATED", "via Contacts+"),
+        doomed["contactId"]: ("DELETED", None),
+    }
+
+
+def test_accounts_are_isolated_across_apis(make_user: Any, services: Services) -> None:
+    first, second = views_for(make_user(), services), views_for(make_user(), services)
+    from_personal = first.personal.create({"name": "P"})
+    from_rest = first.rest.create({"name": "R", "phoneNumber": "1"})["id"]
+    for contact_id in (from_personal, from_rest):
+        assert second.rest.request("GET", f"/{contact_id}").status_code == 404
+        assert second.personal.request("GET", f"/{contact_id}").status_code == 404
+        assert second.user.ok("contacts.get", {"contactIds": [contact_id]})["contacts"] == []
+    assert second.rest.request("GET").json() == []
+    assert second.personal.request("GET").json() == {"count": 0, "items": []}
+    assert [c["id"] for c in first.rest.request("GET").json()] == [from_personal, from_rest]
