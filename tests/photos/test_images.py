@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from rolodex.errors import DomainError
 from rolodex.photos.errors import CorruptImage, ImageTooLarge, UnsupportedImage
 from rolodex.photos.images import THUMB_SIZE, ImageLimits, prepare
 from tests.photos.factories import (
@@ -114,3 +117,34 @@ def test_a_declared_canvas_past_our_limit_is_refused_before_decoding() -> None:
     # 50 megapixels: under Pillow's warning threshold, over Rolodex's 40.
     with pytest.raises(ImageTooLarge):
         prepare(png_declaring(10_000, 5_000), LIMITS)
+
+
+_SEEDS = {fmt: image_bytes(fmt, (24, 16)) for fmt in ("JPEG", "PNG", "GIF", "WEBP")}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(sorted(_SEEDS)),
+    flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8),
+    cut=st.integers(min_value=1),
+)
+def test_damaged_images_are_refused_as_domain_errors_never_crashes(
+    fmt: str, flips: list[tuple[int, int]], cut: int
+) -> None:
+    raw = bytearray(_SEEDS[fmt])
+    for position, value in flips:
+        raw[position % len(raw)] = value
+    raw = raw[: max(1, cut % (len(raw) + 1))]
+    try:
+        prepared = prepare(bytes(raw), LIMITS)
+    except DomainError:
+        return
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        stored.load()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_are_refused_as_domain_errors(raw: bytes) -> None:
+    with pytest.raises(DomainError):
+        prepare(raw, LIMITS)

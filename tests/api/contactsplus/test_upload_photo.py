@@ -311,3 +311,101 @@ def test_another_account_cannot_delete_a_photo_by_listing_its_url(make_user: Any
     decoy = mallory.create({"displayName": "Decoy", "photos": [{"type": "x", "value": url}]})
     mallory.ok("contacts.delete", {"contactId": decoy["contactId"], "etag": decoy["etag"]})
     assert fetch(alice.client, url).status_code == 200
+
+
+# -- team contacts -------------------------------------------------------------------------
+
+
+def test_a_team_member_uploads_to_a_team_contact_and_its_deletion_drops_the_photo(
+    make_user: Any, services: Services
+) -> None:
+    owner, member = make_user(), make_user()
+    team = services.teams.create(owner.account_id, "Sales").team_id
+    services.teams.add_member(team, member.account_id)
+    created = owner.ok(
+        "contacts.create", {"contact": {"contactData": {"displayName": "Lead"}}, "teamId": team}
+    )["contact"]
+    response = upload(
+        member,
+        image_bytes("JPEG"),
+        {"contact": {"contactId": created["contactId"], "teamId": team}},
+    )
+    assert response.status_code == 200, response.text
+    updated = response.json()["contact"]
+    url = updated["contactData"]["photos"][0]["value"]
+    seen = owner.ok("contacts.get", {"contactIds": [created["contactId"]], "teamId": team})
+    assert seen["contacts"][0]["contactData"]["photos"][0]["value"] == url
+    assert fetch(owner.client, url).status_code == 200
+    owner.ok(
+        "contacts.delete",
+        {"contactId": created["contactId"], "etag": updated["etag"], "teamId": team},
+    )
+    assert fetch(owner.client, url).status_code == 404
+
+
+def test_team_uploads_need_membership_and_the_team_scope(
+    make_user: Any, services: Services
+) -> None:
+    owner, outsider = make_user(), make_user()
+    team = services.teams.create(owner.account_id, "Sales").team_id
+    created = owner.ok(
+        "contacts.create", {"contact": {"contactData": {"displayName": "Lead"}}, "teamId": team}
+    )["contact"]
+    target = {"contactId": created["contactId"], "teamId": team}
+    stranger = upload(outsider, image_bytes("PNG"), target)
+    assert stranger.status_code == 404
+    assert stranger.json()["error"]["field"] == "teamId"
+    personal_only = services.credentials.issue(
+        owner.account_id, frozenset(s for s in ALL_SCOPES if not s.startswith("teams."))
+    )
+    refused = upload(owner, image_bytes("PNG"), target, token=personal_only.secret)
+    assert refused.status_code == 403
+    differ = upload(
+        owner,
+        image_bytes("PNG"),
+        {"contact": {"contactId": created["contactId"], "teamId": "t_other"}, "teamId": team},
+    )
+    assert differ.status_code == 400
+    assert differ.json()["error"]["field"] == "teamId"
+    after = owner.ok("contacts.get", {"contactIds": [created["contactId"]], "teamId": team})
+    assert after["contacts"][0] == created
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data", b"--x\r\n"),
+        ("multipart/form-data; boundary=x", b"this is not multipart at all"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--x--\r\n",
+        ),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="contact.json"\r\n\r\n{"contactId": "c',
+        ),
+        ("multipart/form-data; boundary=" + "x" * 200, b"--" + b"x" * 200 + b"--\r\n"),
+    ],
+    ids=["no-boundary", "garbage", "nameless-part", "truncated", "long-boundary"],
+)
+def test_malformed_multipart_is_a_400(user: ApiUser, content_type: str, body: bytes) -> None:
+    response = user.client.post(
+        UPLOAD,
+        content=body,
+        headers={"Authorization": f"Bearer {user.token}", "Content-Type": content_type},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_contact_json_that_is_not_json_is_a_400(user: ApiUser) -> None:
+    response = user.client.post(
+        UPLOAD,
+        files={
+            "contact.json": (None, b"{nope", "application/json"),
+            "image": ("a.png", image_bytes("PNG"), "image/png"),
+        },
+        headers={"Authorization": f"Bearer {user.token}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "contact.json"
