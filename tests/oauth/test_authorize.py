@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.testclient import TestClient
 
@@ -276,3 +276,24 @@ def test_an_app_with_several_uris_must_name_one(client: TestClient, services: Se
         }
     )
     assert second.status_code == 200
+
+
+def test_an_answer_after_the_session_ended_asks_to_log_in_and_returns_to_consent(
+    oauth_app: OAuthApp,
+) -> None:
+    params = oauth_app.params()
+    page = oauth_app.browser.authorize(params)
+    token = csrf_of(page.text)
+    oauth_app.browser.submit("/", "/logout", {})
+    # The logged-out session has a new CSRF token; use it, as a reloaded form would.
+    fresh = csrf_of(oauth_app.browser.get("/login").text)
+    assert fresh != token
+    response = oauth_app.browser.http.post(
+        "/oauth/authorize",
+        data={**params, "csrf_token": fresh, "decision": "approve"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=" + quote(
+        "/oauth/authorize?" + urlencode(params), safe=""
+    )

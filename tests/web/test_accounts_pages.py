@@ -153,3 +153,42 @@ def test_pages_ship_their_own_css_and_work_without_javascript(browser: Browser) 
     css = browser.get("/static/rolodex.css")
     assert css.status_code == 200
     assert "@media" in css.text
+
+
+def test_failures_older_than_the_window_no_longer_count(
+    client: TestClient, services: Services
+) -> None:
+    from sqlalchemy import update
+
+    from rolodex.store.schema import login_failures
+    from rolodex.timestamps import now_ms
+    from rolodex.web.throttle import WINDOW_SECONDS
+
+    owner = new_browser(client)
+    owner.sign_up()
+    for _ in range(5):
+        new_browser(client).log_in(owner.email, "wrong password")
+    assert new_browser(client).log_in(owner.email, PASSWORD).status_code == 429
+    with services.store.write() as conn:
+        conn.execute(
+            update(login_failures)
+            .where(login_failures.c.key == f"email:{owner.email}")
+            .values(failed_at=now_ms() - WINDOW_SECONDS * 1000 - 1)
+        )
+    assert new_browser(client).log_in(owner.email, PASSWORD).status_code == 303
+
+
+def test_a_configured_secret_key_is_used(services: Services) -> None:
+    from rolodex.web.secret_key import SecretKeyService
+
+    assert SecretKeyService(services.store, "k" * 32).get() == "k" * 32
+
+
+def test_an_oversized_form_is_refused(browser: Browser) -> None:
+    page = browser.get("/login")
+    response = browser.http.post(
+        "/login",
+        data={"csrf_token": csrf_of(page.text), "email": "x" * 70_000, "password": "y"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 413

@@ -7,6 +7,7 @@ back is trusted because the GET once accepted it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 
@@ -50,7 +51,8 @@ def authorize(p: Page) -> Response:
         return _refusal(p, exc)
     account = p.account
     if account is None:
-        return p.login_redirect()
+        # A session that ran out between the consent page and the answer: ask again after login.
+        return p.login_redirect("/oauth/authorize?" + urlencode(params))
     if p.request.method == "GET":
         return p.render(
             "consent.html",

@@ -24,6 +24,8 @@ from rolodex.web.sessions import WebSession, load_session, save_session
 from rolodex.web.templates import render
 
 MAX_FORM_FIELDS = 100
+# The largest form any page takes (an app's redirect URIs are the longest) is far below this.
+MAX_FORM_BYTES = 65_536
 
 
 @dataclass
@@ -68,12 +70,12 @@ class Page:
             status,
         )
 
-    def login_redirect(self) -> Response:
-        """Send the visitor to log in, and back here afterwards."""
+    def login_redirect(self, back_to: str | None = None) -> Response:
+        """Send the visitor to log in, and back here (or to `back_to`) afterwards."""
         here = self.request.url.path
         if self.request.url.query:
             here += "?" + self.request.url.query
-        return RedirectResponse("/login?next=" + quote(here, safe=""), status_code=303)
+        return RedirectResponse("/login?next=" + quote(back_to or here, safe=""), status_code=303)
 
 
 Handler = Callable[[Page], Response]
@@ -88,6 +90,18 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         session = load_session(request, key)
         form = None
         if request.method == "POST":
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_FORM_BYTES:
+                return render(
+                    "error.html",
+                    {
+                        "account": None,
+                        "csrf_token": session.csrf_token,
+                        "title": "Too much",
+                        "message": "The form sent more data than any page takes.",
+                    },
+                    413,
+                )
             form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
             token = form.get("csrf_token")
             if not session.csrf_ok(token if isinstance(token, str) else None):
