@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,3 +32,6 @@ class WebhookSettings(BaseSettings):
     retry_max_delay_seconds: float = Field(default=6 * 3600.0, ge=0)
     retry_give_up_seconds: float = Field(default=3 * 24 * 3600.0, ge=0)
     history_days: int = Field(default=14, ge=1)
+    # Extra certificate authorities (a PEM file) trusted for https:// webhook URLs, for
+    # receivers behind a private CA. Unset: the usual public roots (certifi).
+    ca_bundle: Path | None = None

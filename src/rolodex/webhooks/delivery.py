@@ -105,12 +105,15 @@ class DeliveryWorker:
         error: str | None = None
         retry_after: float | None = None
         try:
-            with guarded_client(
+            client = guarded_client(
                 allow_private=self.settings.allow_private,
                 connect_timeout=self.settings.connect_timeout_seconds,
                 timeout=self.settings.timeout_seconds,
-            ) as client:
-                response = client.post(url, content=body, headers=headers)
+                ca_bundle=self.settings.ca_bundle,
+            )
+            # Streamed and never read: only the status matters, and a receiver must not
+            # be able to make the worker hold a huge answer in memory.
+            with client, client.stream("POST", url, content=body, headers=headers) as response:
                 status = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after"), time.time())
         except httpx.HTTPError as exc:

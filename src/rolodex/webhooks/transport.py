@@ -11,6 +11,7 @@ alive, so every delivery resolves and checks again (DNS rebinding).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpcore
@@ -54,22 +55,31 @@ class GuardedBackend(httpcore.SyncBackend):
 class GuardedTransport(httpx.HTTPTransport):
     """`httpx.HTTPTransport` with the guarded backend, no proxies and no keep-alive."""
 
-    def __init__(self, *, allow_private: bool) -> None:
+    def __init__(self, *, allow_private: bool, ca_bundle: Path | None = None) -> None:
         super().__init__(trust_env=False)
+        context = httpx.create_ssl_context(trust_env=False)
+        if ca_bundle is not None:
+            context.load_verify_locations(cafile=str(ca_bundle))
         # httpx has no public hook for the network backend, so build its pool ourselves
         # with the same arguments httpx would, plus the backend.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=context,
             max_connections=10,
             max_keepalive_connections=0,
             network_backend=GuardedBackend(allow_private=allow_private),
         )
 
 
-def guarded_client(*, allow_private: bool, connect_timeout: float, timeout: float) -> httpx.Client:
+def guarded_client(
+    *,
+    allow_private: bool,
+    connect_timeout: float,
+    timeout: float,
+    ca_bundle: Path | None = None,
+) -> httpx.Client:
     """A client for one delivery: guarded, no redirects followed, no environment proxies."""
     return httpx.Client(
-        transport=GuardedTransport(allow_private=allow_private),
+        transport=GuardedTransport(allow_private=allow_private, ca_bundle=ca_bundle),
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
