@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rolodex.accounts.service import AccountService
+from rolodex.contacts import phones
+from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
 from rolodex.oauth.apps import AppService
@@ -43,6 +45,7 @@ class Services:
     teams: TeamService
     photos: PhotoService
     webhooks: WebhookService
+    search: SearchService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -50,6 +53,8 @@ class Services:
         store = Store(
             settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
         )
+        # Before migrating: migration 0002_search indexes phone numbers in this region.
+        phones.set_default_region(settings.default_phone_region)
         if migrate:
             upgrade(store)
         limits = ContactLimits(
@@ -88,6 +93,7 @@ class Services:
             teams=TeamService(store, contacts),
             photos=photos,
             webhooks=WebhookService(store, settings.webhooks),
+            search=SearchService(store, contacts),
         )
 
     def close(self) -> None:

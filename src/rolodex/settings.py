@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     scroll_default_size: int = Field(default=100, ge=1)
     scroll_max_size: int = Field(default=1000, ge=1)
     contacts_get_max_ids: int = Field(default=1000, ge=1)
+    # Search (docs/search.md): phone numbers written without a country code are read as
+    # numbers of this region (ISO 3166 code) when they are indexed and searched.
+    default_phone_region: str = Field(default="US", pattern="^[A-Za-z]{2}$")
     # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (rolodex/webhooks/config.py).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Contact photos (docs/photos.md): where their bytes live ("database", "filesystem" or

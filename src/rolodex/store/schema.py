@@ -323,10 +323,11 @@ webhook_batches = Table(
 
 # -- contact search (revision 0002_search, docs/search.md) ----------------------------
 
-# PostgreSQL's search documents: one tsvector per live contact, under a GIN index. On
-# SQLite the index is instead the FTS5 virtual table `contact_search_fts` (rowid = the
-# contact's pk; one column per field), which Core cannot describe: migration 0002_search
-# creates it with the DDL in `contacts/search/fts5.py`.
+# One search document per live contact. PostgreSQL: `document` is a tsvector, under a
+# GIN index. SQLite: `document` is the JSON of the text indexed for each field, and the
+# index is the contentless FTS5 table `contact_search_fts` (rowid = contact_pk), which
+# Core cannot describe: migration 0002_search creates it with the DDL in
+# `contacts/search/fts5.py`.
 contact_search = Table(
     "contact_search",
     metadata,

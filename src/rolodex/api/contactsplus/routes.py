@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolodex.api.contactsplus import account, contacts, tags, teams
+from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
@@ -31,6 +31,7 @@ METHODS: dict[str, Handler] = {
     "account.get": account.get,
     "contacts.get": contacts.get,
     "contacts.scroll": contacts.scroll,
+    "contacts.search": contacts_search.search,
     "contacts.create": contacts.create,
     "contacts.update": contacts.update,
     "contacts.delete": contacts.delete,

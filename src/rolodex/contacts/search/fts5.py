@@ -1,0 +1,122 @@
+"""SQLite: a contentless FTS5 table `contact_search_fts` (rowid = contact key), one column per field.
+
+The text of each field is kept once, as JSON in `contact_search.document`: FTS5 holds
+only the index (`content=''`), and removing a contact from it takes the exact values
+it was indexed with (FTS5's 'delete' command), which that document supplies.
+
+Match expressions are written here from the query tree: every token is a run of letters
+and digits inside double quotes, so nothing a user types is FTS5 syntax. The tokenizer
+(`unicode61 remove_diacritics 2`) sees text that `text.fold` already lowered and
+stripped of accents, and prefix indexes serve the search-as-you-type prefixes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    column,
+    delete,
+    insert,
+    literal,
+    select,
+    table,
+    text,
+)
+
+from rolodex.contacts.model import Contact
+from rolodex.contacts.search import text as search_text
+from rolodex.contacts.search.backend import SearchBackend, owner_token
+from rolodex.contacts.search.query import And, Node, Not, Or, Term
+from rolodex.store.schema import contact_search, contacts
+
+TABLE = "contact_search_fts"
+OWNER = "owner"
+_ALL = (OWNER, *search_text.COLUMNS)
+
+# Created by migration 0002_search; kept here so that the DDL and the writes agree.
+CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    + ", ".join(_ALL)
+    + ", content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+)
+
+_fts = table(TABLE, column("rowid"), column(TABLE))
+_VALUES = ", ".join(":" + c for c in _ALL)
+_INSERT = text(f"INSERT INTO {TABLE} (rowid, {', '.join(_ALL)}) VALUES (:pk, {_VALUES})")
+_REMOVE = text(
+    f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(_ALL)}) VALUES ('delete', :pk, {_VALUES})"
+)
+
+
+class Fts5Backend(SearchBackend):
+    dialect = "sqlite"
+
+    def write(self, conn: Connection, contacts: Sequence[Contact], region: str) -> None:
+        if not contacts:
+            return
+        pks = [c.pk for c in contacts]
+        indexed = conn.execute(
+            select(contact_search.c.contact_pk, contact_search.c.document).where(
+                contact_search.c.contact_pk.in_(pks)
+            )
+        ).all()
+        if indexed:
+            conn.execute(_REMOVE, [{"pk": pk, **orjson.loads(doc)} for pk, doc in indexed])
+            conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(pks)))
+        rows = [_row(c, region) for c in contacts if not c.deleted]
+        if not rows:
+            return
+        conn.execute(_INSERT, rows)
+        conn.execute(
+            insert(contact_search),
+            [
+                {
+                    "contact_pk": c.pk,
+                    "owner_id": c.owner_id,
+                    "document": orjson.dumps({k: row[k] for k in _ALL}).decode(),
+                }
+                for c, row in zip((c for c in contacts if not c.deleted), rows, strict=True)
+            ],
+        )
+
+    def matches(self, owner_id: str, node: Node) -> ColumnElement[bool]:
+        owner = f'{OWNER} : "{owner_token(owner_id)}"'
+        expression = f"{owner} AND ({_expression(node, owner)})"
+        keys = select(_fts.c.rowid).where(_fts.c[TABLE].op("MATCH")(literal(expression)))
+        return contacts.c.pk.in_(keys)
+
+
+def _row(contact: Contact, region: str) -> dict[str, object]:
+    doc = search_text.document(contact.data, region)
+    row: dict[str, object] = {"pk": contact.pk, OWNER: owner_token(contact.owner_id)}
+    for name in search_text.COLUMNS:
+        row[name] = " ".join(" ".join(value) for value in doc[name])
+    return row
+
+
+def _phrase(tokens: Sequence[str], prefix: bool) -> str:
+    # Tokens are letters and digits only (text.tokens), so quoting cannot be broken.
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+
+def _expression(node: Node, owner: str) -> str:
+    if isinstance(node, Term):
+        columns = node.columns if node.columns is not None else search_text.COLUMNS
+        parts = []
+        if columns:
+            parts.append("{" + " ".join(columns) + "} : " + _phrase(node.tokens, node.prefix))
+        if node.digits and search_text.PHONE in columns:
+            parts += [f"{search_text.PHONE} : {_phrase([d], node.prefix)}" for d in node.digits]
+        return " OR ".join(parts)
+    if isinstance(node, And):
+        return " AND ".join(f"({_expression(item, owner)})" for item in node.items)
+    if isinstance(node, Or):
+        return " OR ".join(f"({_expression(item, owner)})" for item in node.items)
+    if isinstance(node, Not):
+        # FTS5's NOT is binary: "this owner's documents, except ...".
+        return f"{owner} NOT ({_expression(node.item, owner)})"
+    raise TypeError(f"tag terms are not matched by the text index: {node!r}")

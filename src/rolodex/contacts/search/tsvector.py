@@ -1,0 +1,141 @@
+"""PostgreSQL: a `tsvector` per contact in `contact_search`, under a GIN index.
+
+The document is written as a tsvector literal, not through `to_tsvector`: each lexeme
+is `<column code>.<token>` (tokens from `text.tokens`, already folded), so the text
+search parser, dictionaries and `unaccent` play no part, and a field-qualified term
+is a plain lexeme lookup (`'g.john'`), a prefix a GIN partial match (`'g.jo':*`), and
+a phrase the `<->` operator over positions. Queries are `tsquery` literals built the
+same way, so no user text is ever tsquery syntax. Between two values of one column a
+position is skipped, so a phrase never runs from one email address into the next.
+
+No extension is needed (so none has to be installed with rights a deployment may not
+grant); "the last digits of a phone number" is served by indexing each 4+ digit tail
+of the number as a token (text.phone_tokens), where `pg_trgm` would otherwise be used.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Connection, String, cast, delete, literal, select
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from rolodex.contacts.model import Contact
+from rolodex.contacts.search import text as search_text
+from rolodex.contacts.search.backend import SearchBackend, owner_token
+from rolodex.contacts.search.query import And, Node, Not, Or, Term
+from rolodex.store.schema import contact_search, contacts
+
+CODES = {
+    search_text.GIVEN: "g",
+    search_text.FAMILY: "f",
+    search_text.NAMES: "n",
+    search_text.EMAIL: "e",
+    search_text.PHONE: "p",
+    search_text.COMPANY: "c",
+    search_text.TITLE: "t",
+    search_text.ORG: "o",
+    search_text.CITY: "y",
+    search_text.COUNTRY: "k",
+    search_text.ADDRESS: "a",
+    search_text.NOTES: "x",
+}
+OWNER_CODE = "@"
+# PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
+_MAX_POSITION = 16383
+_MAX_POSITIONS = 255
+
+
+class TsvectorBackend(SearchBackend):
+    dialect = "postgresql"
+
+    def write(self, conn: Connection, contacts: Sequence[Contact], region: str) -> None:
+        gone = [c.pk for c in contacts if c.deleted]
+        if gone:
+            conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(gone)))
+        rows = [
+            {
+                "contact_pk": c.pk,
+                "owner_id": c.owner_id,
+                "document": document_literal(c.owner_id, search_text.document(c.data, region)),
+            }
+            for c in contacts
+            if not c.deleted
+        ]
+        if not rows:
+            return
+        statement = pg_insert(contact_search).values(
+            [
+                {
+                    "contact_pk": r["contact_pk"],
+                    "owner_id": r["owner_id"],
+                    "document": cast(literal(r["document"], String), TSVECTOR),
+                }
+                for r in rows
+            ]
+        )
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[contact_search.c.contact_pk],
+                set_={
+                    "owner_id": statement.excluded.owner_id,
+                    "document": statement.excluded.document,
+                },
+            )
+        )
+
+    def matches(self, owner_id: str, node: Node) -> ColumnElement[bool]:
+        query = f"{_lexeme(OWNER_CODE, owner_token(owner_id))} & ({_expression(node)})"
+        keys = select(contact_search.c.contact_pk).where(
+            contact_search.c.owner_id == owner_id,
+            contact_search.c.document.op("@@")(cast(literal(query, String), TSQUERY)),
+        )
+        return contacts.c.pk.in_(keys)
+
+
+def document_literal(owner_id: str, doc: search_text.Document) -> str:
+    """The tsvector literal of a search document: `'@.o…':1 'g.john':2 'f.smith':4 …`."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    positions[_lexeme(OWNER_CODE, owner_token(owner_id))].append(1)
+    at = 2
+    for name in search_text.COLUMNS:
+        for value in doc[name]:
+            for token in value:
+                kept = positions[_lexeme(CODES[name], token)]
+                if len(kept) < _MAX_POSITIONS and (not kept or kept[-1] != at):
+                    kept.append(at)
+                at = min(at + 1, _MAX_POSITION)
+            at = min(at + 1, _MAX_POSITION)
+    return " ".join(f"{lexeme}:{','.join(map(str, at_))}" for lexeme, at_ in positions.items())
+
+
+def _lexeme(code: str, token: str, prefix: bool = False) -> str:
+    # Tokens are letters and digits only; the owner token is hex. Quote doubling is
+    # still applied so that this function is safe on its own.
+    body = (code + "." + token).replace("\\", "\\\\").replace("'", "''")
+    return f"'{body}'" + (":*" if prefix else "")
+
+
+def _expression(node: Node) -> str:
+    if isinstance(node, Term):
+        columns = node.columns if node.columns is not None else search_text.COLUMNS
+        parts = []
+        last = len(node.tokens) - 1
+        for name in columns:
+            lexemes = [
+                _lexeme(CODES[name], t, node.prefix and i == last)
+                for i, t in enumerate(node.tokens)
+            ]
+            parts.append("(" + " <-> ".join(lexemes) + ")")
+        if node.digits and search_text.PHONE in columns:
+            parts += [_lexeme(CODES[search_text.PHONE], d, node.prefix) for d in node.digits]
+        return " | ".join(parts)
+    if isinstance(node, And):
+        return " & ".join(f"({_expression(item)})" for item in node.items)
+    if isinstance(node, Or):
+        return " | ".join(f"({_expression(item)})" for item in node.items)
+    if isinstance(node, Not):
+        return f"!({_expression(node.item)})"
+    raise TypeError(f"tag terms are not matched by the text index: {node!r}")
