@@ -10,7 +10,18 @@ import sys
 
 import typer
 
-from rolodex.cli import accounts, api_keys, apps, backups, imports, serve, teams, tokens, worker
+from rolodex.cli import (
+    accounts,
+    api_keys,
+    apps,
+    backups,
+    imports,
+    photos,
+    serve,
+    teams,
+    tokens,
+    worker,
+)
 
 app = typer.Typer(help="Rolodex, a self-hosted contacts server.", no_args_is_help=True)
 app.command()(serve.serve)
@@ -23,6 +34,7 @@ app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(apps.app, name="apps")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(teams.app, name="teams")
+app.add_typer(photos.app, name="photos")
 
 
 def main() -> None:

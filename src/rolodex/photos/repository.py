@@ -48,6 +48,17 @@ class PhotoRepository:
         return None if row is None else PhotoRecord(**row._mapping)
 
     @staticmethod
+    def page(conn: Connection, *, after: str, created_before: int, limit: int) -> list[PhotoRecord]:
+        """Photos older than `created_before`, in id order after `after` (for sweeping)."""
+        rows = conn.execute(
+            select(photos)
+            .where(photos.c.photo_id > after, photos.c.created_at < created_before)
+            .order_by(photos.c.photo_id)
+            .limit(limit)
+        )
+        return [PhotoRecord(**row._mapping) for row in rows]
+
+    @staticmethod
     def of_contact(
         conn: Connection, owner_id: str, contact_id: str, photo_ids: Sequence[str]
     ) -> list[str]:

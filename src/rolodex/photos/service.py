@@ -1,19 +1,23 @@
 """The photo service: attaching an uploaded image to a contact, serving it, forgetting it.
 
 An upload is a contact write like any other: it goes through `ContactService.modify`,
-so the contact gets a new etag and `updated` time and the change log records it. The
-bytes are stored first (under a fresh 128-bit random id) and dropped again if the
-contact write is refused, so a refused upload changes nothing anyone can see.
+so the contact gets a new etag and `updated` time and the change log records it.
+
+Order matters for what a crash can leave behind. An upload writes the metadata row
+first, then the bytes, then the contact; dropping a photo deletes the bytes first, then
+the row. So every stored byte has a row, and a photo whose row no contact refers to
+(a crash in between) is found and removed by `sweep` (`rolodex photos sweep`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rolodex.contacts.model import MAX_LIST, Contact
-from rolodex.contacts.service import ContactService
+from rolodex.contacts.service import ContactService, photo_urls
 from rolodex.errors import LimitExceeded, NotFound
 from rolodex.ids import new_id
 from rolodex.photos.images import ImageLimits, prepare
@@ -92,10 +96,10 @@ class PhotoService:
 
         full_key, thumb_key = _keys(photo_id)
         try:
-            self.storage.put(full_key, prepared.full.data)
-            self.storage.put(thumb_key, prepared.thumb.data)
             with self.store.write(owner_id=owner_id) as conn:
                 PhotoRepository.insert(conn, record)
+            self.storage.put(full_key, prepared.full.data)
+            self.storage.put(thumb_key, prepared.thumb.data)
             return self.contacts.modify(
                 owner_id, contact_id, prepend, expected_etag=etag, field="contact.etag"
             )
@@ -140,10 +144,38 @@ class PhotoService:
         except Exception:
             log.exception("could not delete photos %s of contact %s", ids, contact_id)
 
+    def sweep(self, *, grace_ms: int = 3_600_000) -> int:
+        """Delete photos no live contact refers to; the number deleted.
+
+        Only a crash between the steps of an upload or a deletion leaves such photos (see
+        the module docstring). Photos younger than `grace_ms` are left alone, since an
+        upload in progress has its row before its contact refers to it.
+        """
+        cutoff = now_ms() - grace_ms
+        dropped = 0
+        after = ""
+        while True:
+            with self.store.read() as conn:
+                batch = PhotoRepository.page(conn, after=after, created_before=cutoff, limit=500)
+            if not batch:
+                return dropped
+            after = batch[-1].photo_id
+            by_contact: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for record in batch:
+                by_contact[(record.owner_id, record.contact_id)].append(record.photo_id)
+            unused: list[str] = []
+            for (owner_id, contact_id), ids in by_contact.items():
+                found = self.contacts.get_with_tombstones(owner_id, [contact_id]).get(contact_id)
+                used = set() if found is None or found.deleted else set(photo_urls(found.data))
+                unused.extend(pid for pid in ids if photo_url(pid) not in used)
+            self._drop(unused)
+            dropped += len(unused)
+
     def _drop(self, photo_ids: list[str]) -> None:
-        """Metadata first: once it is gone the bytes can no longer be served."""
+        """Bytes first, then the row: a photo without bytes is already a 404, and a row
+        left behind by a crash here is found again by `sweep`."""
         if not photo_ids:
             return
+        self.storage.delete([key for pid in photo_ids for key in _keys(pid)])
         with self.store.write() as conn:
             PhotoRepository.delete(conn, photo_ids)
-        self.storage.delete([key for pid in photo_ids for key in _keys(pid)])
