@@ -12,6 +12,8 @@ the row. So every stored byte has a row, and a photo whose row no contact refers
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +60,9 @@ class PhotoService:
         self.storage = storage
         self.contacts = contacts
         self.limits = limits or ImageLimits()
+        # Decoding a 40-megapixel image takes ~120-160 MB; at most one per CPU at a time
+        # keeps a burst of uploads from exhausting memory (the rest wait their turn).
+        self._decoders = threading.BoundedSemaphore(os.cpu_count() or 2)
 
     def upload(
         self, owner_id: str, contact_id: str, raw: bytes, *, etag: str | None = None
@@ -70,7 +75,8 @@ class PhotoService:
         included), a stale etag, or a contact already holding the most photos allowed.
         """
         self.contacts.get_one(owner_id, contact_id)  # 404 before any work on the image
-        prepared = prepare(raw, self.limits)
+        with self._decoders:
+            prepared = prepare(raw, self.limits)
         photo_id = new_id("p_")
         record = PhotoRecord(
             photo_id=photo_id,

@@ -409,3 +409,27 @@ def test_contact_json_that_is_not_json_is_a_400(user: ApiUser) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "contact.json"
+
+
+def test_too_many_parts_is_a_400(user: ApiUser) -> None:
+    files = [("contact.json", (None, b'{"contactId": "c_1"}', "application/json"))]
+    files += [(f"extra{i}", (None, b"x", "text/plain")) for i in range(9)]
+    response = user.client.post(
+        UPLOAD, files=files, headers={"Authorization": f"Bearer {user.token}"}
+    )
+    assert response.status_code == 400
+    assert "parts" in response.json()["error"]["message"]
+
+
+def test_head_answers_the_headers_without_the_bytes(user: ApiUser) -> None:
+    contact = user.create({"displayName": "Ada"})
+    url = uploaded(user, image_bytes("PNG"), contact["contactId"])["contactData"]["photos"][0][
+        "value"
+    ]
+    full = user.client.get(url)
+    head = user.client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(full.content))
+    assert head.headers["etag"] == full.headers["etag"]
+    assert head.headers["content-type"] == "image/png"
