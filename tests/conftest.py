@@ -24,6 +24,10 @@ from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.settings import Settings
 
+# Rate limits off for the whole suite (and the servers it starts): many tests call from
+# one address. tests/ratelimit/ turns them on with settings of its own.
+os.environ.setdefault("ROLODEX_RATE_LIMIT_ENABLED", "false")
+
 POSTGRES_URL = os.environ.get(
     "ROLODEX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -18,11 +18,15 @@ from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
 from rolodex.api.oauth.routes import routes as oauth_routes
 from rolodex.api.personal.routes import routes as personal_routes
-from rolodex.api.rest.routes import routes as rest_routes
 from rolodex.api.photo_files import routes as photo_file_routes
+from rolodex.api.rest.routes import routes as rest_routes
+from rolodex.observability.access_log import RequestLogMiddleware
+from rolodex.observability.log_format import configure_logging
+from rolodex.ratelimit.middleware import RateLimitMiddleware
 from rolodex.services import Services
 from rolodex.settings import Settings
 from rolodex.web.routes import routes as web_routes
+from rolodex.web.security_headers import SecurityHeadersMiddleware
 from rolodex.webhooks.delivery import start_delivery_worker
 
 log = logging.getLogger("rolodex")
@@ -52,6 +56,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or Services.build(settings or Settings())
+        if owned:
+            # A server process: JSON log lines on stderr, secrets scrubbed (observability/).
+            configure_logging()
+            if not app.state.services.settings.access_log:
+                logging.getLogger("rolodex.access").setLevel(logging.WARNING)
         # Webhook delivery runs beside the API unless ROLODEX_WEBHOOK_WORKER=false; it
         # resumes whatever was pending when the server last stopped (docs/webhooks.md).
         worker = start_delivery_worker(app.state.services)
@@ -83,4 +92,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.router.routes.extend(personal_routes)
     app.router.routes.extend(rest_routes)
     app.router.routes.extend(photo_file_routes)
+    # Outermost last: every answer (a 429 too) gets a request id, a log line and the
+    # security headers; the limiter refuses before any routing or database work.
+    app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware)
     return app

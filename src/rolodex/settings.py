@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rolodex.ratelimit.config import RateLimitSettings
 from rolodex.webhooks.config import WebhookSettings
 
 
@@ -47,7 +48,21 @@ class Settings(BaseSettings):
     photo_storage: str = Field(default="database", min_length=1)
     photo_dir: Path | None = Field(default=None, description="Default: <data_dir>/photos.")
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
-    photo_max_pixels: int = Field(default=40_000_000, ge=1)
+    # At most Pillow's own bomb threshold (Image.MAX_IMAGE_PIXELS), which refuses beyond it.
+    photo_max_pixels: int = Field(default=40_000_000, ge=1, le=89_478_485)
+
+    # Rate limits (docs/limits.md), from ROLODEX_RATE_LIMIT_* (rolodex/ratelimit/config.py).
+    rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    # Redis, for ROLODEX_RATE_LIMIT_BACKEND=redis (counts shared by every process).
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", min_length=1)
+    # Every connection comes through a reverse proxy that sets X-Forwarded-For and
+    # X-Forwarded-Proto: believe them for the client address (rate limits, logs) and for
+    # TLS (HSTS, Secure cookies). Off by default, since anyone can send those headers.
+    trust_proxy_headers: bool = False
+    # Strict-Transport-Security max-age, sent only on responses that went over TLS.
+    hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
+    # One JSON line per request on stderr (logger "rolodex.access"), secrets redacted.
+    access_log: bool = True
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL of the store: the named database, or SQLite in the data folder."""

@@ -13,6 +13,7 @@ from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_
 from rolodex.errors import DomainError, NotFound
 from rolodex.oauth.credentials import API_KEY, CredentialInfo
 from rolodex.oauth.scopes import format_scopes, parse_scopes
+from rolodex.ratelimit.tiers import TRIAL, set_tier
 from rolodex.services import Services
 from rolodex.timestamps import iso
 
@@ -41,6 +42,9 @@ def create(
         str, typer.Option(help="Comma-separated scopes.", show_default=True)
     ] = DEFAULT_SCOPES,
     name: Annotated[str | None, typer.Option(help="A label to recognise the key by.")] = None,
+    trial: Annotated[
+        bool, typer.Option(help="A trial key: the REST API's lower rate limit.")
+    ] = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -50,6 +54,8 @@ def create(
         granted = parse_scopes(scopes)
         account = services.accounts.find_by_email(email)
         issued = services.credentials.issue(account.account_id, granted, kind=API_KEY, name=name)
+        if trial:
+            set_tier(services.store, issued.credential_id, TRIAL)
     except DomainError as exc:
         fail(exc)
     finally:

@@ -350,3 +350,8 @@ contacts.append_column(
     )
 )
 Index("ix_contacts_owner_sort", contacts.c.owner_id, contacts.c.sort_key, contacts.c.pk)
+
+# -- API key tiers (revision 0010_ratelimit, rolodex.ratelimit.tiers) -----------------
+
+# API keys only: "trial" gets the REST API's trial rate limit; NULL is a normal key.
+credentials.append_column(Column("tier", String(16), nullable=True))

@@ -1,0 +1,1 @@
+"""Observability: request ids, structured (JSON) request logs with secrets redacted."""
