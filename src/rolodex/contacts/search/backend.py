@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Connection
@@ -46,8 +47,12 @@ def owner_token(owner_id: str) -> str:
     return "o" + owner_id.encode().hex()
 
 
+@cache
 def backend_for(dialect: str) -> SearchBackend:
-    """The backend for a database, by its dialect name ("sqlite", "postgresql")."""
+    """The backend for a database, by its dialect name ("sqlite", "postgresql").
+
+    Backends hold no state, so one instance per dialect serves every store.
+    """
     # Importing the implementations registers them.
     from rolodex.contacts.search import fts5, tsvector  # noqa: F401
 
