@@ -34,9 +34,12 @@ class ListSpec:
     # Fields of an entry the form does not show, carried through in a hidden `keep` field.
     keep: tuple[str, ...] = ()
     blank_rows: int = 0
+    plural_label: str = ""
 
     @property
     def plural(self) -> str:
+        if self.plural_label:
+            return self.plural_label
         if self.label.endswith("ss"):
             return self.label + "es"
         if self.label.endswith("ing"):
@@ -87,6 +90,7 @@ LISTS: tuple[ListSpec, ...] = (
         "Related person",
         ("type", "value"),
         ("spouse", "partner", "child", "parent", "sibling", "friend", "assistant", "manager"),
+        plural_label="Related people",
     ),
     ListSpec(
         "dates",

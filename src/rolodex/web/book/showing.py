@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rolodex.contacts.sort_names import structured_name
+from rolodex.contacts.sort_names import display_label, structured_name
 
 MONTHS = [
     "January",
@@ -98,7 +98,7 @@ def _organizations(data: dict[str, Any]) -> Section | None:
 def sections(data: dict[str, Any]) -> list[Section]:
     found: list[Section | None] = []
     name = structured_name(data)
-    if name and name != data.get("displayName"):
+    if name and name != display_label(data):
         found.append(Section("Full name", [Entry("", name)]))
     found.append(_labelled(data, "emails", "Email"))
     found.append(_labelled(data, "phoneNumbers", "Phone"))

@@ -101,6 +101,14 @@
     });
   }
 
+  // Ticking a contact opens the "tag the ticked contacts" bar.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || box.name !== "ids" || !box.checked) return;
+    var wrap = document.getElementById("bulk-wrap");
+    if (wrap) wrap.open = true;
+  });
+
   // The book switcher opens the chosen book at once.
   document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
