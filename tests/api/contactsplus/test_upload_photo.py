@@ -433,3 +433,19 @@ def test_head_answers_the_headers_without_the_bytes(user: ApiUser) -> None:
     assert head.headers["content-length"] == str(len(full.content))
     assert head.headers["etag"] == full.headers["etag"]
     assert head.headers["content-type"] == "image/png"
+
+
+def test_an_unknown_token_is_401_before_the_body_is_read(user: ApiUser) -> None:
+    contact = user.create({"displayName": "Ada"})
+    response = upload(
+        user, image_bytes("PNG"), {"contactId": contact["contactId"]}, token="rdx_at_nonsense"
+    )
+    assert response.status_code == 401
+    assert "invalid_token" in response.headers["www-authenticate"]
+    assert_unchanged(user, contact)
+
+
+def test_other_http_methods_are_405(user: ApiUser) -> None:
+    response = user.client.get(UPLOAD, headers={"Authorization": f"Bearer {user.token}"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
