@@ -55,6 +55,12 @@ def test_the_cursor_pages_until_no_more_remain(user: ApiUser) -> None:
             break
         body["searchCursor"] = answer["cursor"]
     assert seen == [f"Robin{i}" for i in range(5)]
+    # The spec's prose calls the cursor "scrollCursor": that name works too.
+    first = user.ok("contacts.search", {"searchQuery": "robin", "size": 2})
+    again = user.ok(
+        "contacts.search", {"searchQuery": "robin", "size": 2, "scrollCursor": first["cursor"]}
+    )
+    assert names(again) == ["Robin2", "Robin3"]
 
 
 def test_tag_ids_keep_contacts_carrying_all_of_them(user: ApiUser) -> None:
@@ -189,3 +195,21 @@ def test_escaped_lone_surrogates_and_nul_are_not_server_errors(user: ApiUser) ->
             headers={"Authorization": f"Bearer {user.token}", "Content-Type": "application/json"},
         )
         assert response.status_code in (200, 400), (raw, response.text)
+
+
+def test_team_search_finds_the_teams_contacts_for_members_only(make_user, services) -> None:  # type: ignore[no-untyped-def]
+    owner, member, stranger = make_user(), make_user(), make_user()
+    team = services.teams.create(owner.account_id, "Sales")
+    services.teams.add_member(team.team_id, member.account_id)
+    made = member.ok(
+        "contacts.create",
+        {"contact": {"contactData": {"name": {"givenName": "Teamed"}}}, "teamId": team.team_id},
+    )["contact"]
+    member.create({"name": {"givenName": "Teamed", "familyName": "Personal"}})
+    body = {"searchQuery": "teamed", "teamId": team.team_id}
+    assert owner.ok("contacts.search", body) == {"contacts": [made]}
+    assert [c["contactId"] for c in member.ok("contacts.search", body)["contacts"]] == [
+        made["contactId"]
+    ]
+    assert stranger.call("contacts.search", body).status_code in (403, 404)
+    assert owner.ok("contacts.search", {"searchQuery": "teamed"}) == {"contacts": []}

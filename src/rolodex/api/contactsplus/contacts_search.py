@@ -12,6 +12,7 @@ from pydantic import Field
 
 from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.contactsplus.render import render_contact
+from rolodex.errors import InvalidInput
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -21,6 +22,9 @@ class ContactsSearch(Envelope):
     searchQuery: str
     size: int | None = None
     searchCursor: Annotated[str, Field(max_length=256)] | None = None
+    # The spec's prose says to send the cursor back "as scrollCursor" while its example
+    # request names it searchCursor: both are accepted (docs/api-notes.md).
+    scrollCursor: Annotated[str, Field(max_length=256)] | None = None
     tagIds: Annotated[list[Id], Field(max_length=100)] | None = None
     teamId: Id | None = None
 
@@ -28,8 +32,11 @@ class ContactsSearch(Envelope):
 def search(call: Call) -> dict[str, Any]:
     req = call.parse(ContactsSearch)
     owner = call.owner(req.teamId, scope="contacts.read", team_scope="teams.contacts.read")
+    cursor = req.searchCursor if req.searchCursor is not None else req.scrollCursor
+    if req.scrollCursor is not None and req.scrollCursor != cursor:
+        raise InvalidInput("searchCursor and scrollCursor differ: send one", field="searchCursor")
     page = call.services.search.search(
-        owner, req.searchQuery, size=req.size, cursor=req.searchCursor, tag_ids=req.tagIds
+        owner, req.searchQuery, size=req.size, cursor=cursor, tag_ids=req.tagIds
     )
     out: dict[str, Any] = {"contacts": [render_contact(c) for c in page.contacts]}
     if page.cursor is not None:
