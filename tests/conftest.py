@@ -27,6 +27,9 @@ from rolodex.settings import Settings
 # Rate limits off for the whole suite (and the servers it starts): many tests call from
 # one address. tests/ratelimit/ turns them on with settings of its own.
 os.environ.setdefault("ROLODEX_RATE_LIMIT_ENABLED", "false")
+# No JSON access line per request from the servers tests start: some read their stderr
+# only when they fail (a pipe nobody drains would block them). tests/observability/ tests it.
+os.environ.setdefault("ROLODEX_ACCESS_LOG", "false")
 
 POSTGRES_URL = os.environ.get(
     "ROLODEX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
