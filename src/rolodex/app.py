@@ -45,8 +45,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     # A 5xx is always a bug: log it whole, tell the client nothing about internals.
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal_error", "the server failed to answer; this is a bug")
+    # This runs outside the request-log middleware, so the request id is passed on here.
+    request_id = getattr(request.state, "request_id", None)
+    log.exception(
+        "unhandled error on %s %s",
+        request.method,
+        request.url.path,
+        extra={"fields": {"request_id": request_id}},
+    )
+    response = error_response(500, "internal_error", "the server failed to answer; this is a bug")
+    if request_id:
+        response.headers["X-Request-Id"] = request_id
+    return response
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

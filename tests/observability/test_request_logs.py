@@ -163,3 +163,26 @@ def test_the_handler_writes_to_stderr_of_the_moment(capsys: pytest.CaptureFixtur
     record = logging.LogRecord("rolodex", logging.WARNING, __file__, 1, "hello %s", ("x",), None)
     handler.handle(record)
     assert json.loads(capsys.readouterr().err)["event"] == "hello x"
+
+
+def test_a_crash_still_answers_with_its_request_id_and_logs_it(
+    services: Services, log_lines: io.StringIO
+) -> None:
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    from rolodex.app import create_app
+
+    async def broken(request: Request) -> None:
+        raise RuntimeError("a bug")
+
+    app = create_app(services=services)
+    app.router.routes.insert(0, Route("/broken", broken))
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.get("/broken", headers={"X-Request-Id": "crash-1"})
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "crash-1"
+    lines = [line for line in parsed(log_lines) if line.get("request_id") == "crash-1"]
+    assert {line["logger"] for line in lines} == {"rolodex", "rolodex.access"}
+    assert any("RuntimeError: a bug" in line.get("exc", "") for line in lines)
+    assert [line["status"] for line in lines if line["logger"] == "rolodex.access"] == [500]
