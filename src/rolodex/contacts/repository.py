@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     Connection,
-    and_,
     bindparam,
     cast,
     delete,
@@ -250,9 +249,10 @@ class ContactRepository:
             conditions.append(_meta_flag(conn, "favorite"))
         if after is not None:
             key, pk = after
-            conditions.append(
-                or_(contacts.c.sort_key > key, and_(contacts.c.sort_key == key, contacts.c.pk > pk))
-            )
+            # The `>=` alone is what both databases can seek the index with; the OR
+            # then only steps past the rows of the same key already shown.
+            conditions.append(contacts.c.sort_key >= key)
+            conditions.append(or_(contacts.c.sort_key > key, contacts.c.pk > pk))
         query = (
             select(*_COLUMNS, contacts.c.sort_key)
             .where(*conditions)

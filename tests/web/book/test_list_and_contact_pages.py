@@ -137,3 +137,19 @@ def test_another_accounts_contact_is_not_found(client: TestClient, reader: Reade
     other.sign_up()
     assert other.get(f"/book/contacts/{contact_id}").status_code == 404
     assert "Private" not in other.get("/book").text
+
+
+def test_paging_walks_contacts_of_one_name_exactly_once(reader: Reader, services: Services) -> None:
+    owner = reader.account_id(services)
+    made = {
+        services.contacts.create(owner, {"displayName": "Same Name"}).contact_id for _ in range(7)
+    }
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = services.contacts.list_by_name(owner, size=3, cursor=cursor)
+        seen.extend(c.contact_id for c in page.contacts)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(made)
