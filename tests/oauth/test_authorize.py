@@ -297,3 +297,17 @@ def test_an_answer_after_the_session_ended_asks_to_log_in_and_returns_to_consent
     assert response.headers["location"] == "/login?next=" + quote(
         "/oauth/authorize?" + urlencode(params), safe=""
     )
+
+
+def test_loopback_matching_does_not_ignore_userinfo(client: TestClient, services: Services) -> None:
+    app = new_oauth_app(client, services, redirect_uri="http://127.0.0.1/callback")
+    uri = "http://someone@127.0.0.1:5000/callback"
+    assert app.browser.authorize(app.params(redirect_uri=uri)).status_code == 400
+
+
+def test_ipv6_loopback_matches_with_any_port(client: TestClient, services: Services) -> None:
+    app = new_oauth_app(client, services, redirect_uri="http://[::1]/callback")
+    assert (
+        app.browser.authorize(app.params(redirect_uri="http://[::1]:61000/callback")).status_code
+        == 200
+    )

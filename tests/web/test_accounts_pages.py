@@ -192,3 +192,11 @@ def test_an_oversized_form_is_refused(browser: Browser) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 413
+
+
+def test_the_cookie_is_secure_over_https(client: TestClient) -> None:
+    https = TestClient(client.app, base_url="https://testserver", client=("10.9.9.9", 1))
+    response = https.get("/login")
+    assert "secure" in response.headers["set-cookie"].lower()
+    plain = new_browser(client).get("/login")
+    assert "secure" not in plain.headers["set-cookie"].lower()

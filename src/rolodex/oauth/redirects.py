@@ -31,7 +31,7 @@ def check_redirect_uri(uri: str, *, field: str = "redirect_uri") -> str:
 def _without_loopback_port(uri: str) -> str | None:
     """The URI with its port removed if it is an http loopback URI, else None."""
     parts = urlsplit(uri)
-    if parts.scheme != "http" or parts.hostname is None:
+    if parts.scheme != "http" or parts.hostname is None or "@" in parts.netloc:
         return None
     host = parts.netloc.rsplit("@", 1)[-1]
     host = host[: host.rindex("]") + 1] if host.startswith("[") else host.split(":", 1)[0]

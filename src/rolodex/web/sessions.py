@@ -2,7 +2,8 @@
 
 The cookie holds the account id and the session's CSRF token, signed (itsdangerous,
 HMAC-SHA1 over a key from `SecretKeyService`) so it cannot be forged; it is HttpOnly and
-SameSite=Lax, and Secure when the page was served over HTTPS. Every form carries the
+SameSite=Lax, and Secure when the page came over HTTPS (directly, or through a proxy
+trusted with ROLODEX_TRUST_PROXY_HEADERS). Every form carries the
 CSRF token and every POST must present it (synchroniser token pattern): SameSite alone
 does not cover older browsers or same-site attackers.
 """
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
+
+from rolodex.observability.origin import came_over_tls
 
 COOKIE_NAME = "rolodex_session"
 MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -59,8 +62,15 @@ def load_session(request: Request, key: str) -> WebSession:
     return WebSession.anonymous()
 
 
-def save_session(request: Request, response: Response, session: WebSession, key: str) -> None:
-    """Set the cookie if the session changed."""
+def save_session(
+    request: Request,
+    response: Response,
+    session: WebSession,
+    key: str,
+    *,
+    trust_proxy: bool = False,
+) -> None:
+    """Set the cookie if the session changed (Secure when the request came over TLS)."""
     if not session.changed:
         return
     value = _serializer(key).dumps({"a": session.account_id, "c": session.csrf_token})
@@ -71,5 +81,5 @@ def save_session(request: Request, response: Response, session: WebSession, key:
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=came_over_tls(request.scope, trust_proxy),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from rolodex.errors import Conflict, InvalidInput
+from rolodex.observability.origin import client_address
 from rolodex.web.pages.context import Page, page, redirect, safe_next
 from rolodex.web.sessions import WebSession
 from rolodex.web.throttle import MAX_FAILURES, WINDOW_SECONDS
@@ -48,7 +49,8 @@ def login(p: Page) -> Response:
         return p.render("login.html", title="Log in", next=next_url, values={})
     email = p.field("email")
     password = p.raw_field("password")
-    address = p.request.client.host if p.request.client else "unknown"
+    # Behind a trusted proxy, the client's own address (ROLODEX_TRUST_PROXY_HEADERS).
+    address = client_address(p.request.scope, p.services.settings.trust_proxy_headers)
     throttle = p.services.login_throttle
     values = {"email": email}
     if throttle.is_blocked(email, address):

@@ -87,6 +87,7 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         services: Services = request.app.state.services
         key = await run_in_threadpool(services.secret_key.get)
+        trust = services.settings.trust_proxy_headers
         session = load_session(request, key)
         form = None
         if request.method == "POST":
@@ -113,11 +114,11 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                     message="This form was out of date or did not come from Rolodex. "
                     "Go back, reload the page and try again.",
                 )
-                save_session(request, response, ctx.session, key)
+                save_session(request, response, ctx.session, key, trust_proxy=trust)
                 return response
         ctx = Page(request, services, session, form)
         response = await run_in_threadpool(handler, ctx)
-        save_session(request, response, ctx.session, key)
+        save_session(request, response, ctx.session, key, trust_proxy=trust)
         return response
 
     return endpoint
