@@ -49,6 +49,22 @@ def is_json_content_type(value: str | None) -> bool:
     )
 
 
+def has_escaped_nul(raw: bytes) -> bool:
+    """Whether a JSON text holds U+0000 in a string (only ever written as the escape \\u0000).
+
+    A backslash before the escape's own backslash makes it literal text, so count them.
+    """
+    start = raw.find(b"\\u0000")
+    while start != -1:
+        backslashes = 0
+        while start - backslashes - 1 >= 0 and raw[start - backslashes - 1] == 0x5C:
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return True
+        start = raw.find(b"\\u0000", start + 1)
+    return False
+
+
 def parse_object(request: Request, raw: bytes, *, empty_is_object: bool) -> dict[str, Any]:
     """The body as a JSON object: 415 for another content type, 400 for anything not an object."""
     if not raw.strip():
@@ -61,6 +77,10 @@ def parse_object(request: Request, raw: bytes, *, empty_is_object: bool) -> dict
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise BodyError(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    if has_escaped_nul(raw):
+        # PostgreSQL text cannot hold U+0000, and no contact field needs it: refuse it for
+        # every store alike rather than fail on one of them.
+        raise BodyError(400, "invalid_request", "text may not contain the NUL character (\\u0000)")
     if not isinstance(value, dict):
         raise BodyError(400, "invalid_request", "the body must be a JSON object")
     return value

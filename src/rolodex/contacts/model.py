@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from rolodex.errors import InvalidInput
 
@@ -21,8 +28,16 @@ MAX_NOTES = 65_536
 MAX_LIST = 100
 MAX_ITEMS = 200
 
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Notes = Annotated[str, StringConstraints(max_length=MAX_NOTES)]
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000; refusing it everywhere keeps both stores alike.
+    if "\x00" in value:
+        raise ValueError("may not contain the NUL character")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_no_nul)]
+Notes = Annotated[str, StringConstraints(max_length=MAX_NOTES), AfterValidator(_no_nul)]
 
 
 class _Part(BaseModel):

@@ -126,6 +126,7 @@ def test_deeply_nested_json_is_a_400(user: ApiUser) -> None:
             "contact.contactData.emails",
         ),
         ({"contact": {"contactData": {}}, "extra": 1}, "extra"),
+        ({"contact": {"contactData": {"displayName": "a\x00b"}}}, None),
         ({"contact": {"contactData": {}}, "teamId": 7}, "teamId"),
     ],
 )
