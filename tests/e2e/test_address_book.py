@@ -242,6 +242,18 @@ def test_the_address_book_in_chromium(server: str) -> None:
 
             # Screenshots: the contact page and the list, desktop and phone widths.
             page.screenshot(path=str(ARTIFACTS / "book-contact-desktop.png"), full_page=True)
+
+            # Tag two contacts at once from the list, then filter the list by that tag.
+            page.goto(f"{server}/book")
+            page.check("input[aria-label='Select Ada Lovelace']")
+            expect(page.locator("#bulk-wrap")).to_have_attribute("open", "")
+            page.check("input[aria-label='Select Grace Hopper']")
+            page.fill("#bulk-tag", "Pioneers")
+            page.click("#bulk button[value=add]")
+            expect(page.locator("p.ok")).to_contain_text("Tagged 2 contact(s)")
+            page.select_option("#tag-filter", label="Pioneers")
+            expect(page.locator(".person-name")).to_have_count(2)
+            assert "tag=" in page.url
             page.goto(f"{server}/book")
             expect(page.locator(".person")).to_have_count(4)
             names = page.locator(".person-name").all_inner_texts()

@@ -131,7 +131,9 @@ def _next_url(book: Book, listing: Listing) -> str:
 
 def _here(p: Page) -> str:
     here = p.request.url.path
-    query = [(k, v) for k, v in p.request.query_params.multi_items() if k != "fragment"]
+    # Where "back" returns to: the same list, without one-off banners.
+    transient = ("fragment", "notice", "deleted", "tags")
+    query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in transient]
     if query:
         here += "?" + urlencode(query)
     return here

@@ -45,7 +45,10 @@
   var pending = null;
 
   function query() {
-    var params = new URLSearchParams(new FormData(form));
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "") params.append(key, value);
+    });
     return params;
   }
 
