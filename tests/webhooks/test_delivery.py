@@ -261,3 +261,22 @@ def test_tag_events_carry_the_tag(rig: Rig, api_for: ApiFor, receiver: Receiver)
     assert event["triggerId"] == "tag.added"
     assert event["data"]["tagId"] == tag["tagId"]
     assert event["data"]["tagData"]["name"] == "Friends"
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_retried(
+    rig: Rig, api_for: ApiFor, receiver: Receiver
+) -> None:
+    services = rig.services(timeout_seconds=0.2)
+    api = api_for(services)
+    made = hook(api, receiver.url)
+    receiver.delay = 1.0
+    api.ok("contacts.create", {"contact": {"contactData": {"notes": "slow"}}})
+    worker = rig.worker(services)
+    assert worker.run_once() == 1
+    [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
+    assert batch["status"] == "pending"
+    assert "Timeout" in batch["lastError"] and "lastResponseCode" not in batch
+    receiver.delay = 0.0
+    drain(worker, now=now_ms() + 10 * MINUTE)
+    [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
+    assert batch["status"] == "delivered" and batch["attempts"] == 2

@@ -116,7 +116,9 @@ class DeliveryWorker:
             with client, client.stream("POST", url, content=body, headers=headers) as response:
                 status = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after"), time.time())
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+            # Every way a request can fail is an outcome to record and retry, never a
+            # crash of the pass (which would leave the batch leased until it expires).
             error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
         self._record(batch, now, status, error, retry_after)
 
