@@ -177,3 +177,30 @@ def test_team_members_switch_to_the_team_book_and_others_cannot(
     assert outsider.get(f"/book?team={team.team_id}").status_code == 404
     assert outsider.get(f"/book/contacts/{contact_id}?team={team.team_id}").status_code == 404
     assert contact_id_in(f"/book/contacts/{contact_id}") == contact_id
+
+
+def test_restore_logs_an_update_after_the_delete_and_keeps_the_id(
+    reader: Reader, services: Services
+) -> None:
+    from rolodex.store.changelog import ChangeLog
+
+    owner = reader.account_id(services)
+    contact = services.contacts.create(owner, {"name": {"givenName": "Ida"}})
+    deleted = services.contacts.delete(owner, contact.contact_id, etag=contact.etag)
+    restored = services.contacts.restore(owner, contact.contact_id, within_ms=60_000)
+    assert restored.contact_id == contact.contact_id
+    assert restored.etag not in (contact.etag, deleted.etag)
+    assert services.contacts.get_one(owner, contact.contact_id).data == {
+        "name": {"givenName": "Ida"}
+    }
+    with services.store.read() as conn:
+        changes = [
+            (c.action, c.etag)
+            for c in ChangeLog.since(conn, owner, 0)
+            if c.entity_id == contact.contact_id
+        ]
+    assert changes == [
+        ("created", contact.etag),
+        ("deleted", deleted.etag),
+        ("updated", restored.etag),
+    ]

@@ -70,7 +70,9 @@ def book_page(
             response = await run_in_threadpool(_run, handler, ctx)
         if form is not None:
             await form.close()
-        save_session(request, response, ctx.session, key)
+        save_session(
+            request, response, ctx.session, key, trust_proxy=services.settings.trust_proxy_headers
+        )
         return response
 
     return endpoint
