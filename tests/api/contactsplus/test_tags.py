@@ -385,3 +385,12 @@ def test_tag_calls_need_their_scopes(make_user) -> None:  # type: ignore[no-unty
         assert scope in response.headers["www-authenticate"]
     assert owner.ok("tags.get", {"tagIds": [tag["tagId"]]})["tags"] == [tag]
     assert owner.ok("contacts.get", {"contactIds": [contact["contactId"]]})["contacts"] == [contact]
+
+
+def test_batch_limits_are_a_400_naming_the_field(user: ApiUser) -> None:
+    many = [f"id{i}" for i in range(1001)]
+    assert error(user.call("tags.get", {"tagIds": many}))["field"] == "tagIds"
+    response = user.call("contacts.manageTags", {"contactIds": many, "addTagIds": ["t"]})
+    assert response.status_code == 400 and error(response)["field"] == "contactIds"
+    response = user.call("contacts.manageTags", {"contactIds": ["c"], "addTagIds": many})
+    assert response.status_code == 400 and error(response)["field"] == "addTagIds"

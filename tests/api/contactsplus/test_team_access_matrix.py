@@ -18,7 +18,7 @@ from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from tests.conftest import ApiUser
 
-SECRET_NAME = "Zebulon-Quixote"
+SECRET_NAME = "Zebulon Quixote"
 SECRET_TAG = "Vault-7"
 PERSONAL_ONLY = frozenset(s for s in ALL_SCOPES if not s.startswith("teams."))
 
@@ -37,7 +37,7 @@ Body = Callable[[World], dict[str, Any]]
 ENDPOINTS: dict[str, tuple[Body, bool]] = {
     "contacts.get": (lambda w: {"contactIds": [w.contact["contactId"]]}, False),
     "contacts.scroll": (lambda w: {"includeDeletedContacts": True}, False),
-    "contacts.search": (lambda w: {"searchQuery": SECRET_NAME}, False),
+    "contacts.search": (lambda w: {"searchQuery": "Zebulon", "tagIds": [w.tag["tagId"]]}, False),
     "contacts.create": (lambda w: {"contact": {"contactData": {"notes": "new"}}}, True),
     "contacts.update": (
         lambda w: {
