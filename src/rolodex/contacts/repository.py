@@ -282,7 +282,7 @@ class ContactRepository:
             .returning(contacts.c.pk)
         )
         pk = int(result.scalar_one())
-        search_index.write(conn, [replace(contact, pk=pk)])
+        search_index.write(conn, [replace(contact, pk=pk)], new=True)
         return pk
 
     @staticmethod
@@ -308,7 +308,8 @@ class ContactRepository:
             insert(contacts).returning(contacts.c.pk, sort_by_parameter_order=True), rows
         )
         pks = [int(pk) for pk in result.scalars()]
-        search_index.write(conn, [replace(c, pk=pk) for c, pk in zip(new, pks, strict=True)])
+        indexed = [replace(c, pk=pk) for c, pk in zip(new, pks, strict=True)]
+        search_index.write(conn, indexed, new=True)
         return pks
 
     @staticmethod

@@ -184,7 +184,8 @@ def test_no_query_is_a_server_error(user: ApiUser, query: str) -> None:
     response = user.call("contacts.search", {"searchQuery": query})
     assert response.status_code in (200, 400), (query, response.text)
     if response.status_code == 400:
-        assert response.json()["error"]["field"] in ("searchQuery", None)
+        # A body the JSON reader refuses (a NUL character, say) names no field.
+        assert response.json()["error"].get("field") in ("searchQuery", None)
 
 
 def test_escaped_lone_surrogates_and_nul_are_not_server_errors(user: ApiUser) -> None:

@@ -34,8 +34,13 @@ class SearchBackend(ABC):
         _BACKENDS[cls.dialect] = cls
 
     @abstractmethod
-    def write(self, conn: Connection, contacts: Sequence[Contact], region: str) -> None:
-        """Make the index hold exactly these contacts' current text (and no deleted ones)."""
+    def write(
+        self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False
+    ) -> None:
+        """Make the index hold exactly these contacts' current text (and no deleted ones).
+
+        `new`: the contacts were just inserted, so there is nothing indexed to replace.
+        """
 
     @abstractmethod
     def matches(self, owner_id: str, node: Node) -> ColumnElement[bool]:

@@ -13,6 +13,7 @@ stripped of accents, and prefix indexes serve the search-as-you-type prefixes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 from sqlalchemy import (
@@ -55,15 +56,19 @@ _REMOVE = text(
 class Fts5Backend(SearchBackend):
     dialect = "sqlite"
 
-    def write(self, conn: Connection, contacts: Sequence[Contact], region: str) -> None:
+    def write(
+        self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False
+    ) -> None:
         if not contacts:
             return
         pks = [c.pk for c in contacts]
-        indexed = conn.execute(
-            select(contact_search.c.contact_pk, contact_search.c.document).where(
-                contact_search.c.contact_pk.in_(pks)
-            )
-        ).all()
+        indexed: Sequence[Any] = ()
+        if not new:
+            indexed = conn.execute(
+                select(contact_search.c.contact_pk, contact_search.c.document).where(
+                    contact_search.c.contact_pk.in_(pks)
+                )
+            ).all()
         if indexed:
             conn.execute(_REMOVE, [{"pk": pk, **orjson.loads(doc)} for pk, doc in indexed])
             conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(pks)))

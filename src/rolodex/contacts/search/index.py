@@ -16,6 +16,9 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.search.backend import backend_for
 
 
-def write(conn: Connection, contacts: Sequence[Contact]) -> None:
-    """Index these contacts as they are now (deleted ones are taken out)."""
-    backend_for(conn.dialect.name).write(conn, contacts, phones.default_region())
+def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -> None:
+    """Index these contacts as they are now (deleted ones are taken out).
+
+    `new=True` for contacts just inserted: nothing of theirs is indexed yet.
+    """
+    backend_for(conn.dialect.name).write(conn, contacts, phones.default_region(), new=new)

@@ -52,6 +52,8 @@ _LETTERS = str.maketrans(
 
 def fold(text: str) -> str:
     """Lower case without accents: `"Zoë Ørsted"` -> `"zoe orsted"`."""
+    if text.isascii():
+        return text.lower()  # the common case, and for ASCII casefold() is lower()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold().translate(_LETTERS)

@@ -51,7 +51,10 @@ _MAX_POSITIONS = 255
 class TsvectorBackend(SearchBackend):
     dialect = "postgresql"
 
-    def write(self, conn: Connection, contacts: Sequence[Contact], region: str) -> None:
+    def write(
+        self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False
+    ) -> None:
+        # An upsert: a new contact needs no different treatment here.
         gone = [c.pk for c in contacts if c.deleted]
         if gone:
             conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(gone)))
