@@ -107,6 +107,11 @@ def endpoint(
             response = dialect.error(405, "method_not_allowed", f"use {allowed} here", None)
             response.headers["Allow"] = allowed
             return response
+        # PostgreSQL text cannot hold NUL; refuse it where it would reach a query.
+        for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+            if "\x00" in value:
+                message = "may not contain the NUL character (\\u0000)"
+                return dialect.error(400, "invalid_request", message, name)
         services: Services = request.app.state.services
         secret = dialect.secret(request)
         if secret is None:

@@ -310,3 +310,10 @@ def test_top_defaults_to_100(user: ApiUser, services: Services) -> None:
     page = personal_for(user).request("GET").json()
     assert page["count"] == 101
     assert len(page["items"]) == 100
+
+
+@pytest.mark.parametrize("path", ["/%00", "/sync_tokens/%00/diff"])
+def test_nul_characters_are_refused_not_crashed(user: ApiUser, path: str) -> None:
+    api = personal_for(user)
+    assert_error(api.request("GET" if "sync" not in path else "POST", path), 400, "VALIDATE_FAILED")
+    assert_error(api.request("POST", json={"name": "a\u0000b"}), 400, "VALIDATE_FAILED")

@@ -389,3 +389,19 @@ def test_search_text_uses_the_contact_search(rest: RestClient) -> None:
 def test_huge_page_numbers_are_refused_not_crashed(rest: RestClient) -> None:
     assert "page" in assert_error(rest.request("GET", params={"page": 10**30}), 400)
     assert rest.request("GET", params={"page": 10**9, "limit": 1000}).json() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("", {"locationId": "\x00"}, "locationId"),
+        ("", {"channel": "a\x00"}, "channel"),
+        ("/%00", {}, "contactId"),
+    ],
+)
+def test_nul_characters_are_refused_not_crashed(
+    rest: RestClient, path: str, params: dict[str, str], field: str
+) -> None:
+    assert field in assert_error(rest.request("GET", path, params=params), 400)
+    body = {"name": "a\u0000b", "phoneNumber": "1"}
+    assert_error(rest.request("POST", json=body), 400)
