@@ -48,14 +48,14 @@ class Services:
     search: SearchService
 
     @classmethod
-    def build(cls, settings: Settings, *, migrate: bool = True) -> Services:
+    def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
         """Open the store named by the settings (migrating it first) and wire the services."""
         store = Store(
             settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
         )
         # Before migrating: migration 0002_search indexes phone numbers in this region.
         phones.set_default_region(settings.default_phone_region)
-        if migrate:
+        if settings.migrate_on_start if migrate is None else migrate:
             upgrade(store)
         limits = ContactLimits(
             default_page_size=settings.scroll_default_size,

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # SQLite durability: NORMAL in WAL mode survives a process crash (SIGKILL) with every
     # acknowledged commit; FULL also survives power loss at the price of an fsync per commit.
     sqlite_synchronous: str = Field(default="NORMAL", pattern="^(OFF|NORMAL|FULL|EXTRA)$")
+    # Off for the worker processes of `rolodex serve --workers N`: the parent migrates
+    # once before starting them, so they never race each other through Alembic.
+    migrate_on_start: bool = True
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     access_token_ttl_seconds: int = Field(default=3600, ge=60)
     # Refresh tokens outlive access tokens by far (the spec's example expires in 2099);

@@ -66,6 +66,7 @@ class Server:
         self.process.wait()
 
 
+@pytest.mark.timeout(1800)  # 50 restarts of a real server process per store
 def test_acknowledged_writes_survive_repeated_sigkill(
     store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -24,10 +24,11 @@ def serve(
     from rolodex.app import create_app
 
     settings = settings_from(data_dir, database_url)
-    Services.build(settings).close()  # migrate once, before any worker starts
     if workers > 1:
-        # Each worker process builds its app from the environment.
+        Services.build(settings, migrate=True).close()  # migrate once, before any worker starts
+        # Each worker process builds its app from the environment, without migrating.
         os.environ["ROLODEX_DATA_DIR"] = str(settings.data_dir)
+        os.environ["ROLODEX_MIGRATE_ON_START"] = "false"
         if settings.database_url:
             os.environ["ROLODEX_DATABASE_URL"] = settings.database_url
         uvicorn.run(
