@@ -17,6 +17,7 @@ from rolodex.api.contactsplus.errors import error_response
 from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
 from rolodex.api.oauth.routes import routes as oauth_routes
+from rolodex.api.openapi.routes import routes as openapi_routes
 from rolodex.api.personal.routes import routes as personal_routes
 from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.api.rest.routes import routes as rest_routes
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     app.router.routes.append(Route("/healthz", healthz, methods=["GET", "HEAD"]))
+    # The OpenAPI documents and their pages (docs/openapi.md).
+    app.router.routes.extend(openapi_routes)
     # The explicit /api/v1/oauth.* routes go before the generic `/api/v1/{method}` route.
     app.router.routes.extend(oauth_routes)
     app.router.routes.extend(web_routes)

@@ -1,0 +1,173 @@
+"""Serving the documents: `/openapi/<api>.json`, and pages at `/docs` and `/docs/<api>`.
+
+The pages are rendered on the server from the same document the JSON URL serves (no
+script, no CDN), so what a reader sees is what the contract tests check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from rolodex.api.contactsplus.errors import error_response
+from rolodex.api.openapi import contactsplus, personal, rest
+
+DOCUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "contactsplus": contactsplus.build,
+    "rest": rest.build,
+    "personal": personal.build,
+}
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("rolodex.api.openapi", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=len(DOCUMENTS))
+def _json(name: str) -> bytes:
+    return orjson.dumps(DOCUMENTS[name]())
+
+
+def _unknown(name: str) -> Response:
+    return error_response(404, "not_found", f"there is no API named '{name}'", field="api")
+
+
+async def document_json(request: Request) -> Response:
+    name = request.path_params["api"]
+    if name not in DOCUMENTS:
+        return _unknown(name)
+    return Response(_json(name), media_type="application/json")
+
+
+def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A `$ref` followed (one level) to the schema it names."""
+    target = schema.get("$ref")
+    if isinstance(target, str):
+        found: dict[str, Any] = doc["components"]["schemas"][target.rsplit("/", 1)[1]]
+        return found
+    return schema
+
+
+def _type_text(schema: dict[str, Any]) -> str:
+    """A short reading of a field's schema: its type and limits."""
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[1]
+    if "anyOf" in schema:
+        return " or ".join(_type_text(s) for s in schema["anyOf"])
+    if "enum" in schema:
+        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+    if "const" in schema:
+        return repr(schema["const"])
+    kind = schema.get("type", "any")
+    text = "/".join(kind) if isinstance(kind, list) else str(kind)
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        text = f"array of {_type_text(schema['items'])}"
+    limits = [
+        f"{label} {schema[key]}"
+        for key, label in (
+            ("minLength", "min length"),
+            ("maxLength", "max length"),
+            ("minItems", "min items"),
+            ("maxItems", "max items"),
+            ("minimum", "min"),
+            ("maximum", "max"),
+        )
+        if key in schema
+    ]
+    return f"{text} ({', '.join(limits)})" if limits else text
+
+
+def _fields(doc: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    resolved = _resolve(doc, schema)
+    required = set(resolved.get("required", []))
+    return [
+        {"name": name, "type": _type_text(prop), "required": name in required}
+        for name, prop in resolved.get("properties", {}).items()
+    ]
+
+
+def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for path, item in doc["paths"].items():
+        for method in _METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            body = op.get("requestBody", {}).get("content", {})
+            media, content = next(iter(body.items()), (None, {}))
+            responses = []
+            for status, answer in op["responses"].items():
+                answer_media = next(iter(answer.get("content", {}).values()), {})
+                shape = answer_media.get("schema")
+                responses.append(
+                    {
+                        "status": status,
+                        "description": answer["description"],
+                        "shape": _type_text(shape) if shape else "no body",
+                    }
+                )
+            out.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": op["operationId"],
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": op.get("parameters", []),
+                    "media": media,
+                    "fields": _fields(doc, content["schema"]) if content else [],
+                    "responses": responses,
+                }
+            )
+    return out
+
+
+def _page(name: str, context: dict[str, Any]) -> HTMLResponse:
+    html = _environment().get_template(name).render(**context)
+    return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'"})
+
+
+async def docs_index(request: Request) -> Response:
+    apis = [{"name": n, "info": build()["info"]} for n, build in DOCUMENTS.items()]
+    return _page("index.html", {"apis": apis})
+
+
+async def docs_page(request: Request) -> Response:
+    name = request.path_params["api"]
+    if name not in DOCUMENTS:
+        return _unknown(name)
+    doc = DOCUMENTS[name]()
+    context = {
+        "name": name,
+        "info": doc["info"],
+        "operations": _operations(doc),
+        "security": doc["components"].get("securitySchemes", {}),
+        "schemas": {
+            key: _fields(doc, schema)
+            for key, schema in doc["components"]["schemas"].items()
+            if schema.get("properties")
+        },
+    }
+    return _page("api.html", context)
+
+
+routes = [
+    Route("/openapi/{api}.json", document_json, methods=["GET", "HEAD"]),
+    Route("/docs", docs_index, methods=["GET", "HEAD"]),
+    Route("/docs/{api}", docs_page, methods=["GET", "HEAD"]),
+]
