@@ -1,0 +1,73 @@
+"""What the contract fuzzers share: a SQLite-backed app, its credentials, the checks.
+
+The store is SQLite only: the fuzzers look for answers that break the documents, which
+do not depend on the store (tests/fidelity/ covers PostgreSQL's no-5xx under random
+input). `ROLODEX_CONTRACT_EXAMPLES` sets the examples per operation (a small number by
+default, so the suite stays fast; raise it for a deeper run).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis import checks
+
+from rolodex.app import create_app
+from rolodex.oauth.credentials import API_KEY
+from rolodex.oauth.scopes import ALL_SCOPES
+from rolodex.services import Services
+from rolodex.settings import Settings
+
+EXAMPLES = int(os.environ.get("ROLODEX_CONTRACT_EXAMPLES", "15"))
+STEPS = int(os.environ.get("ROLODEX_CONTRACT_STEPS", "8"))
+
+# No 5xx, and every answer as documented: its status listed, its media type and body as
+# the document says, its documented headers present.
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
+
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@dataclass
+class Target:
+    """The app under test and the headers that authenticate as one fresh account."""
+
+    app: object
+    services: Services
+    bearer: dict[str, str]
+    api_key: dict[str, str]
+
+
+def target() -> Iterator[Target]:
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services.build(Settings(data_dir=Path(tmp)))
+        try:
+            account = services.accounts.create("fuzz@example.com", "correct horse battery", "F Z")
+            token = services.credentials.issue(account.account_id, ALL_SCOPES).secret
+            key = services.credentials.issue(account.account_id, ALL_SCOPES, kind=API_KEY).secret
+            yield Target(
+                app=create_app(services=services),
+                services=services,
+                bearer={"Authorization": f"Bearer {token}"},
+                api_key={"x-api-key": key},
+            )
+        finally:
+            services.close()

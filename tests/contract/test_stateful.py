@@ -1,0 +1,63 @@
+"""Stateful schemathesis runs: sequences that follow the documents' OpenAPI links.
+
+REST and personal link create -> read, change, tag, favorite, delete by the new id, and
+personal's sync token -> its diff. Each run must also reach a linked operation with an
+id the server made (a 2xx from it), so the links are known to lead somewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import settings
+
+from rolodex.api.openapi import personal, rest
+from tests.contract.fuzzing import CHECKS, EXAMPLES, SETTINGS, STEPS, Target, target
+
+# Operations only a link can reach with a real id.
+LINKED = {
+    "rest": {"getContact", "replaceContact", "deleteContact", "addTags", "removeTags"},
+    "personal": {
+        "getContact",
+        "updateContact",
+        "destroyContact",
+        "favoriteContact",
+        "unfavoriteContact",
+        "syncDiff",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def app_target() -> Iterator[Target]:
+    yield from target()
+
+
+def _run(name: str, document: dict[str, Any], headers: dict[str, str], app: object) -> set[str]:
+    reached: set[str] = set()
+    base = schemathesis.openapi.from_dict(document).as_state_machine()
+
+    class Machine(base):  # type: ignore[valid-type, misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"app": app, "headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            if 200 <= response.status_code < 300:
+                reached.add(case.operation.definition.raw["operationId"])
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Machine.run(settings=settings(SETTINGS, max_examples=EXAMPLES, stateful_step_count=STEPS))
+    return reached & LINKED[name]
+
+
+def test_rest_sequences(app_target: Target) -> None:
+    reached = _run("rest", rest.build(), app_target.api_key, app_target.app)
+    assert reached, "no linked REST operation succeeded: the links lead nowhere"
+
+
+def test_personal_sequences(app_target: Target) -> None:
+    reached = _run("personal", personal.build(), app_target.bearer, app_target.app)
+    assert reached, "no linked personal operation succeeded: the links lead nowhere"
