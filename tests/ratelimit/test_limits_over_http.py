@@ -79,6 +79,14 @@ def test_login_posts_are_limited_harder_with_an_html_page(limited: Limited) -> N
     assert client.get("/login").status_code == 200
 
 
+def test_the_api_docs_pages_answer_429_as_a_page(limited: Limited) -> None:
+    client = limited(per_address=1)
+    assert client.get("/docs").status_code == 200
+    refused = client.get("/docs/rest")
+    assert_refused(refused)
+    assert refused.headers["content-type"].startswith("text/html")
+
+
 def test_authorize_is_limited_harder(limited: Limited) -> None:
     client = limited(authorize=2)
     refused = exhaust(lambda: client.get("/oauth/authorize?client_id=x"), 2)

@@ -19,7 +19,8 @@ PERSONAL = "personal"
 OAUTH = "oauth"
 WEB = "web"
 
-_WEB_PREFIXES = ("/login", "/signup", "/logout", "/developer/", "/settings/", "/oauth/")
+# HTML pages (a 429 there is a page too); the API docs at /docs are pages as well.
+_WEB_PREFIXES = ("/login", "/signup", "/logout", "/developer/", "/settings/", "/oauth/", "/docs")
 # Page POSTs that try a password or make an account: the login rule.
 _LOGIN_PATHS = frozenset({"/login", "/signup"})
 _MAX_SECRET = 4096
