@@ -34,6 +34,10 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
     checks.response_headers_conformance,
+    # A method a path does not serve is a 405. (`negative_data_rejection` is left out:
+    # every API ignores query parameters it does not know, which schemathesis counts as
+    # invalid data accepted; request bodies are strict, unknown fields refused.)
+    checks.unsupported_method,
 ]
 
 SETTINGS = settings(

@@ -1,6 +1,7 @@
 """Stateful schemathesis runs: sequences that follow the documents' OpenAPI links.
 
-REST and personal link create -> read, change, tag, favorite, delete by the new id, and
+Contacts+ links `contacts.create`, `tags.create` and `webhooks.create` to the methods that
+take the new id (runtime expressions in the request body); REST and personal link create -> read, change, tag, favorite, delete by the new id, and
 personal's sync token -> its diff. Each run must also reach a linked operation with an
 id the server made (a 2xx from it), so the links are known to lead somewhere.
 """
@@ -14,11 +15,19 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from rolodex.api.openapi import personal, rest
+from rolodex.api.openapi import contactsplus, personal, rest
 from tests.contract.fuzzing import CHECKS, EXAMPLES, SETTINGS, STEPS, Target, target
 
 # Operations only a link can reach with a real id.
 LINKED = {
+    "contactsplus": {
+        "contacts.get",
+        "contacts.update",
+        "contacts.delete",
+        "tags.get",
+        "tags.update",
+        "tags.delete",
+    },
     "rest": {"getContact", "replaceContact", "deleteContact", "addTags", "removeTags"},
     "personal": {
         "getContact",
@@ -56,6 +65,12 @@ def _run(name: str, document: dict[str, Any], headers: dict[str, str], app: obje
 def test_rest_sequences(app_target: Target) -> None:
     reached = _run("rest", rest.build(), app_target.api_key, app_target.app)
     assert reached, "no linked REST operation succeeded: the links lead nowhere"
+
+
+def test_contactsplus_sequences(app_target: Target) -> None:
+    reached = _run("contactsplus", contactsplus.build(), app_target.bearer, app_target.app)
+    # A linked call succeeds only with the ids a create made (random ids are unknown).
+    assert reached & {"contacts.get", "tags.get"}, "the Contacts+ links lead nowhere"
 
 
 def test_personal_sequences(app_target: Target) -> None:

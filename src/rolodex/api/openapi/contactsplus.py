@@ -7,6 +7,7 @@ table's handlers parse with them); the answers are written out from `render.py`,
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from typing import Any
 
@@ -332,7 +333,52 @@ _OAUTH_ERRORS = {
 }
 
 
+_CONTACT_ID = "$response.body#/contact/contactId"
+_CONTACT_ETAG = "$response.body#/contact/etag"
+_TAG_ID = "$response.body#/tag/tagId"
+_TAG_ETAG = "$response.body#/tag/etag"
+_WEBHOOK_ID = "$response.body#/webhook/webhookId"
+
+# OpenAPI links (with runtime expressions in the request body): from a method that
+# makes an object to the methods that take its id. The stateful fuzzer follows them.
+_LINKS: dict[str, dict[str, dict[str, Any]]] = {
+    "contacts.create": {
+        "contacts.get": {"contactIds": [_CONTACT_ID]},
+        "contacts.update": {
+            "contact": {
+                "contactId": _CONTACT_ID,
+                "etag": _CONTACT_ETAG,
+                "contactData": {"notes": "changed"},
+            }
+        },
+        "contacts.delete": {"contactId": _CONTACT_ID, "etag": _CONTACT_ETAG},
+    },
+    "tags.create": {
+        "tags.get": {"tagIds": [_TAG_ID]},
+        "tags.update": {
+            "tag": {"tagId": _TAG_ID, "etag": _TAG_ETAG, "tagData": {"name": "renamed"}}
+        },
+        "tags.delete": {"tagId": _TAG_ID, "etag": _TAG_ETAG},
+    },
+    "webhooks.create": {
+        "webhooks.get": {"webhookIds": [_WEBHOOK_ID]},
+        "webhooks.getBatches": {"webhookId": _WEBHOOK_ID},
+        "webhooks.delete": {"webhookId": _WEBHOOK_ID},
+    },
+}
+
+
+def _links(name: str) -> dict[str, Any]:
+    return {
+        target: {"operationId": target, "requestBody": body}
+        for target, body in _LINKS.get(name, {}).items()
+    }
+
+
 def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuses: Any) -> Any:
+    ok = response("The answer", ref(answer))
+    if name in _LINKS:
+        ok["links"] = _links(name)
     return {
         "post": {
             "operationId": name,
@@ -341,7 +387,7 @@ def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuse
             "tags": [name.split(".", 1)[0]],
             "security": BEARER,
             "requestBody": {"required": False, "content": json_content(body_ref)},
-            "responses": {"200": response("The answer", ref(answer)), **errors(statuses, ERROR)},
+            "responses": {"200": ok, **errors(statuses, ERROR)},
         }
     }
 
@@ -428,8 +474,13 @@ def _photo_read() -> Any:
     }
 
 
-@lru_cache(maxsize=1)
 def build() -> dict[str, Any]:
+    """The document; a fresh copy each call, since callers (schemathesis) may change it."""
+    return copy.deepcopy(_build())
+
+
+@lru_cache(maxsize=1)
+def _build() -> dict[str, Any]:
     models: list[type[BaseModel]] = [m for m, _, _, _ in _METHODS.values()]
     models.append(photo_api.UploadPhoto)
     refs, schemas = model_schemas(models)

@@ -6,6 +6,7 @@ The body is `rolodex.api.personal.contacts.PersonalContactBody`; the contact as 
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from typing import Any
 
@@ -74,8 +75,13 @@ def _op(op_id: str, summary: str, scope: str, statuses: tuple[int, ...], **kw: A
     )
 
 
-@lru_cache(maxsize=1)
 def build() -> dict[str, Any]:
+    """The document; a fresh copy each call, since callers (schemathesis) may change it."""
+    return copy.deepcopy(_build())
+
+
+@lru_cache(maxsize=1)
+def _build() -> dict[str, Any]:
     refs, schemas = model_schemas([personal.PersonalContactBody])
     by_id = [path_param("id")]
     by_id_if = [*by_id, IF_MATCH]

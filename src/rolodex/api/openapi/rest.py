@@ -5,6 +5,7 @@ Bodies are `rolodex.api.rest.contacts`' own models; the contact as shown is `to_
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from typing import Any
 
@@ -59,8 +60,13 @@ def _op(op_id: str, summary: str, scope: str, statuses: tuple[int, ...], **kw: A
     )
 
 
-@lru_cache(maxsize=1)
 def build() -> dict[str, Any]:
+    """The document; a fresh copy each call, since callers (schemathesis) may change it."""
+    return copy.deepcopy(_build())
+
+
+@lru_cache(maxsize=1)
+def _build() -> dict[str, Any]:
     refs, schemas = model_schemas([rest.RestContactBody, rest.TagsBody])
     one = answer("The contact", "RestContact", headers=ETAG_HEADER)
     by_id = [path_param("contactId")]
