@@ -30,6 +30,8 @@ os.environ.setdefault("ROLODEX_RATE_LIMIT_ENABLED", "false")
 # No JSON access line per request from the servers tests start: some read their stderr
 # only when they fail (a pipe nobody drains would block them). tests/observability/ tests it.
 os.environ.setdefault("ROLODEX_ACCESS_LOG", "false")
+# No delivery thread polling the shared test store; tests/webhooks/ drives its own workers.
+os.environ.setdefault("ROLODEX_WEBHOOK_WORKER", "false")
 
 POSTGRES_URL = os.environ.get(
     "ROLODEX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
