@@ -1,14 +1,16 @@
 """What the contract fuzzers share: a SQLite-backed app, its credentials, the checks.
 
-The store is SQLite only: the fuzzers look for answers that break the documents, which
-do not depend on the store (tests/fidelity/ covers PostgreSQL's no-5xx under random
-input). `ROLODEX_CONTRACT_EXAMPLES` sets the examples per operation (a small number by
+The store is SQLite unless `ROLODEX_CONTRACT_DATABASE_URL` names another (a PostgreSQL URL
+with its own schema, e.g. `...?options=-csearch_path%3Dfuzz`): the fuzzers look for
+answers that break the documents, which do not depend on the store (tests/fidelity/
+covers PostgreSQL's no-5xx under random input). `ROLODEX_CONTRACT_EXAMPLES` sets the examples per operation (a small number by
 default, so the suite stays fast; raise it for a deeper run).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.settings import Settings
 
+DATABASE_URL = os.environ.get("ROLODEX_CONTRACT_DATABASE_URL")
 EXAMPLES = int(os.environ.get("ROLODEX_CONTRACT_EXAMPLES", "15"))
 STEPS = int(os.environ.get("ROLODEX_CONTRACT_STEPS", "8"))
 
@@ -62,9 +65,13 @@ class Target:
 
 def target() -> Iterator[Target]:
     with tempfile.TemporaryDirectory() as tmp:
-        services = Services.build(Settings(data_dir=Path(tmp)))
+        settings = Settings(data_dir=Path(tmp))
+        if DATABASE_URL:
+            settings = Settings(data_dir=Path(tmp), database_url=DATABASE_URL)
+        services = Services.build(settings)
         try:
-            account = services.accounts.create("fuzz@example.com", "correct horse battery", "F Z")
+            email = f"fuzz-{secrets.token_hex(6)}@example.com"
+            account = services.accounts.create(email, "correct horse battery", "F Z")
             token = services.credentials.issue(account.account_id, ALL_SCOPES).secret
             key = services.credentials.issue(account.account_id, ALL_SCOPES, kind=API_KEY).secret
             yield Target(
