@@ -27,6 +27,11 @@ from rolodex.contacts.model import MAX_TEXT
 from rolodex.contacts.service import ContactLimits
 
 ERROR = "Error"
+# This API has no 401: a missing, unknown or revoked key is `403 {"message": "Forbidden"}`.
+_FORBIDDEN = (
+    'No API key, or an unknown or revoked one ({"message": "Forbidden"}); '
+    "or a key without the scope this operation needs"
+)
 KEY = [{"apiKey": []}]
 
 _CONTACT = obj(
@@ -49,7 +54,7 @@ _CONTACT = obj(
 def _op(op_id: str, summary: str, scope: str, statuses: tuple[int, ...], **kw: Any) -> Any:
     # Every request can be refused for a bad or missing key (403), a NUL in the path or
     # query (400) or the rate limit (429).
-    return operation(
+    op = operation(
         op_id,
         summary,
         security=KEY,
@@ -58,6 +63,8 @@ def _op(op_id: str, summary: str, scope: str, statuses: tuple[int, ...], **kw: A
         scope=scope,
         **kw,
     )
+    op["responses"]["403"]["description"] = _FORBIDDEN
+    return op
 
 
 def build() -> dict[str, Any]:
