@@ -31,3 +31,14 @@ def test_the_migrated_schema_matches_the_declared_tables(services: Services) -> 
     for name, table in metadata.tables.items():
         columns = {c["name"] for c in inspector.get_columns(name)}
         assert {c.name for c in table.columns} <= columns, name
+
+
+def test_the_migration_history_has_one_head(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from rolodex.store.engine import Store
+    from rolodex.store.migrate import alembic_config
+
+    config = alembic_config(Store(f"sqlite:///{tmp_path / 'heads.sqlite3'}"))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"merge the branches: {heads}"

@@ -28,4 +28,4 @@ def upgrade(store: Store) -> None:
     config = alembic_config(store)
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
