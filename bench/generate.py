@@ -181,7 +181,19 @@ STREETS = [
     "Storgatan",
     "Market St",
 ]
-NOTE_WORDS = ["met at the conference about distributed systems", "prefers email", "follow up in spring", "introduced by a mutual friend", "birthday dinner", "owes me a coffee", "speaks three languages", "interested in the enterprise plan", "call after lunch", "vegetarian", "loves hiking"]
+NOTE_WORDS = [
+    "met at the conference about distributed systems",
+    "prefers email",
+    "follow up in spring",
+    "introduced by a mutual friend",
+    "birthday dinner",
+    "owes me a coffee",
+    "speaks three languages",
+    "interested in the enterprise plan",
+    "call after lunch",
+    "vegetarian",
+    "loves hiking",
+]
 EMAIL_DOMAINS = ["example.com", "mail.example", "correo.example", "post.example", "firma.example"]
 
 

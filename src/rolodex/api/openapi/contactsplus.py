@@ -32,7 +32,7 @@ from rolodex.oauth.scopes import SCOPES
 from rolodex.photos.urls import PREFIX as PHOTO_PREFIX
 
 ERROR = "Error"
-BEARER = [{"bearer": []}, {"oauth2": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}, {"oauth2": []}]
 
 _ERROR_SCHEMA = obj(
     {

@@ -26,7 +26,7 @@ from rolodex.api.personal import contacts as personal
 from rolodex.contacts.mapping_personal import WRITABLE_FIELDS
 
 ERROR = "Error"
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 _FIELDS: dict[str, Schema] = {name: NULLABLE_STRING for name in WRITABLE_FIELDS}
 _SHOWN = ["id", *WRITABLE_FIELDS, "sync_type", "favorite"]

@@ -32,7 +32,7 @@ _FORBIDDEN = (
     'No API key, or an unknown or revoked one ({"message": "Forbidden"}); '
     "or a key without the scope this operation needs"
 )
-KEY = [{"apiKey": []}]
+KEY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 _CONTACT = obj(
     {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -109,10 +109,10 @@ def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
             if op is None:
                 continue
             body = op.get("requestBody", {}).get("content", {})
-            media, content = next(iter(body.items()), (None, {}))
+            media, content = next(iter(body.items()), (None, cast(dict[str, Any], {})))
             responses = []
             for status, answer in op["responses"].items():
-                answer_media = next(iter(answer.get("content", {}).values()), {})
+                answer_media: dict[str, Any] = next(iter(answer.get("content", {}).values()), {})
                 shape = answer_media.get("schema")
                 responses.append(
                     {
