@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, min_length=16)
     scroll_default_size: int = Field(default=100, ge=1)
     scroll_max_size: int = Field(default=1000, ge=1)
+    max_contacts_per_owner: int = Field(default=2_000_000, ge=1)
     contacts_get_max_ids: int = Field(default=1000, ge=1)
     # Search (docs/search.md): phone numbers written without a country code are read as
     # numbers of this region (ISO 3166 code) when they are indexed and searched.

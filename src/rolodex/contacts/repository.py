@@ -21,11 +21,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import index as search_index
 from rolodex.contacts.sort_names import sort_key
-from rolodex.store.schema import contact_tags, contacts
+from rolodex.store.schema import contact_tags, contacts, owner_counts
 
 _COLUMNS = (
     contacts.c.pk,
@@ -311,6 +313,16 @@ class ContactRepository:
         indexed = [replace(c, pk=pk) for c, pk in zip(new, pks, strict=True)]
         search_index.write(conn, indexed, new=True)
         return pks
+
+    @staticmethod
+    def add_to_count(conn: Connection, owner_id: str, count: int) -> int:
+        """Add to the owner's stored-contacts count (one upsert) and return the new total."""
+        upsert = (sqlite_insert if conn.dialect.name == "sqlite" else pg_insert)(owner_counts)
+        statement = upsert.values(owner_id=owner_id, contacts=count).on_conflict_do_update(
+            index_elements=[owner_counts.c.owner_id],
+            set_={"contacts": owner_counts.c.contacts + count},
+        )
+        return int(conn.execute(statement.returning(owner_counts.c.contacts)).scalar_one())
 
     @staticmethod
     def save(conn: Connection, contact: Contact) -> None:

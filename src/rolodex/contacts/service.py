@@ -17,7 +17,7 @@ from rolodex.contacts.cursors import ScrollCursor
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.contacts.sort_names import NameCursor
-from rolodex.errors import EtagConflict, InvalidInput, NotFound
+from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_etag, new_id
 from rolodex.store import Store
 from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
@@ -48,6 +48,8 @@ class ContactLimits:
     default_page_size: int = 100
     max_page_size: int = 1000
     max_ids_per_get: int = 1000
+    # Contacts one account or team may store, deleted ones (tombstones) included.
+    max_contacts_per_owner: int = 2_000_000
 
 
 class ContactService:
@@ -190,6 +192,7 @@ class ContactService:
             tag_ids=sorted(set(tag_ids)),
         )
         with self.store.write(owner_id=owner_id) as conn:
+            self._reserve(conn, owner_id, 1)
             contact.pk = self.repo.insert(conn, contact)
             if contact.tag_ids:
                 self.repo.set_tags(conn, contact.pk, contact.tag_ids)
@@ -217,6 +220,7 @@ class ContactService:
             )
             for data in datas
         ]
+        self._reserve(conn, owner_id, len(new))
         for contact, pk in zip(new, self.repo.insert_many(conn, new), strict=True):
             contact.pk = pk
         ChangeLog.append_many(
@@ -352,6 +356,19 @@ class ContactService:
         self._log(conn, contact, UPDATED)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _reserve(self, conn: Connection, owner_id: str, count: int) -> None:
+        """Count `count` new contacts against the owner's limit, in the write's transaction.
+
+        Over the limit, LimitExceeded rolls the whole write back, the count with it.
+        """
+        total = self.repo.add_to_count(conn, owner_id, count)
+        if total > self.limits.max_contacts_per_owner:
+            raise LimitExceeded(
+                f"an address book holds at most {self.limits.max_contacts_per_owner} contacts"
+                " (deleted ones included)",
+                field="contact",
+            )
 
     def _photos_left(self, contact: Contact, before: list[str], after: list[str]) -> None:
         """After commit: tell the photo service which URLs the contact no longer holds."""

@@ -355,3 +355,13 @@ Index("ix_contacts_owner_sort", contacts.c.owner_id, contacts.c.sort_key, contac
 
 # API keys only: "trial" gets the REST API's trial rate limit; NULL is a normal key.
 credentials.append_column(Column("tier", String(16), nullable=True))
+
+# How many contacts each owner (account or team) has stored, tombstones included, kept in
+# the same transaction as every insert: the contacts-per-owner limit is then one row
+# read, not a count over a million rows.
+owner_counts = Table(
+    "owner_counts",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    Column("contacts", BigInteger, nullable=False),
+)
