@@ -19,6 +19,7 @@ from rolodex.errors import Conflict, InvalidInput, NotFound
 from rolodex.ids import new_id
 from rolodex.store import Store
 from rolodex.teams.model import (
+    ADMIN,
     OWNER,
     TEAM_ID_PREFIX,
     Team,
@@ -47,6 +48,20 @@ class TeamService:
             if self.repo.role_of(conn, team_id, account_id) is None:
                 raise _no_such_team()
 
+    def require_manager(self, team_id: str, account_id: str) -> None:
+        """Refuse unless the account may change the team's members (an owner or an admin).
+
+        A non-member gets the same NotFound as for an unknown team, so it learns nothing.
+        """
+        with self.store.read() as conn:
+            role = self.repo.role_of(conn, team_id, account_id)
+        if role is None:
+            raise _no_such_team()
+        if role not in (OWNER, ADMIN):
+            raise InvalidInput(
+                "only the team's owners and admins can change its members", field="teamId"
+            )
+
     # -- reads -------------------------------------------------------------------------
 
     def teams_of(self, account_id: str) -> list[Team]:
@@ -74,8 +89,16 @@ class TeamService:
             self.repo.add_member(conn, team.team_id, owner_account_id, OWNER, now)
         return self.get(team.team_id)
 
-    def add_member(self, team_id: str, account_id: str, role: str = "member") -> Team:
-        """Add an account to the team with a role (owner, admin or member)."""
+    def add_member(
+        self, team_id: str, account_id: str, role: str = "member", *, actor_id: str | None = None
+    ) -> Team:
+        """Add an account to the team with a role (owner, admin or member).
+
+        With `actor_id` (the web page), the one asking must be an owner or admin of the
+        team; without it (the operator's CLI) no one is asking on a member's behalf.
+        """
+        if actor_id is not None:
+            self.require_manager(team_id, actor_id)
         check_role(role)
         self.get(team_id)
         now = now_ms()
@@ -89,12 +112,15 @@ class TeamService:
             raise Conflict("already a member of this team", field="email") from None
         return self.get(team_id)
 
-    def remove_member(self, team_id: str, account_id: str) -> Team:
+    def remove_member(self, team_id: str, account_id: str, *, actor_id: str | None = None) -> Team:
         """Take an account out of the team; its access to the team's data ends at once.
 
         A team keeps at least one owner. The contacts the member owned keep `ownedBy`
         until someone changes it (contacts.changeOwner), so the history is not rewritten.
+        With `actor_id`, the one asking must be an owner or admin (as for add_member).
         """
+        if actor_id is not None:
+            self.require_manager(team_id, actor_id)
         self.get(team_id)
         with self.store.write(owner_id=team_id) as conn:
             role = self.repo.role_of(conn, team_id, account_id)

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from rolodex.web.book.routes import routes as book_routes
-from rolodex.web.pages import accounts, api_keys, authorize, authorized, developer
+from rolodex.web.pages import accounts, api_keys, authorize, authorized, developer, teams
 
 _STATIC = Path(__file__).parent / "static"
 _FORM = ["GET", "POST"]
@@ -24,6 +24,13 @@ routes: list[BaseRoute] = [
     Route("/settings/api-keys/{credential_id}/revoke", api_keys.revoke_api_key, methods=["POST"]),
     Route("/settings/authorized-apps", authorized.authorized_apps, methods=["GET"]),
     Route("/settings/authorized-apps/{client_id}/revoke", authorized.revoke_app, methods=["POST"]),
+    Route("/settings/teams", teams.teams, methods=_FORM),
+    Route("/settings/teams/{team_id}/members", teams.add_member, methods=["POST"]),
+    Route(
+        "/settings/teams/{team_id}/members/{account_id}/remove",
+        teams.remove_member,
+        methods=["POST"],
+    ),
     Route("/oauth/authorize", authorize.authorize, methods=_FORM),
     *book_routes,
     Mount("/static", app=StaticFiles(directory=_STATIC), name="static"),
