@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or Services.build(settings or Settings())
+        # The store is synchronous, so each request's database work runs in a worker
+        # thread. Many threads only fight over the GIL and the store's connections: a few
+        # serve more requests per second, at a lower tail (docs/benchmarks.md).
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = app.state.services.settings.worker_threads
         if owned:
             # A server process: JSON log lines on stderr, secrets scrubbed (observability/).
             configure_logging()

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Off for the worker processes of `rolodex serve --workers N`: the parent migrates
     # once before starting them, so they never race each other through Alembic.
     migrate_on_start: bool = True
+    # Threads that run requests' (synchronous) store work in one server process.
+    worker_threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     access_token_ttl_seconds: int = Field(default=3600, ge=60)
     # Refresh tokens outlive access tokens by far (the spec's example expires in 2099);
