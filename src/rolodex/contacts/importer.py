@@ -114,6 +114,8 @@ class ContactImporter:
             conn.execute(
                 update(imports).where(imports.c.import_key == key).values(finished_at=now_ms())
             )
+        if created:
+            self.store.analyze()
         return ImportResult(max(line_number, done), created, done, skipped)
 
     def _resume_point(

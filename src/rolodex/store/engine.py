@@ -68,6 +68,20 @@ class Store:
                     )
                 yield conn
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics, as after a bulk load.
+
+        Right after an import PostgreSQL still plans with the empty tables' statistics
+        (autovacuum gets to it later), which made searches scan; SQLite's `optimize` does
+        the same where it is worth it.
+        """
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("PRAGMA optimize")
+            else:
+                conn.exec_driver_sql("ANALYZE contacts, contact_search, contact_tags, changes")
+            conn.commit()
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         with self.engine.connect() as conn:
