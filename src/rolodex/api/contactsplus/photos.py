@@ -20,7 +20,7 @@ from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.contactsplus.contacts import Id
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
 from rolodex.api.contactsplus.render import render_contact
-from rolodex.api.contactsplus.routes import bearer_token
+from rolodex.api.contactsplus.routes import post_with_token
 from rolodex.api.contactsplus.upload_form import (
     CONTACT_PART,
     ENVELOPE_SLACK,
@@ -94,22 +94,11 @@ def _answer(
 
 
 async def upload_photo(request: Request) -> Response:
-    if request.method != "POST":
-        return error_response(
-            405,
-            "method_not_allowed",
-            "every method of this API is a POST",
-            headers={"Allow": "POST"},
-        )
+    checked = post_with_token(request)
+    if isinstance(checked, Response):
+        return checked
+    token = checked
     services: Services = request.app.state.services
-    token = bearer_token(request)
-    if token is None:
-        return error_response(
-            401,
-            "unauthorized",
-            "send an access token: Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": 'Bearer realm="rolodex"'},
-        )
     content_type = request.headers.get("content-type")
     try:
         principal = await run_in_threadpool(_authenticate, services, token)

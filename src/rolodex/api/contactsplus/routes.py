@@ -64,6 +64,29 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+def post_with_token(request: Request) -> str | Response:
+    """The bearer token of a POST, or the 405 / 401 answer every method of this API gives.
+
+    Checked before any body is read, so a client without a token never uploads one.
+    """
+    if request.method != "POST":
+        return error_response(
+            405,
+            "method_not_allowed",
+            "every method of this API is a POST",
+            headers={"Allow": "POST"},
+        )
+    token = bearer_token(request)
+    if token is None:
+        return error_response(
+            401,
+            "unauthorized",
+            "send an access token: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": 'Bearer realm="rolodex"'},
+        )
+    return token
+
+
 def _answer(
     handler: Handler, services: Services, token: str, request: Request, raw: bytes
 ) -> dict[str, Any]:
@@ -79,22 +102,11 @@ async def rpc(request: Request) -> Response:
     handler = METHODS.get(name)
     if handler is None:
         return error_response(404, "unknown_method", f"there is no method named '{name}'")
-    if request.method != "POST":
-        return error_response(
-            405,
-            "method_not_allowed",
-            "every method of this API is a POST",
-            headers={"Allow": "POST"},
-        )
+    checked = post_with_token(request)
+    if isinstance(checked, Response):
+        return checked
+    token = checked
     services: Services = request.app.state.services
-    token = bearer_token(request)
-    if token is None:
-        return error_response(
-            401,
-            "unauthorized",
-            "send an access token: Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": 'Bearer realm="rolodex"'},
-        )
     try:
         raw = await read_limited(request, services.settings.max_body_bytes)
         result = await run_in_threadpool(_answer, handler, services, token, request, raw)
