@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
-from rolodex.errors import DomainError
-from rolodex.services import Services
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.timestamps import iso
 
 app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
@@ -23,13 +21,8 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create an account."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.create(email, password, name)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(
         {
             "accountId": account.account_id,

@@ -9,12 +9,11 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
-from rolodex.errors import DomainError, NotFound
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
+from rolodex.errors import NotFound
 from rolodex.oauth.credentials import API_KEY, CredentialInfo
 from rolodex.oauth.scopes import format_scopes, parse_scopes
 from rolodex.ratelimit.tiers import TRIAL, set_tier
-from rolodex.services import Services
 from rolodex.timestamps import iso
 
 app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
@@ -49,17 +48,12 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Make an API key for an account; the key is shown this once."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         granted = parse_scopes(scopes)
         account = services.accounts.find_by_email(email)
         issued = services.credentials.issue(account.account_id, granted, kind=API_KEY, name=name)
         if trial:
             set_tier(services.store, issued.credential_id, TRIAL)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(
         {
             "id": issued.credential_id,
@@ -75,14 +69,9 @@ def create(
 @app.command("list")
 def list_keys(email: Email, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """The account's API keys, newest first, revoked ones included (never the keys themselves)."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         keys = services.credentials.list_for(account.account_id, API_KEY)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json([_info(k) for k in keys])
 
 
@@ -94,14 +83,9 @@ def revoke(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revoke one of the account's API keys; it stops working on the next request."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         ids = {k.credential_id for k in services.credentials.list_for(account.account_id, API_KEY)}
         if key_id not in ids or not services.credentials.revoke(account.account_id, key_id):
             raise NotFound("no such live API key for this account", field="id")
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json({"id": key_id, "revoked": True})

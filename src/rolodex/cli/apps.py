@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
-from rolodex.errors import DomainError
-from rolodex.services import Services
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.timestamps import iso
 
 app = typer.Typer(help="Register OAuth 2.0 apps.", no_args_is_help=True)
@@ -25,14 +23,9 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Register an app; prints its client_id and client_secret (the secret only this once)."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         made = services.apps.create(account.account_id, name, redirect_uri)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(
         {
             "client_id": made.app.client_id,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from rolodex.errors import DomainError
+from rolodex.services import Services
 from rolodex.settings import Settings
 
 DataDir = Annotated[
@@ -42,3 +45,18 @@ def fail(exc: DomainError) -> NoReturn:
     error = {"code": exc.code, "message": exc.message, "field": exc.field}
     typer.echo(json.dumps({"error": error}), err=True)
     raise typer.Exit(code=1)
+
+
+@contextmanager
+def open_services(data_dir: Path | None, database_url: str | None) -> Iterator[Services]:
+    """The services one command works with (the store migrated), closed when it is done.
+
+    A refusal from a service (a DomainError) is reported as JSON on stderr, exit 1.
+    """
+    services = Services.build(settings_from(data_dir, database_url))
+    try:
+        yield services
+    except DomainError as exc:
+        fail(exc)
+    finally:
+        services.close()

@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.contacts.importer import ContactImporter
-from rolodex.errors import DomainError
-from rolodex.services import Services
 
 
 def import_contacts(
@@ -36,8 +34,7 @@ def import_contacts(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import contacts; an interrupted import of the same file resumes where it stopped."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         importer = ContactImporter(services.store, services.contacts)
         total = sum(1 for line in file.open("rb") if line.strip())
@@ -52,10 +49,6 @@ def import_contacts(
                 skip_invalid=skip_invalid,
                 progress=bar.update,
             )
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(
         {
             "linesDone": result.lines_done,

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, print_json, settings_from
-from rolodex.services import Services
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 
 app = typer.Typer(help="Maintain stored contact photos.", no_args_is_help=True)
 
@@ -21,9 +20,6 @@ def sweep(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Delete stored photos that no contact refers to (left by a crash mid-upload or mid-delete)."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         dropped = services.photos.sweep(grace_ms=grace_minutes * 60_000)
-    finally:
-        services.close()
     print_json({"deleted": dropped})

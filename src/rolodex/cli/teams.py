@@ -8,9 +8,7 @@ import typer
 
 # The JSON is the team as `teams.get` shows it, so scripts read one shape everywhere.
 from rolodex.api.contactsplus.render import render_team
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
-from rolodex.errors import DomainError
-from rolodex.services import Services
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 
 app = typer.Typer(help="Manage teams and their members.", no_args_is_help=True)
 
@@ -25,14 +23,9 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a team, with the given account as its owner."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         owner = services.accounts.find_by_email(email)
         team = services.teams.create(owner.account_id, name)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(render_team(team))
 
 
@@ -45,14 +38,9 @@ def add_member(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add an account to a team."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         changed = services.teams.add_member(team, account.account_id, role)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(render_team(changed))
 
 
@@ -64,12 +52,7 @@ def remove_member(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Remove an account from a team; its access to the team's data ends at once."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         changed = services.teams.remove_member(team, account.account_id)
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(render_team(changed))

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
-from rolodex.errors import DomainError
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.oauth.credentials import ACCESS_TOKEN
 from rolodex.oauth.scopes import format_scopes, parse_scopes
-from rolodex.services import Services
 from rolodex.timestamps import iso
 
 app = typer.Typer(help="Issue bearer access tokens.", no_args_is_help=True)
@@ -29,17 +27,12 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Issue a bearer access token for an account."""
-    services = Services.build(settings_from(data_dir, database_url))
-    try:
+    with open_services(data_dir, database_url) as services:
         granted = parse_scopes(scopes)
         account = services.accounts.find_by_email(email)
         issued = services.credentials.issue(
             account.account_id, granted, kind=ACCESS_TOKEN, ttl_seconds=ttl
         )
-    except DomainError as exc:
-        fail(exc)
-    finally:
-        services.close()
     print_json(
         {
             "access_token": issued.secret,

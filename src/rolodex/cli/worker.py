@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, print_json, settings_from
-from rolodex.services import Services
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.webhooks.delivery import DeliveryWorker
 
 
@@ -27,9 +26,8 @@ def worker(
     ] = False,
 ) -> None:
     """Deliver webhooks (migrating the store first)."""
-    services = Services.build(settings_from(data_dir, database_url))
-    delivery = DeliveryWorker(services.store, services.settings.webhooks)
-    try:
+    with open_services(data_dir, database_url) as services:
+        delivery = DeliveryWorker(services.store, services.settings.webhooks)
         if once:
             sent = delivery.run_once()
             print_json({"deliveriesAttempted": sent})
@@ -44,5 +42,3 @@ def worker(
         delivery.start()
         done.wait()
         delivery.stop()
-    finally:
-        services.close()
