@@ -7,11 +7,15 @@ from pathlib import Path
 
 import orjson
 import pytest
+from sqlalchemy import String, cast, select
 
 from rolodex.contacts.importer import ContactImporter
+from rolodex.contacts.model import clean_contact_data
+from rolodex.contacts.search.backend import owner_token
 from rolodex.errors import InvalidInput
 from rolodex.services import Services
 from rolodex.store.changelog import ChangeLog
+from rolodex.store.schema import contact_search, contacts
 
 
 def owner(services: Services) -> str:
@@ -95,3 +99,68 @@ def test_lines_that_are_not_json_objects_are_refused(services: Services, tmp_pat
     source.write_bytes(b'{"notes": "ok"}\n[1, 2]\n')
     with pytest.raises(InvalidInput, match="line 2"):
         ContactImporter(services.store, services.contacts).run(who, source)
+
+
+def search_documents(services: Services, owner_id: str) -> dict[str, str]:
+    """Each live contact's stored search document as text, by its data."""
+    with services.store.read() as conn:
+        rows = conn.execute(
+            select(contacts.c.data, cast(contact_search.c.document, String))
+            .join(contact_search, contact_search.c.contact_pk == contacts.c.pk)
+            .where(contacts.c.owner_id == owner_id)
+        ).all()
+    return {data: document for data, document in rows}
+
+
+RICH = [
+    {
+        "name": {"givenName": "José", "familyName": "Núñez", "prefix": "Dr."},
+        "phoneNumbers": [{"value": "+1 (415) 555-0100"}, {"value": "020 7946 0958"}],
+        "emails": [{"type": "work", "value": "jose@x.example"}],
+        "organizations": [{"name": "Øresund", "title": "CTO", "department": "R&D"}],
+        "addresses": [{"city": "Málaga", "country": "ES", "street": "Calle 1"}],
+        "notes": "Zoë's friend",
+    },
+    {"displayName": "Ana Łukasz", "phoneNumbers": [{"value": "12"}, {"value": "x"}]},
+    {"emails": [{"value": "only@mail.example"}]},
+    {},
+]
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_imported_contacts_are_stored_and_indexed_as_created_ones(
+    services: Services, tmp_path: Path, workers: int
+) -> None:
+    imported, created = owner(services), owner(services)
+    datas = [*RICH, *({"name": {"givenName": f"Émile{i}"}} for i in range(12))]
+    source = write_lines(tmp_path / "rich.jsonl", datas)
+    importer = ContactImporter(services.store, services.contacts)
+    result = importer.run(imported, source, batch_size=5, workers=workers)
+    assert result.contacts_created == len(datas)
+    for data in datas:
+        services.contacts.create(created, clean_contact_data(data))
+    assert all_contacts(services, imported) == datas
+    mine, theirs = search_documents(services, imported), search_documents(services, created)
+    owners = (owner_token(imported), owner_token(created))
+    assert {k: v.replace(*owners) for k, v in mine.items()} == theirs
+    for query in ("jose", "0100", "02079460958", "lukasz", "emile11"):
+        found = [c.data for c in services.search.search(imported, query).contacts]
+        assert found == [c.data for c in services.search.search(created, query).contacts]
+        assert found, query
+
+
+def test_an_invalid_line_stops_the_import_with_a_worker_too(
+    services: Services, tmp_path: Path
+) -> None:
+    who = owner(services)
+    datas: list[object] = [{"notes": str(i)} for i in range(9)]
+    datas[6] = {"notes": 5}
+    source = write_lines(tmp_path / "w.jsonl", datas)
+    importer = ContactImporter(services.store, services.contacts)
+    with pytest.raises(InvalidInput) as refused:
+        importer.run(who, source, batch_size=3, workers=1)
+    assert "line 7" in refused.value.message
+    assert len(all_contacts(services, who)) == 6
+    skipping = importer.run(who, source, batch_size=3, workers=1, skip_invalid=True)
+    assert [n for n, _ in skipping.skipped] == [7]
+    assert len(all_contacts(services, who)) == 8

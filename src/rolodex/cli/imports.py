@@ -30,6 +30,16 @@ def import_contacts(
         bool, typer.Option(help="Leave out invalid lines instead of stopping.")
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes preparing batches ahead of the writes (0: none). Default: one"
+            " when the machine has more than one core and the file is large.",
+            min=0,
+            max=16,
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -48,6 +58,7 @@ def import_contacts(
                 restart=restart,
                 skip_invalid=skip_invalid,
                 progress=bar.update,
+                workers=workers,
             )
     print_json(
         {

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from rolodex.contacts.cursors import ScrollCursor
 from rolodex.contacts.model import Contact
+from rolodex.contacts.prepared import PreparedContact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.contacts.sort_names import NameCursor
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
@@ -199,11 +200,18 @@ class ContactService:
             self._log(conn, contact, CREATED)
         return contact
 
-    def create_many(self, conn: Connection, owner_id: str, datas: Sequence[dict[str, Any]]) -> int:
+    def create_many(
+        self,
+        conn: Connection,
+        owner_id: str,
+        datas: Sequence[dict[str, Any]],
+        prepared: Sequence[PreparedContact] | None = None,
+    ) -> int:
         """Create many contacts inside the caller's write transaction (the bulk import path).
 
         Each gets an id, etag and a `created` change, exactly as `create` gives one; the
         rows go in with one multi-row statement instead of one round trip each.
+        `prepared[i]`, when given, is `prepared.prepare` of `datas[i]` for this owner.
         """
         now = now_ms()
         new = [
@@ -221,7 +229,7 @@ class ContactService:
             for data in datas
         ]
         self._reserve(conn, owner_id, len(new))
-        for contact, pk in zip(new, self.repo.insert_many(conn, new), strict=True):
+        for contact, pk in zip(new, self.repo.insert_many(conn, new, prepared), strict=True):
             contact.pk = pk
         ChangeLog.append_many(
             conn,

@@ -3,17 +3,42 @@
 The repository calls `write` after every insert and save (a tombstone removes the
 contact from the index), so a committed contact is always searchable as it is now and
 a rolled-back write leaves the index as it was.
+
+The bulk import builds each new contact's index row ahead of its write, in a worker
+process (`prepare`), and writes the rows it was handed (`write_prepared`): the same rows
+the backend's own `write(..., new=True)` makes, without the per-contact Python work in
+the writing process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
+from rolodex.contacts.search import fts5, tsvector
+from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search.backend import backend_for
+
+# One new contact's index row, without its key: for SQLite the FTS5 values (owner first,
+# then text.COLUMNS) and the JSON kept in `contact_search.document`; for PostgreSQL the
+# tsvector literal. Plain strings, so it crosses a process boundary cheaply.
+PreparedRow = tuple[Any, ...]
+
+_FTS_INSERT = (
+    f"INSERT INTO {fts5.TABLE} (rowid, {', '.join(fts5._ALL)}) "
+    f"VALUES ({', '.join('?' * (len(fts5._ALL) + 1))})"
+)
+_SQLITE_DOCUMENT = "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (?, ?, ?)"
+_PG_DOCUMENT = (
+    "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (%s, %s, %s::tsvector) "
+    "ON CONFLICT (contact_pk) DO UPDATE SET owner_id = excluded.owner_id, "
+    "document = excluded.document"
+)
 
 
 def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -> None:
@@ -22,3 +47,34 @@ def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -
     `new=True` for contacts just inserted: nothing of theirs is indexed yet.
     """
     backend_for(conn.dialect.name).write(conn, contacts, phones.default_region(), new=new)
+
+
+def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedRow:
+    """The index row of a new contact of `owner_id`, exactly as the backend's `write` builds it."""
+    if dialect == "sqlite":
+        contact = Contact(0, "", owner_id, "", 0, 0, None, data, {})
+        row = fts5._row(contact, region)
+        values = tuple(row[name] for name in fts5._ALL)
+        document = orjson.dumps(dict(zip(fts5._ALL, values, strict=True))).decode()
+        return (*values, document)
+    if dialect == "postgresql":
+        doc = search_text.document(data, region)
+        return (tsvector.document_literal(owner_id, doc),)
+    raise LookupError(f"no search backend for the {dialect!r} database")
+
+
+def write_prepared(
+    conn: Connection, keys: Sequence[tuple[int, str]], rows: Sequence[PreparedRow]
+) -> None:
+    """Index just-inserted contacts, given as (key, owner), from rows `prepare` built for them."""
+    if not keys:
+        return
+    pairs = zip(keys, rows, strict=True)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_FTS_INSERT, [(pk, *row[:-1]) for (pk, _), row in pairs])
+        conn.exec_driver_sql(
+            _SQLITE_DOCUMENT,
+            [(pk, owner, row[-1]) for (pk, owner), row in zip(keys, rows, strict=True)],
+        )
+    else:
+        conn.exec_driver_sql(_PG_DOCUMENT, [(pk, owner, row[0]) for (pk, owner), row in pairs])

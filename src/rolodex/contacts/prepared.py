@@ -1,0 +1,34 @@
+"""A new contact's stored forms, built before its write: the bulk import's unit of work.
+
+Building what a contact is stored as (its JSON, sort key and search-index row) is
+pure Python and costs far more than writing it, so the import builds it in a worker
+process for the next batch while the current batch is written. `prepare` makes exactly
+what `ContactRepository.insert` would store for the same data, so the two paths give
+the same rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import orjson
+
+from rolodex.contacts.search import index as search_index
+from rolodex.contacts.sort_names import sort_key
+
+
+class PreparedContact(NamedTuple):
+    data: dict[str, Any]
+    data_json: str
+    sort_key: str
+    search_row: search_index.PreparedRow
+
+
+def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedContact:
+    """What a new contact of `owner_id` with this (clean) data is stored as, in `dialect`."""
+    return PreparedContact(
+        data,
+        orjson.dumps(data).decode(),
+        sort_key(data),
+        search_index.prepare(dialect, owner_id, data, region),
+    )
