@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rolodex.contacts import phones
@@ -36,6 +37,8 @@ COLUMNS: tuple[str, ...] = (
     NOTES,
 )
 NAME_COLUMNS: tuple[str, ...] = (GIVEN, FAMILY, NAMES)
+# Columns whose values recur across contacts (see _recurring_tokens).
+_RECURRING = frozenset((GIVEN, FAMILY, NAMES, COMPANY, TITLE, ORG, CITY, COUNTRY))
 
 # Longer tokens are cut: a query token is cut the same way, so it still matches.
 MAX_TOKEN = 64
@@ -64,6 +67,26 @@ def tokens(text: str) -> list[str]:
     return [t[:MAX_TOKEN] for t in _TOKEN.findall(fold(text))]
 
 
+# Names, companies, titles and places recur across contacts (the same given names,
+# cities and job titles over and over), so their tokens are remembered: building search
+# documents is most of the cost of a write and of an import. Emails, phones, streets and
+# notes are nearly all distinct and would only push the recurring ones out. Short texts
+# only, and a bounded number of them, so the memory stays at a few MB.
+_CACHED_TEXT = 64
+
+
+@lru_cache(maxsize=16_384)
+def _known_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+def _recurring_tokens(text: str) -> list[str]:
+    """`tokens(text)`, remembered for short texts."""
+    if len(text) <= _CACHED_TEXT:
+        return list(_known_tokens(text))
+    return tokens(text)
+
+
 def phone_tokens(raw: str, region: str | None = None) -> list[str]:
     """What a stored number is found by: its words, and every 4+ digit tail of each digit form.
 
@@ -90,7 +113,7 @@ def document(data: dict[str, Any], region: str | None = None) -> Document:
 
     def add(column: str, value: Any) -> None:
         if isinstance(value, str):
-            found = tokens(value)
+            found = _recurring_tokens(value) if column in _RECURRING else tokens(value)
             if found:
                 doc[column].append(found)
 
