@@ -31,15 +31,14 @@ def import_contacts(
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     workers: Annotated[
-        int | None,
+        int,
         typer.Option(
-            help="Processes preparing batches ahead of the writes (0: none). Default: one"
-            " when the machine has more than one core and the file is large.",
+            help="Processes that prepare the next batches while one is written (0: none);"
+            " 1 can help on an otherwise idle multi-core machine with SQLite.",
             min=0,
             max=16,
-            show_default=False,
         ),
-    ] = None,
+    ] = 0,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:

@@ -7,16 +7,17 @@ are meant to feed this same path.
 
 Reading, validating and preparing a batch (its stored JSON, sort keys and search rows:
 pure Python, most of the cost) runs in a worker process while the batch before it is
-written, so that on two cores the two overlap. Batches are still written one at a time
-in file order, each with its progress: the same rows, search documents and change-log
-entries as preparing them in the writing process.
+written, so that on two idle cores the two overlap (`workers=1`). Batches are still
+written one at a time in file order, each with its progress: the same rows, search
+documents and change-log entries as preparing them in the writing process. It is off
+by default: on a busy machine, and on PostgreSQL whose server needs the other core,
+the worker measured slower than preparing in the writing process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,8 +41,6 @@ from rolodex.timestamps import now_ms
 
 # Batches prepared ahead of the one being written: enough to keep the worker busy.
 _AHEAD = 2
-# Below this many bytes of input a worker process costs more to start than it saves.
-_WORKER_MIN_BYTES = 2_000_000
 
 Submit = Callable[..., "Future[PreparedBatch]"]
 
@@ -138,21 +137,17 @@ class ContactImporter:
         restart: bool = False,
         skip_invalid: bool = False,
         progress: Callable[[int], None] | None = None,
-        workers: int | None = None,
+        workers: int = 0,
     ) -> ImportResult:
         """Import every line of `source` for `owner_id`, resuming an earlier run of the same file.
 
         An invalid line stops the import before its batch (nothing of that batch is
         written) unless `skip_invalid`, which leaves it out and reports it. A file already
         imported in full is not imported again unless `restart`. `workers`: processes that
-        prepare batches ahead of the writes (0: none; default: one on a machine with more
-        than one core, for files large enough to repay starting it).
+        prepare batches ahead of the writes (0: this process prepares each batch itself).
         """
         if batch_size < 1:
             raise InvalidInput("must be at least 1", field="batch_size")
-        if workers is None:
-            several_cores = (os.cpu_count() or 1) > 1
-            workers = 1 if several_cores and source.stat().st_size >= _WORKER_MIN_BYTES else 0
         key = import_key(owner_id, source)
         done, finished = self._resume_point(key, owner_id, source, restart=restart)
         if finished:
