@@ -96,7 +96,8 @@ class Target:
             headers={"Authorization": f"Bearer {self.token}"},
         )
         response.raise_for_status()
-        return dict(response.json())
+        # orjson, as a client that cares for speed would: the figure is the server's.
+        return dict(orjson.loads(response.content))
 
 
 def rss_mb(pid: int) -> float:

@@ -9,8 +9,9 @@ can never believe it stored something that was thrown away.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -152,9 +153,43 @@ def clean_contact_data(raw: object, *, field_name: str = "contact.contactData") 
     return model.model_dump(exclude_none=True)
 
 
-@dataclass(slots=True)
+class StoredJSON:
+    """A JSON object field that may hold the stored text until someone reads it.
+
+    The hot reads (contacts/quick_reads.py) hand over `contactData` as the text the
+    store holds, and a page of contacts that is only rendered back to JSON never pays
+    for parsing it: on this project's machine, parsing a contact's data cost more than
+    the rest of reading it (docs/benchmarks.md). The first read of the attribute parses
+    and keeps the object, so every other user sees a plain dict.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> StoredJSON: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> dict[str, Any]: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            # For dataclasses: the field has no default.
+            raise AttributeError(self._slot)
+        value = obj.__dict__[self._slot]
+        if isinstance(value, str):
+            value = obj.__dict__[self._slot] = orjson.loads(value)
+        return value
+
+    def __set__(self, obj: object, value: dict[str, Any] | str) -> None:
+        obj.__dict__[self._slot] = value
+
+
+@dataclass
 class Contact:
-    """One stored contact: its identity, versions, data and metadata."""
+    """One stored contact: its identity, versions, data and metadata.
+
+    `data` and `meta` may be given as the stored JSON text; each is parsed on its first
+    read (StoredJSON).
+    """
 
     pk: int
     contact_id: str
@@ -163,10 +198,15 @@ class Contact:
     created_at: int
     updated_at: int
     deleted_at: int | None
-    data: dict[str, Any]
-    meta: dict[str, Any]
+    data: StoredJSON = StoredJSON()
+    meta: StoredJSON = StoredJSON()
     tag_ids: list[str] = field(default_factory=list)
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def data_for_json(self) -> dict[str, Any] | orjson.Fragment:
+        """`data` for `orjson.dumps`, without parsing it if it was never read."""
+        value = self.__dict__["_data"]
+        return orjson.Fragment(value) if isinstance(value, str) else value

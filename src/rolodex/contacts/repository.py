@@ -62,8 +62,9 @@ def _to_contact(row: Any) -> Contact:
         created_at=row.created_at,
         updated_at=row.updated_at,
         deleted_at=row.deleted_at,
-        data=orjson.loads(row.data),
-        meta=orjson.loads(row.meta),
+        # Parsed on first read (StoredJSON): a contact that is only shown never is.
+        data=row.data,
+        meta=row.meta,
     )
 
 

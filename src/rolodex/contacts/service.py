@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from rolodex.contacts import quick_reads
 from rolodex.contacts.cursors import ScrollCursor
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
@@ -71,16 +72,17 @@ class ContactService:
                 f"at most {self.limits.max_ids_per_get} ids per call", field="contactIds"
             )
         wanted = list(dict.fromkeys(contact_ids))
-        with self.store.read() as conn:
-            found = self.repo.by_ids(conn, owner_id, wanted)
+        # One statement (tags included), so no transaction is needed around it.
+        found = {
+            c.contact_id: c for c in quick_reads.live_by_ids(self.store.quick, owner_id, wanted)
+        }
         return [found[i] for i in wanted if i in found]
 
     def get_one(self, owner_id: str, contact_id: str) -> Contact:
-        with self.store.read() as conn:
-            found = self.repo.by_ids(conn, owner_id, [contact_id])
-        if contact_id not in found:
+        found = quick_reads.live_by_ids(self.store.quick, owner_id, [contact_id])
+        if not found:
             raise NotFound("no such contact", field="contactId")
-        return found[contact_id]
+        return found[0]
 
     def page_size(self, size: int | None, *, field: str = "size") -> int:
         if size is None:
@@ -105,10 +107,13 @@ class ContactService:
         """
         limit = self.page_size(size)
         after = 0 if cursor is None else ScrollCursor.decode(cursor)
-        with self.store.read() as conn:
-            found = self.repo.page(
-                conn, owner_id, after_pk=after, limit=limit + 1, include_deleted=include_deleted
-            )
+        found = quick_reads.page(
+            self.store.quick,
+            owner_id,
+            after_pk=after,
+            limit=limit + 1,
+            include_deleted=include_deleted,
+        )
         more = len(found) > limit
         found = found[:limit]
         return ScrollPage(found, ScrollCursor.encode(found[-1].pk) if more else None)

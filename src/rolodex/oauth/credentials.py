@@ -11,12 +11,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from rolodex.errors import MissingScope
 from rolodex.ids import new_id
 from rolodex.oauth.scopes import format_scopes
 from rolodex.store import Store
+from rolodex.store.quick_read import Statement
 from rolodex.store.schema import credentials
 from rolodex.timestamps import now_ms
 
@@ -69,15 +70,11 @@ class IssuedCredential:
     expires_at: int | None
 
 
-# Run on every authenticated request: built once (see contacts/repository.py for why).
-_BY_SECRET = select(
-    credentials.c.credential_id,
-    credentials.c.account_id,
-    credentials.c.kind,
-    credentials.c.scopes,
-    credentials.c.expires_at,
-    credentials.c.revoked_at,
-).where(credentials.c.secret_hash == bindparam("secret_hash"))
+# Run on every authenticated request, so straight on the driver (store/quick_read.py).
+_BY_SECRET = Statement.same(
+    "SELECT credential_id, account_id, kind, scopes, expires_at, revoked_at"
+    " FROM credentials WHERE secret_hash = ?"
+)
 
 
 def hash_secret(secret: str) -> str:
@@ -150,17 +147,16 @@ class CredentialService:
         """The principal a presented secret stands for, or None if unknown, expired or revoked."""
         if not secret or len(secret) > 256:
             return None
-        with self.store.read() as conn:
-            row = conn.execute(_BY_SECRET, {"secret_hash": hash_secret(secret)}).first()
-        if row is None:
+        rows = self.store.quick.rows(_BY_SECRET, hash_secret(secret))
+        if not rows:
             return None
-        m = row._mapping
-        if m["kind"] not in kinds or m["revoked_at"] is not None:
+        credential_id, account_id, kind, scope_list, expires_at, revoked_at = rows[0]
+        if kind not in kinds or revoked_at is not None:
             return None
-        if m["expires_at"] is not None and m["expires_at"] <= now_ms():
+        if expires_at is not None and expires_at <= now_ms():
             return None
-        scopes = frozenset(s for s in m["scopes"].split(",") if s)
-        return Principal(m["account_id"], scopes, m["kind"], m["credential_id"])
+        scopes = frozenset(s for s in scope_list.split(",") if s)
+        return Principal(account_id, scopes, kind, credential_id)
 
     def list_for(self, account_id: str, kind: str) -> list[CredentialInfo]:
         """The account's credentials of one kind, newest first, revoked ones included."""

@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
+from rolodex.store.quick_read import QuickReads
+
 
 class Store:
     """One database, and the transactions the services run in."""
@@ -43,6 +45,8 @@ class Store:
             _configure_sqlite(self.engine, sqlite_synchronous)
         else:
             self.engine = create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+        # The hot reads, straight on the driver (quick_read.py): `store.quick.snapshot()`.
+        self.quick = QuickReads(url, is_sqlite=self.is_sqlite)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -88,6 +92,7 @@ class Store:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        self.quick.close()
         self.engine.dispose()
 
 

@@ -41,7 +41,7 @@ def render_contact(contact: Contact) -> dict[str, Any]:
         meta["sharedBy"] = list(contact.meta.get("sharedBy", []))
         if contact.meta.get("ownedBy"):
             meta["ownedBy"] = contact.meta["ownedBy"]
-    out["contactData"] = contact.data
+    out["contactData"] = contact.data_for_json()
     out["contactMetadata"] = meta
     return out
 

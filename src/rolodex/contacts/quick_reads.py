@@ -1,0 +1,109 @@
+"""The hot contact reads, written for the driver (store/quick_read.py says why).
+
+`contacts.get`, a scroll page and the contacts of a search page come from here: each is
+one statement that also gathers every contact's tag ids (as a JSON array, sorted), so a
+read is one round trip and no second query for the tags (no N+1). The SQL mirrors the
+tables in store/schema.py, like contacts/repository.py, which holds every other query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from rolodex.contacts.model import Contact
+from rolodex.store.quick_read import Reader, Statement
+
+_SELECT = {
+    "sqlite": (
+        "SELECT c.pk, c.contact_id, c.owner_id, c.etag, c.created_at, c.updated_at,"
+        " c.deleted_at, c.data, c.meta,"
+        " CASE WHEN c.deleted_at IS NULL THEN (SELECT json_group_array(tag_id) FROM"
+        " (SELECT t.tag_id FROM contact_tags t WHERE t.contact_pk = c.pk ORDER BY t.tag_id))"
+        " ELSE '[]' END"
+    ),
+    "postgresql": (
+        "SELECT c.pk, c.contact_id, c.owner_id, c.etag, c.created_at, c.updated_at,"
+        " c.deleted_at, c.data, c.meta,"
+        " CASE WHEN c.deleted_at IS NULL THEN (SELECT coalesce(json_agg(t.tag_id"
+        " ORDER BY t.tag_id), '[]'::json)::text FROM contact_tags t"
+        " WHERE t.contact_pk = c.pk) ELSE '[]' END"
+    ),
+}
+
+
+def _statement(sqlite_where: str, postgresql_where: str | None = None) -> Statement:
+    return Statement(
+        _SELECT["sqlite"] + " " + sqlite_where,
+        _SELECT["postgresql"] + " " + (postgresql_where or sqlite_where),
+    )
+
+
+# SQLite cannot tell how long a `json_each` list is and would rather walk the owner's
+# index than look each id up; CROSS JOIN makes the list the outer loop (a lookup by the
+# unique key per id), which is what a `contacts.get` of a few ids wants.
+_LIVE_BY_IDS = _statement(
+    "FROM json_each(?) j CROSS JOIN contacts c ON c.contact_id = j.value"
+    " WHERE c.owner_id = ? AND c.deleted_at IS NULL",
+    "FROM contacts c WHERE c.contact_id = ANY(?) AND c.owner_id = ? AND c.deleted_at IS NULL",
+)
+_LIVE_BY_PKS = _statement(
+    "FROM json_each(?) j CROSS JOIN contacts c ON c.pk = j.value"
+    " WHERE c.owner_id = ? AND c.deleted_at IS NULL",
+    "FROM contacts c WHERE c.pk = ANY(?) AND c.owner_id = ? AND c.deleted_at IS NULL",
+)
+_PAGE = _statement("FROM contacts c WHERE c.owner_id = ? AND c.pk > ? ORDER BY c.pk LIMIT ?")
+_LIVE_PAGE = _statement(
+    "FROM contacts c WHERE c.owner_id = ? AND c.pk > ? AND c.deleted_at IS NULL"
+    " ORDER BY c.pk LIMIT ?"
+)
+
+
+def _contact(row: Sequence[Any]) -> Contact:
+    pk, contact_id, owner_id, etag, created_at, updated_at, deleted_at, data, meta, tag_ids = row
+    return Contact(
+        pk=pk,
+        contact_id=contact_id,
+        owner_id=owner_id,
+        etag=etag,
+        created_at=created_at,
+        updated_at=updated_at,
+        deleted_at=deleted_at,
+        # Kept as the stored text until read: rendering embeds it unparsed (StoredJSON).
+        data=data,
+        meta=meta,
+        tag_ids=orjson.loads(tag_ids),
+    )
+
+
+def _list_param(reader: Reader, values: Sequence[Any]) -> Any:
+    # One parameter whatever the length, so each statement is prepared once.
+    unique = list(dict.fromkeys(values))
+    return unique if reader.postgres else orjson.dumps(unique).decode()
+
+
+def live_by_ids(reader: Reader, owner_id: str, contact_ids: Sequence[str]) -> list[Contact]:
+    """The owner's live contacts among the ids (in no particular order), tags filled in."""
+    if not contact_ids:
+        return []
+    rows = reader.rows(_LIVE_BY_IDS, _list_param(reader, contact_ids), owner_id)
+    return [_contact(row) for row in rows]
+
+
+def live_by_pks(reader: Reader, owner_id: str, pks: Sequence[int]) -> list[Contact]:
+    """The owner's live contacts with these keys, in the order given (search results)."""
+    if not pks:
+        return []
+    rows = reader.rows(_LIVE_BY_PKS, _list_param(reader, pks), owner_id)
+    by_pk = {c.pk: c for c in map(_contact, rows)}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def page(
+    reader: Reader, owner_id: str, *, after_pk: int, limit: int, include_deleted: bool
+) -> list[Contact]:
+    """Up to `limit` contacts of the owner with keys above `after_pk`, in key order."""
+    statement = _PAGE if include_deleted else _LIVE_PAGE
+    return [_contact(row) for row in reader.rows(statement, owner_id, after_pk, limit)]
