@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from rolodex.contacts.search import service
 from rolodex.contacts.search.service import tag_name_key
 from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
@@ -326,3 +327,20 @@ def test_tag_name_keys_follow_the_tag_service() -> None:
     model = pytest.importorskip("rolodex.tags.model")
     for name in (" VIP ", "Straße", "Ǆemal", "x" * 300, "É"):
         assert tag_name_key(name) == model.name_key(name)
+
+
+def test_an_owner_with_most_of_the_index_gets_the_same_answers(
+    services: Services, book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the index does not narrow to the owner first (the owner holds most of it),
+    searches find the same contacts, in the same order, and nobody else's."""
+    other = Book(services)  # the same people under another owner
+    queries = [q for q, _, _ in LANGUAGE] + [q for q, _, _ in PHONES]
+    narrowed = {q: book.find(q) for q in queries}
+    monkeypatch.setattr(service, "_by_owner", lambda conn, owner_id: False)
+    for query in queries:
+        assert book.find(query) == narrowed[query], query
+        assert other.find(query) == narrowed[query], query
+        found, total = services.search.search_offset(book.owner, query, offset=1, limit=2)
+        assert [book.labels[c.contact_id] for c in found] == narrowed[query][1:3], query
+        assert total == len(narrowed[query]), query

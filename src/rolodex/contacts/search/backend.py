@@ -12,15 +12,31 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search.query import Node
+from rolodex.store.schema import contacts
 
 _BACKENDS: dict[str, type[SearchBackend]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """An owner's documents matching a query: `where` over the index's table, `key` its contact key.
+
+    Selecting `key` from that table and joining `contacts` on it lets the database walk
+    the index itself in key order (FTS5 returns rowids in order and stops at a LIMIT),
+    where `contacts.pk IN (...)` would first collect every match.
+    """
+
+    owner_id: str
+    key: ColumnElement[int]
+    where: ColumnElement[bool]
 
 
 class SearchBackend(ABC):
@@ -43,8 +59,44 @@ class SearchBackend(ABC):
         """
 
     @abstractmethod
+    def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:
+        """The owner's documents matching `node` (which has no tags), as an index lookup.
+
+        `by_owner`: the index itself narrows to the owner first (its owner token), which
+        pays when the owner holds a small share of the documents. Without it the lookup
+        still keeps to the owner (a column of each document), checked per match.
+        """
+
     def matches(self, owner_id: str, node: Node) -> ColumnElement[bool]:
         """`contacts.pk IN (<keys of the owner's documents matching node>)`; `node` has no tags."""
+        found = self.lookup(owner_id, node)
+        return contacts.c.pk.in_(select(found.key).where(found.where))
+
+    def keys(
+        self,
+        conn: Connection,
+        found: Lookup,
+        contact: ColumnElement[bool],
+        *,
+        after: int,
+        limit: int,
+    ) -> list[int]:
+        """Up to `limit` keys of `found` past `after`, in key order, whose contact meets `contact`.
+
+        `contact` is a condition correlated to `found.key`. The default is one query that
+        walks the index in key order and stops at the limit (FTS5 returns rowids in order).
+        """
+        query = (
+            select(found.key)
+            .where(found.where, found.key > after, contact)
+            .order_by(found.key)
+            .limit(limit)
+        )
+        return list(conn.execute(query).scalars())
+
+    def count(self, conn: Connection, found: Lookup) -> int:
+        """How many documents `found` holds: the index alone, no contact read."""
+        return int(conn.execute(select(func.count()).where(found.where)).scalar_one())
 
 
 def owner_token(owner_id: str) -> str:

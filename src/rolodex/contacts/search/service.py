@@ -9,6 +9,9 @@ outside OR and NOT) all found as whole words in the name (0); all found in the n
 the last as a prefix (1); all found in the name, email, phone, company or title (2);
 anywhere else, notes and addresses (3). Within a bucket, contacts come in key order
 (creation order), so the order is total and stable and a cursor can resume it exactly.
+
+A page is read bucket by bucket, each walked in key order and only as far as the page
+needs, so a page costs about what it shows, not what the query matches (docs/search.md).
 """
 
 from __future__ import annotations
@@ -23,9 +26,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    case,
     func,
-    literal,
     not_,
     or_,
     select,
@@ -42,7 +43,7 @@ from rolodex.contacts.search.query import restrict as restrict_term
 from rolodex.contacts.service import ContactService, ScrollPage
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
-from rolodex.store.schema import contact_tags, contacts, tags
+from rolodex.store.schema import contact_tags, contacts, owner_counts, tags
 
 PRIMARY_COLUMNS = (*text.NAME_COLUMNS, text.EMAIL, text.PHONE, text.COMPANY, text.TITLE)
 # (columns, whole words only) for buckets 0, 1, 2; everything else is bucket 3.
@@ -80,24 +81,28 @@ class SearchService:
         node = parse(query, region=phones.default_region())
         fingerprint = SearchCursor.fingerprint(query, wanted_tags)
         bucket, after = (0, 0) if cursor is None else SearchCursor.decode(cursor, fingerprint)
+        rows: list[tuple[int, int]] = []
         with self.store.read() as conn:
-            ranked = _Search(_backend(conn), owner_id, node, wanted_tags).ranked().subquery()
-            rows = conn.execute(
-                select(ranked.c.pk, ranked.c.bucket)
-                .where(
-                    or_(
-                        ranked.c.bucket > bucket,
-                        and_(ranked.c.bucket == bucket, ranked.c.pk > after),
-                    )
-                )
-                .order_by(ranked.c.bucket, ranked.c.pk)
-                .limit(limit + 1)
-            ).all()
-            found = ContactRepository.by_pks(conn, owner_id, [row.pk for row in rows[:limit]])
+            search = _Search(
+                _backend(self.store), owner_id, node, wanted_tags, _by_owner(conn, owner_id)
+            )
+            # Buckets in rank order, each walked in key order from where the page starts,
+            # until the page (and one more, to know whether another page follows) is full:
+            # a page costs what it shows, not what the query matches.
+            for rank, text_node in search.buckets():
+                if rank < bucket:
+                    continue
+                start = after if rank == bucket else 0
+                wanted = limit + 1 - len(rows)
+                keys = search.keys(conn, text_node, after=start, limit=wanted)
+                rows += [(rank, pk) for pk in keys]
+                if len(rows) > limit:
+                    break
+            found = ContactRepository.by_pks(conn, owner_id, [pk for _, pk in rows[:limit]])
         if len(rows) <= limit:
             return ScrollPage(found, None)
-        last = rows[limit - 1]
-        return ScrollPage(found, SearchCursor.encode(last.bucket, last.pk, fingerprint))
+        last_bucket, last_pk = rows[limit - 1]
+        return ScrollPage(found, SearchCursor.encode(last_bucket, last_pk, fingerprint))
 
     def search_offset(
         self, owner_id: str, query: str, *, offset: int, limit: int
@@ -114,21 +119,42 @@ class SearchService:
                 f"must be between 1 and {self.contacts.limits.max_page_size}", field="limit"
             )
         node = parse(query, region=phones.default_region())
+        pks: list[int] = []
         with self.store.read() as conn:
-            ranked = _Search(_backend(conn), owner_id, node, []).ranked().subquery()
-            total = int(conn.execute(select(func.count()).select_from(ranked)).scalar_one())
-            keys = conn.execute(
-                select(ranked.c.pk)
-                .order_by(ranked.c.bucket, ranked.c.pk)
-                .offset(offset)
-                .limit(limit)
-            ).scalars()
-            found = ContactRepository.by_pks(conn, owner_id, list(keys))
+            search = _Search(_backend(self.store), owner_id, node, [], _by_owner(conn, owner_id))
+            total = search.count(conn, search.text())
+            skip = offset
+            for _, text_node in search.buckets():
+                if len(pks) == limit or offset + len(pks) >= total:
+                    break
+                if skip:
+                    # Whole buckets before the page are counted, not read.
+                    in_bucket = search.count(conn, text_node)
+                    if in_bucket <= skip:
+                        skip -= in_bucket
+                        continue
+                wanted = limit - len(pks)
+                pks += search.keys(conn, text_node, after=0, limit=skip + wanted)[skip:]
+                skip = 0
+            found = ContactRepository.by_pks(conn, owner_id, pks)
         return found, total
 
 
-def _backend(conn: Connection) -> SearchBackend:
-    return backend_for(conn.dialect.name)
+def _backend(store: Store) -> SearchBackend:
+    return backend_for(store.engine.dialect.name)
+
+
+def _by_owner(conn: Connection, owner_id: str) -> bool:
+    """Whether the index should narrow to the owner first: not when the owner holds most of it.
+
+    Both figures count tombstones, so the share is only an estimate; it is right where
+    it matters (one account of a million contacts, or one of many small accounts).
+    """
+    owned = conn.execute(
+        select(owner_counts.c.contacts).where(owner_counts.c.owner_id == owner_id)
+    ).scalar()
+    everyone = conn.execute(select(func.max(contacts.c.pk))).scalar()
+    return 2 * (owned or 0) < (everyone or 0)
 
 
 def _tag_ids(tag_ids: Sequence[str] | None) -> list[str]:
@@ -140,24 +166,108 @@ def _tag_ids(tag_ids: Sequence[str] | None) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Search:
-    """One search turned into SQL: which contacts match, and in which bucket."""
+    """One search turned into SQL: one bounded, key-ordered query per rank bucket.
+
+    The query's top-level AND items split into the tag-free ones, which together are
+    one lookup in the full-text index (so the index, not the contacts table, drives
+    the walk), and those with tag terms, which are conditions on `contact_tags`.
+    """
 
     backend: SearchBackend
     owner_id: str
     node: Node | None
     tag_ids: list[str]
+    by_owner: bool = True
 
-    def ranked(self) -> Select[tuple[int, int]]:
+    @property
+    def _items(self) -> tuple[Node, ...]:
+        node = self.node
+        return node.items if isinstance(node, And) else (node,) if node is not None else ()
+
+    def text(self) -> Node | None:
+        """The tag-free part of the query (None: there is none)."""
+        return _all_of([i for i in self._items if not has_tags(i)])
+
+    def buckets(self) -> list[tuple[int, Node | None]]:
+        """(rank, the tag-free condition of the contacts in that rank), best rank first.
+
+        Rank r holds the matches whose required words (the bare words of the query
+        outside OR and NOT) are found as `_BUCKETS[r]` says, and as no better rank
+        says; the last rank holds the rest. The ranks partition the matches exactly as
+        a CASE over the ranks' conditions, taking the first that holds, would.
+        """
+        items = [i for i in self._items if not has_tags(i)]
+        required = [i for i in items if isinstance(i, Term) and i.columns is None]
+        if not required:
+            return [(0, _all_of(items))]
+        others = [i for i in items if not (isinstance(i, Term) and i.columns is None)]
+        ranks: list[tuple[int, tuple[Term, ...]]] = []
+        for rank, (columns, exact) in enumerate(_BUCKETS):
+            narrowed = tuple(restrict_term(t, columns, exact=exact) for t in required)
+            if any(narrowed == earlier for _, earlier in ranks):
+                continue  # no prefix in the query: buckets 0 and 1 are the same
+            ranks.append((rank, narrowed))
+        found: list[tuple[int, Node | None]] = []
+        better: list[Node] = []
+        # A narrowed word matches a subset of what the word matches: it stands in for it.
+        for rank, narrowed in [*ranks, (len(_BUCKETS), tuple(required))]:
+            excluded: list[Node] = [Not(better[0] if len(better) == 1 else Or(tuple(better)))]
+            found.append((rank, _all_of([*narrowed, *others, *(excluded if better else [])])))
+            better.append(_all_of(list(narrowed)) or narrowed[0])
+        return found
+
+    def _contact(self) -> list[ColumnElement[bool]]:
+        """What each match's contact must be: the owner's, live, and tagged as asked."""
         conditions: list[ColumnElement[bool]] = [
             contacts.c.owner_id == self.owner_id,
             contacts.c.deleted_at.is_(None),
         ]
-        if self.node is not None:
-            conditions.append(self.condition(self.node))
+        conditions += [self.condition(i) for i in self._items if has_tags(i)]
         for tag_id in self.tag_ids:
             tagged = select(contact_tags.c.contact_pk).where(contact_tags.c.tag_id == tag_id)
             conditions.append(contacts.c.pk.in_(tagged))
-        return select(contacts.c.pk.label("pk"), self.bucket().label("bucket")).where(*conditions)
+        return conditions
+
+    def keys(
+        self, conn: Connection, text_node: Node | None, *, after: int, limit: int
+    ) -> list[int]:
+        """Up to `limit` keys of matching live contacts past `after`, in key order."""
+        if text_node is None:
+            query = (
+                select(contacts.c.pk)
+                .where(*self._contact(), contacts.c.pk > after)
+                .order_by(contacts.c.pk)
+                .limit(limit)
+            )
+            return list(conn.execute(query).scalars())
+        # The index drives (its rows come in key order) and each match's contact is
+        # checked by a correlated EXISTS. As a join, SQLite may make the contacts the
+        # outer loop and run the full-text query once per contact.
+        found = self.backend.lookup(self.owner_id, text_node, by_owner=self.by_owner)
+        contact = select(contacts.c.pk).where(contacts.c.pk == found.key, *self._contact())
+        return self.backend.keys(conn, found, contact.exists(), after=after, limit=limit)
+
+    def count(self, conn: Connection, text_node: Node | None) -> int:
+        """How many contacts `keys(text_node)` gives in all."""
+        if text_node is None or self.tag_ids or any(has_tags(i) for i in self._items):
+            found = None if text_node is None else self.backend.lookup(self.owner_id, text_node)
+            if found is None:
+                query = select(contacts.c.pk).where(*self._contact())
+            else:
+                query = select(found.key).where(
+                    found.where,
+                    select(contacts.c.pk)
+                    .where(contacts.c.pk == found.key, *self._contact())
+                    .exists(),
+                )
+            return int(
+                conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            )
+        # The index holds exactly the live contacts, each under its owner token (index.py
+        # keeps it so in every write's transaction), so it alone counts the matches: no
+        # contact is read. The token is used whatever the owner's share: counting walks
+        # every match anyway, and a token costs less than a contact lookup per match.
+        return self.backend.count(conn, self.backend.lookup(self.owner_id, text_node))
 
     def condition(self, node: Node) -> ColumnElement[bool]:
         """The tree as SQL: each tag-free subtree is one index lookup; tags join contact_tags."""
@@ -173,29 +283,14 @@ class _Search:
             return not_(self.condition(node.item))
         raise TypeError(f"not a query node: {node!r}")
 
-    def bucket(self) -> ColumnElement[int]:
-        required = _required_words(self.node)
-        if not required:
-            return literal(0)
-        whens: list[tuple[ColumnElement[bool], int]] = []
-        seen: list[Node] = []
-        for rank, (columns, exact) in enumerate(_BUCKETS):
-            narrowed = tuple(restrict_term(t, columns, exact=exact) for t in required)
-            variant: Node = narrowed[0] if len(narrowed) == 1 else And(narrowed)
-            if variant in seen:
-                continue  # no prefix in the query: buckets 0 and 1 are the same
-            seen.append(variant)
-            whens.append((self.backend.matches(self.owner_id, variant), rank))
-        return case(*whens, else_=literal(len(_BUCKETS)))
+
+def _all_of(items: Sequence[Node]) -> Node | None:
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else And(tuple(items))
 
 
-def _required_words(node: Node | None) -> list[Term]:
-    """The bare words every result contains: the query itself, or its top-level AND terms."""
-    items = node.items if isinstance(node, And) else (node,) if node is not None else ()
-    return [i for i in items if isinstance(i, Term) and i.columns is None]
-
-
-def _tagged(owner_id: str, name: str) -> Select[tuple[int]]:
+def _tagged(owner_id: str, name: str) -> Select[int]:
     return (
         select(contact_tags.c.contact_pk)
         .join(tags, tags.c.tag_id == contact_tags.c.tag_id)

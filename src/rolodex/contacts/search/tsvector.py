@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Connection, String, cast, delete, literal, select
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, delete, func, literal, select
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import text as search_text
-from rolodex.contacts.search.backend import SearchBackend, owner_token
+from rolodex.contacts.search.backend import Lookup, SearchBackend, owner_token
 from rolodex.contacts.search.query import And, Node, Not, Or, Term
 from rolodex.store.schema import contact_search, contacts
 
@@ -43,6 +43,8 @@ CODES = {
     search_text.NOTES: "x",
 }
 OWNER_CODE = "@"
+# Documents tested in key order before GIN is asked for the rest (TsvectorBackend.keys).
+WINDOW = 1000
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
 _MAX_POSITION = 16383
 _MAX_POSITIONS = 255
@@ -89,13 +91,66 @@ class TsvectorBackend(SearchBackend):
             )
         )
 
-    def matches(self, owner_id: str, node: Node) -> ColumnElement[bool]:
-        query = f"{_lexeme(OWNER_CODE, owner_token(owner_id))} & ({_expression(node)})"
-        keys = select(contact_search.c.contact_pk).where(
-            contact_search.c.owner_id == owner_id,
-            contact_search.c.document.op("@@")(cast(literal(query, String), TSQUERY)),
+    def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:
+        query = _expression(node)
+        if by_owner:
+            query = f"{_lexeme(OWNER_CODE, owner_token(owner_id))} & ({query})"
+        return Lookup(
+            owner_id,
+            contact_search.c.contact_pk,
+            and_(
+                contact_search.c.owner_id == owner_id,
+                contact_search.c.document.op("@@")(cast(literal(query, String), TSQUERY)),
+            ),
         )
-        return contacts.c.pk.in_(keys)
+
+    def keys(
+        self,
+        conn: Connection,
+        found: Lookup,
+        contact: ColumnElement[bool],
+        *,
+        after: int,
+        limit: int,
+    ) -> list[int]:
+        """GIN finds every match at once, in no order, so a page is found in two steps.
+
+        First the next `WINDOW` documents in key order are tested one by one: a query
+        that many contacts match fills its page there, reading no more than the window.
+        Only when that does not fill the page (few matches) does GIN find the matches
+        after the window, which are then few, and a sort orders them. Left to itself, the
+        planner walks the keys for `ORDER BY ... LIMIT` whenever it guesses matches are
+        common, and reads the whole table when they are not.
+        """
+        window = (
+            select(contacts.c.pk)
+            .where(contacts.c.owner_id == found.owner_id, contacts.c.pk > after)
+            .order_by(contacts.c.pk)
+            .limit(WINDOW)
+            .subquery()
+        )
+        hits = func.array_agg(aggregate_order_by(window.c.pk, window.c.pk))
+        seen, end, keys = conn.execute(
+            select(
+                func.count(),
+                func.max(window.c.pk),
+                hits.filter(and_(found.where, contact)),
+            ).select_from(
+                window.outerjoin(contact_search, contact_search.c.contact_pk == window.c.pk)
+            )
+        ).one()
+        keys = list(keys or ())[:limit]
+        if len(keys) == limit or seen < WINDOW:
+            return keys
+        rest = (
+            select(found.key)
+            .where(found.where, found.key > end, contact)
+            # `+ 0`: no index gives this order, so the planner cannot choose to walk the
+            # keys; it finds the matches (GIN) and sorts them.
+            .order_by(found.key + 0)
+            .limit(limit - len(keys))
+        )
+        return keys + list(conn.execute(rest).scalars())
 
 
 def document_literal(owner_id: str, doc: search_text.Document) -> str:
