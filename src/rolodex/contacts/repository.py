@@ -138,6 +138,35 @@ _TAGS_OF = (
     .order_by(contact_tags.c.contact_pk, contact_tags.c.tag_id)
 )
 
+# The single-contact writes, built once for the same reason as the reads above.
+_INSERT = insert(contacts).returning(contacts.c.pk)
+_SAVE = (
+    update(contacts)
+    .where(contacts.c.pk == bindparam("key"))
+    .values(
+        etag=bindparam("etag"),
+        updated_at=bindparam("updated_at"),
+        deleted_at=bindparam("deleted_at"),
+        data=bindparam("data"),
+        sort_key=bindparam("sort_key"),
+        meta=bindparam("meta"),
+    )
+)
+_UNTAG_ALL = delete(contact_tags).where(contact_tags.c.contact_pk == bindparam("key"))
+
+
+def _count_upsert(dialect_insert: Any) -> Any:
+    statement = dialect_insert(owner_counts).values(
+        owner_id=bindparam("owner"), contacts=bindparam("count")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[owner_counts.c.owner_id],
+        set_={"contacts": owner_counts.c.contacts + statement.excluded.contacts},
+    ).returning(owner_counts.c.contacts)
+
+
+_COUNT_UPSERT = {"sqlite": _count_upsert(sqlite_insert), "postgresql": _count_upsert(pg_insert)}
+
 
 class ContactRepository:
     @staticmethod
@@ -281,19 +310,18 @@ class ContactRepository:
     @staticmethod
     def insert(conn: Connection, contact: Contact) -> int:
         result = conn.execute(
-            insert(contacts)
-            .values(
-                contact_id=contact.contact_id,
-                owner_id=contact.owner_id,
-                etag=contact.etag,
-                created_at=contact.created_at,
-                updated_at=contact.updated_at,
-                deleted_at=None,
-                data=dumps(contact.data),
-                sort_key=sort_key(contact.data),
-                meta=dumps(contact.meta),
-            )
-            .returning(contacts.c.pk)
+            _INSERT,
+            {
+                "contact_id": contact.contact_id,
+                "owner_id": contact.owner_id,
+                "etag": contact.etag,
+                "created_at": contact.created_at,
+                "updated_at": contact.updated_at,
+                "deleted_at": None,
+                "data": dumps(contact.data),
+                "sort_key": sort_key(contact.data),
+                "meta": dumps(contact.meta),
+            },
         )
         pk = int(result.scalar_one())
         search_index.write(conn, [replace(contact, pk=pk)], new=True)
@@ -338,32 +366,28 @@ class ContactRepository:
     @staticmethod
     def add_to_count(conn: Connection, owner_id: str, count: int) -> int:
         """Add to the owner's stored-contacts count (one upsert) and return the new total."""
-        upsert = (sqlite_insert if conn.dialect.name == "sqlite" else pg_insert)(owner_counts)
-        statement = upsert.values(owner_id=owner_id, contacts=count).on_conflict_do_update(
-            index_elements=[owner_counts.c.owner_id],
-            set_={"contacts": owner_counts.c.contacts + count},
-        )
-        return int(conn.execute(statement.returning(owner_counts.c.contacts)).scalar_one())
+        statement = _COUNT_UPSERT[conn.dialect.name]
+        return int(conn.execute(statement, {"owner": owner_id, "count": count}).scalar_one())
 
     @staticmethod
     def save(conn: Connection, contact: Contact) -> None:
         conn.execute(
-            update(contacts)
-            .where(contacts.c.pk == contact.pk)
-            .values(
-                etag=contact.etag,
-                updated_at=contact.updated_at,
-                deleted_at=contact.deleted_at,
-                data=dumps(contact.data),
-                sort_key=sort_key(contact.data),
-                meta=dumps(contact.meta),
-            )
+            _SAVE,
+            {
+                "key": contact.pk,
+                "etag": contact.etag,
+                "updated_at": contact.updated_at,
+                "deleted_at": contact.deleted_at,
+                "data": dumps(contact.data),
+                "sort_key": sort_key(contact.data),
+                "meta": dumps(contact.meta),
+            },
         )
         search_index.write(conn, [contact])
 
     @staticmethod
     def set_tags(conn: Connection, contact_pk: int, tag_ids: Iterable[str]) -> None:
-        conn.execute(delete(contact_tags).where(contact_tags.c.contact_pk == contact_pk))
+        conn.execute(_UNTAG_ALL, {"key": contact_pk})
         rows = [{"contact_pk": contact_pk, "tag_id": t} for t in sorted(set(tag_ids))]
         if rows:
             conn.execute(insert(contact_tags), rows)

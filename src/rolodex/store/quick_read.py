@@ -204,9 +204,9 @@ class QuickReads:
             return conn
         import psycopg
 
-        conn = psycopg.connect(self._target, autocommit=True)
-        conn.execute("SET default_transaction_read_only = on")
-        return conn
+        server = psycopg.connect(self._target, autocommit=True)
+        server.execute("SET default_transaction_read_only = on")
+        return server
 
     def _forget(self, conn: Any) -> None:
         with self._lock:
