@@ -18,7 +18,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Connection, String, and_, cast, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -92,17 +103,19 @@ class TsvectorBackend(SearchBackend):
         )
 
     def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:
-        query = _expression(node)
+        wanted: Sequence[Node] = (node,)
+        unwanted: Sequence[Node] = ()
+        if isinstance(node, And) and not all(isinstance(i, Not) for i in node.items):
+            wanted = [i for i in node.items if not isinstance(i, Not)]
+            unwanted = [i.item for i in node.items if isinstance(i, Not)]
+        query = " & ".join(f"({_expression(i)})" for i in wanted)
         if by_owner:
-            query = f"{_lexeme(OWNER_CODE, owner_token(owner_id))} & ({query})"
-        return Lookup(
-            owner_id,
-            contact_search.c.contact_pk,
-            and_(
-                contact_search.c.owner_id == owner_id,
-                contact_search.c.document.op("@@")(cast(literal(query, String), TSQUERY)),
-            ),
-        )
+            query = f"{_lexeme(OWNER_CODE, owner_token(owner_id))} & {query}"
+        conditions = [contact_search.c.owner_id == owner_id, _matches(query)]
+        # "a -b" as two tests, so that GIN looks up only a's lexemes and b is checked on
+        # a's matches: the same documents, without reading b's postings.
+        conditions += [~_matches(_expression(item)) for item in unwanted]
+        return Lookup(owner_id, contact_search.c.contact_pk, and_(*conditions))
 
     def keys(
         self,
@@ -150,7 +163,26 @@ class TsvectorBackend(SearchBackend):
             .order_by(found.key + 0)
             .limit(limit - len(keys))
         )
-        return keys + list(conn.execute(rest).scalars())
+        # And no sequential scan: the planner's guess of how many documents match a
+        # tsquery of many prefixes is often far too high, and on a small table it then
+        # reads every document; here matches are known to be rare (the window had few).
+        previous = conn.execute(
+            text(
+                "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+            )
+        ).scalar_one()
+        try:
+            return keys + list(conn.execute(rest).scalars())
+        finally:
+            conn.execute(
+                text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous}
+            )
+
+
+def _matches(query: str) -> ColumnElement[bool]:
+    return contact_search.c.document.op("@@", is_comparison=True)(
+        cast(literal(query, String), TSQUERY)
+    )
 
 
 def document_literal(owner_id: str, doc: search_text.Document) -> str:
