@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
 import json
 import os
 import random
@@ -313,20 +314,31 @@ def drive(
     memory = {"rss_idle_mb": rss_mb(server.pid)}
 
     # Every contact id and etag, by walking the book (this is also the scroll figure).
+    # Each page is timed from sending its request to its last byte received, over one
+    # keep-alive connection; the client's own JSON parse (slower than the server's answer
+    # for a 650 KB page) is left out, so the figure is the server's.
     walked: list[tuple[str, str]] = []
     page_times: list[float] = []
-    with httpx.Client(timeout=60) as client:
-        cursor = None
-        started = time.perf_counter()
-        while True:
-            t0 = time.perf_counter()
-            page = target.call(client, "contacts.scroll", {"size": 1000, "scrollCursor": cursor})
-            page_times.append(time.perf_counter() - t0)
-            walked.extend((c["contactId"], c["etag"]) for c in page["contacts"])
-            cursor = page.get("cursor")
-            if cursor is None:
-                break
-        walk_s = time.perf_counter() - started
+    walk_s = 0.0
+    connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=120)
+    headers = {"Authorization": f"Bearer {target.token}", "Content-Type": "application/json"}
+    cursor = None
+    while True:
+        body = orjson.dumps({"size": 1000, "scrollCursor": cursor})
+        t0 = time.perf_counter()
+        connection.request("POST", "/api/v1/contacts.scroll", body, headers)
+        response = connection.getresponse()
+        raw = response.read()
+        page_times.append(time.perf_counter() - t0)
+        walk_s += page_times[-1]
+        if response.status != 200:
+            raise RuntimeError(f"scroll answered {response.status}: {raw[:200]!r}")
+        page = orjson.loads(raw)
+        walked.extend((c["contactId"], c["etag"]) for c in page["contacts"])
+        cursor = page.get("cursor")
+        if cursor is None:
+            break
+    connection.close()
     out["scroll"] = {
         "contacts": len(walked),
         "contacts_per_s": len(walked) / walk_s,

@@ -49,6 +49,10 @@ _LIVE_BY_IDS = _statement(
     " WHERE c.owner_id = ? AND c.deleted_at IS NULL",
     "FROM contacts c WHERE c.contact_id = ANY(?) AND c.owner_id = ? AND c.deleted_at IS NULL",
 )
+# The usual `contacts.get`: one id, no list to unpack.
+_LIVE_BY_ID = _statement(
+    "FROM contacts c WHERE c.contact_id = ? AND c.owner_id = ? AND c.deleted_at IS NULL"
+)
 _LIVE_BY_PKS = _statement(
     "FROM json_each(?) j CROSS JOIN contacts c ON c.pk = j.value"
     " WHERE c.owner_id = ? AND c.deleted_at IS NULL",
@@ -88,7 +92,10 @@ def live_by_ids(reader: Reader, owner_id: str, contact_ids: Sequence[str]) -> li
     """The owner's live contacts among the ids (in no particular order), tags filled in."""
     if not contact_ids:
         return []
-    rows = reader.rows(_LIVE_BY_IDS, _list_param(reader, contact_ids), owner_id)
+    if len(contact_ids) == 1:
+        rows = reader.rows(_LIVE_BY_ID, contact_ids[0], owner_id)
+    else:
+        rows = reader.rows(_LIVE_BY_IDS, _list_param(reader, contact_ids), owner_id)
     return [_contact(row) for row in rows]
 
 

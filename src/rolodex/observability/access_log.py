@@ -10,6 +10,8 @@ status, duration, client address. Never a header, a cookie or a body.
 from __future__ import annotations
 
 import logging
+import os
+import random
 import re
 import secrets
 import time
@@ -28,8 +30,16 @@ access_log = logging.getLogger("rolodex.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 
 
+# Request ids need to be unique, not secret: a generator seeded once from the OS is enough,
+# and a system call for fresh randomness on every request was a measurable share of the
+# cheapest requests (docs/benchmarks.md).
+_IDS = random.Random(secrets.randbits(128))
+# A forked worker process must not repeat its parent's ids.
+os.register_at_fork(after_in_child=lambda: _IDS.seed(secrets.randbits(128)))
+
+
 def new_request_id() -> str:
-    return secrets.token_hex(16)
+    return f"{_IDS.getrandbits(128):032x}"
 
 
 def request_id_from(incoming: str | None) -> str:
