@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from sqlalchemy import event, insert, text
 
+from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search import tsvector
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactService
@@ -135,3 +136,60 @@ def test_a_search_uses_the_indexes_not_a_scan(
             assert "Seq Scan" not in plan
     if services.store.engine.dialect.name == "postgresql":
         assert any("ix_contact_search_document" in plan for plan in plans)
+
+
+def test_the_column_less_lexemes_are_added_to_existing_documents(empty_store: Store) -> None:
+    """Migration 0013 derives `'_.token'` lexemes from documents written before it."""
+    if empty_store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's index is unchanged by 0013")
+    config = alembic_config(empty_store)
+    with empty_store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0012_owner_counts")
+    owner = new_id("a_")
+    data = [
+        {"name": {"givenName": "José", "familyName": "Núñez"}, "notes": "josé met José"},
+        {"emails": [{"value": "ann@example.org"}], "phoneNumbers": [{"value": "415 555 0100"}]},
+        {},
+    ]
+    rows = [
+        {
+            "contact_id": new_id("c_"),
+            "owner_id": owner,
+            "etag": "e",
+            "created_at": 1,
+            "updated_at": 1,
+            "deleted_at": None,
+            "data": orjson.dumps(d).decode(),
+            "meta": "{}",
+        }
+        for d in data
+    ]
+    with empty_store.engine.begin() as conn:
+        conn.execute(insert(contacts), rows)
+        pks = conn.execute(text("SELECT pk FROM contacts ORDER BY pk")).scalars().all()
+        wanted = [tsvector.document_literal(owner, search_text.document(d, "US")) for d in data]
+        # The documents as written before 0013: without the column-less lexemes.
+        for pk, literal in zip(pks, wanted, strict=True):
+            old = " ".join(x for x in literal.split(" ") if not x.startswith("'_."))
+            conn.execute(
+                text(
+                    "INSERT INTO contact_search (contact_pk, owner_id, document) "
+                    "VALUES (:pk, :owner, CAST(:d AS tsvector))"
+                ),
+                {"d": old, "pk": pk, "owner": owner},
+            )
+    upgrade(empty_store)
+    with empty_store.engine.begin() as conn:
+        for pk, literal in zip(pks, wanted, strict=True):
+            stored, expected = conn.execute(
+                text(
+                    "SELECT document::text, CAST(:d AS tsvector)::text FROM contact_search "
+                    "WHERE contact_pk = :pk"
+                ),
+                {"d": literal, "pk": pk},
+            ).one()
+            assert stored == expected
+    search = SearchService(empty_store, ContactService(empty_store))
+    assert search.search_offset(owner, "nun", offset=0, limit=10)[1] == 1
+    assert search.search_offset(owner, "5550100", offset=0, limit=10)[1] == 1

@@ -8,6 +8,11 @@ a phrase the `<->` operator over positions. Queries are `tsquery` literals built
 same way, so no user text is ever tsquery syntax. Between two values of one column a
 position is skipped, so a phrase never runs from one email address into the next.
 
+Each token is also in the document once without its column (`'_.john'`, no positions):
+a bare word is then one lookup (`'_.jo':*`) instead of one per column, which GIN would
+scan one by one and combine (twelve prefix scans per word). Phrases, field-qualified
+terms and the rank buckets' narrowed words keep the per-column lexemes.
+
 No extension is needed (so none has to be installed with rights a deployment may not
 grant); "the last digits of a phone number" is served by indexing each 4+ digit tail
 of the number as a token (text.phone_tokens), where `pg_trgm` would otherwise be used.
@@ -54,6 +59,8 @@ CODES = {
     search_text.NOTES: "x",
 }
 OWNER_CODE = "@"
+# The code of a token's column-less lexeme ("in any column").
+ANY_CODE = "_"
 # Documents tested in key order before GIN is asked for the rest (TsvectorBackend.keys).
 WINDOW = 1000
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
@@ -186,19 +193,24 @@ def _matches(query: str) -> ColumnElement[bool]:
 
 
 def document_literal(owner_id: str, doc: search_text.Document) -> str:
-    """The tsvector literal of a search document: `'@.o…':1 'g.john':2 'f.smith':4 …`."""
+    """The tsvector literal of a search document: `'@.o…':1 'g.john':2 'f.smith':4 … '_.john' …`."""
     positions: dict[str, list[int]] = defaultdict(list)
     positions[_lexeme(OWNER_CODE, owner_token(owner_id))].append(1)
     at = 2
+    anywhere: dict[str, None] = {}
     for name in search_text.COLUMNS:
         for value in doc[name]:
             for token in value:
+                anywhere[token] = None
                 kept = positions[_lexeme(CODES[name], token)]
                 if len(kept) < _MAX_POSITIONS and (not kept or kept[-1] != at):
                     kept.append(at)
                 at = min(at + 1, _MAX_POSITION)
             at = min(at + 1, _MAX_POSITION)
-    return " ".join(f"{lexeme}:{','.join(map(str, at_))}" for lexeme, at_ in positions.items())
+    literal = " ".join(f"{lexeme}:{','.join(map(str, at_))}" for lexeme, at_ in positions.items())
+    if not anywhere:
+        return literal
+    return literal + " " + " ".join(_lexeme(ANY_CODE, token) for token in anywhere)
 
 
 def _lexeme(code: str, token: str, prefix: bool = False) -> str:
@@ -210,6 +222,10 @@ def _lexeme(code: str, token: str, prefix: bool = False) -> str:
 
 def _expression(node: Node) -> str:
     if isinstance(node, Term):
+        digits = [_lexeme(CODES[search_text.PHONE], d, node.prefix) for d in node.digits]
+        if node.columns is None and len(node.tokens) == 1:
+            # A bare word: its column-less lexeme, the same documents as one per column.
+            return " | ".join([_lexeme(ANY_CODE, node.tokens[0], node.prefix), *digits])
         columns = node.columns if node.columns is not None else search_text.COLUMNS
         parts = []
         last = len(node.tokens) - 1
@@ -219,8 +235,8 @@ def _expression(node: Node) -> str:
                 for i, t in enumerate(node.tokens)
             ]
             parts.append("(" + " <-> ".join(lexemes) + ")")
-        if node.digits and search_text.PHONE in columns:
-            parts += [_lexeme(CODES[search_text.PHONE], d, node.prefix) for d in node.digits]
+        if search_text.PHONE in columns:
+            parts += digits
         return " | ".join(parts)
     if isinstance(node, And):
         return " & ".join(f"({_expression(item)})" for item in node.items)
