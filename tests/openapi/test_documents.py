@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from rolodex.api.contactsplus.photos import METHOD as UPLOAD_PHOTO
 from rolodex.api.contactsplus.routes import METHODS
+from rolodex.api.contactsplus.routes import routes as method_routes
 from rolodex.api.openapi.routes import DOCUMENTS
 from rolodex.api.openapi.routes import routes as openapi_routes
 from rolodex.oauth.scopes import SCOPES
@@ -127,7 +128,7 @@ def _served_paths(client: TestClient) -> set[str]:
     for route in client.app.routes:  # type: ignore[attr-defined]
         if not isinstance(route, Route) or route.path in NOT_API or ":path}" in route.path:
             continue
-        if route.path == "/api/v1/{method}":
+        if route.path in {r.path for r in method_routes}:  # `/api/v1/{method}`
             paths.update(f"/api/v1/{name}" for name in METHODS)
         else:
             paths.add(route.path)
