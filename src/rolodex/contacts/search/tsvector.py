@@ -8,10 +8,12 @@ a phrase the `<->` operator over positions. Queries are `tsquery` literals built
 same way, so no user text is ever tsquery syntax. Between two values of one column a
 position is skipped, so a phrase never runs from one email address into the next.
 
-Each token is also in the document once without its column (`'_.john'`, no positions):
-a bare word is then one lookup (`'_.jo':*`) instead of one per column, which GIN would
-scan one by one and combine (twelve prefix scans per word). Phrases, field-qualified
-terms and the rank buckets' narrowed words keep the per-column lexemes.
+Each token is also in the document once per group of columns it is in, without
+positions (`GROUPS`): `'_.john'` (any column), `'=.john'` (a name column), `'^.john'`
+(a name, email, company or title). A bare word is then one lookup (`'_.jo':*`) instead
+of one per column, which GIN would scan one by one and combine (twelve prefix scans per
+word), and a rank bucket's narrowed word one or two. Phrases keep the per-column
+lexemes (they need positions).
 
 No extension is needed (so none has to be installed with rights a deployment may not
 grant); "the last digits of a phone number" is served by indexing each 4+ digit tail
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import (
     ColumnElement,
@@ -59,8 +62,20 @@ CODES = {
     search_text.NOTES: "x",
 }
 OWNER_CODE = "@"
-# The code of a token's column-less lexeme ("in any column").
-ANY_CODE = "_"
+# Groups of columns whose tokens are also lexemes of their own, position-less, so that
+# a word searched in all of a group's columns is one lookup: any column (a bare word),
+# the name (ranks 0 and 1, `name:`), and rank 2's columns but the phone's many digit
+# tails (rank 2 is then this group or the phone column). Largest first.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "_": search_text.COLUMNS,
+    "^": (
+        *search_text.NAME_COLUMNS,
+        search_text.EMAIL,
+        search_text.COMPANY,
+        search_text.TITLE,
+    ),
+    "=": search_text.NAME_COLUMNS,
+}
 # Documents tested in key order before GIN is asked for the rest (TsvectorBackend.keys).
 WINDOW = 1000
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
@@ -173,16 +188,24 @@ class TsvectorBackend(SearchBackend):
         # And no sequential scan: the planner's guess of how many documents match a
         # tsquery of many prefixes is often far too high, and on a small table it then
         # reads every document; here matches are known to be rare (the window had few).
+        # Nor parallel workers: starting one costs more than these few matches take.
         previous = conn.execute(
             text(
-                "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+                "SELECT current_setting('enable_seqscan'), "
+                "current_setting('max_parallel_workers_per_gather'), "
+                "set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
             )
-        ).scalar_one()
+        ).one()
         try:
             return keys + list(conn.execute(rest).scalars())
         finally:
             conn.execute(
-                text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous}
+                text(
+                    "SELECT set_config('enable_seqscan', :seqscan, true), "
+                    "set_config('max_parallel_workers_per_gather', :workers, true)"
+                ),
+                {"seqscan": previous[0], "workers": previous[1]},
             )
 
 
@@ -197,20 +220,40 @@ def document_literal(owner_id: str, doc: search_text.Document) -> str:
     positions: dict[str, list[int]] = defaultdict(list)
     positions[_lexeme(OWNER_CODE, owner_token(owner_id))].append(1)
     at = 2
-    anywhere: dict[str, None] = {}
+    grouped: dict[str, None] = {}
+    groups = _groups_of()
     for name in search_text.COLUMNS:
         for value in doc[name]:
             for token in value:
-                anywhere[token] = None
+                for code in groups[name]:
+                    grouped[_lexeme(code, token)] = None
                 kept = positions[_lexeme(CODES[name], token)]
                 if len(kept) < _MAX_POSITIONS and (not kept or kept[-1] != at):
                     kept.append(at)
                 at = min(at + 1, _MAX_POSITION)
             at = min(at + 1, _MAX_POSITION)
     literal = " ".join(f"{lexeme}:{','.join(map(str, at_))}" for lexeme, at_ in positions.items())
-    if not anywhere:
-        return literal
-    return literal + " " + " ".join(_lexeme(ANY_CODE, token) for token in anywhere)
+    return " ".join([literal, *grouped])
+
+
+@cache
+def _groups_of() -> dict[str, tuple[str, ...]]:
+    """Each column's groups (codes)."""
+    return {
+        name: tuple(code for code, columns in GROUPS.items() if name in columns)
+        for name in search_text.COLUMNS
+    }
+
+
+def _cover(columns: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Codes of the groups, and of the single columns, that together are exactly `columns`."""
+    rest = set(columns)
+    codes = []
+    for code, group in GROUPS.items():
+        if rest.issuperset(group):
+            codes.append(code)
+            rest -= set(group)
+    return codes, [CODES[name] for name in search_text.COLUMNS if name in rest]
 
 
 def _lexeme(code: str, token: str, prefix: bool = False) -> str:
@@ -223,9 +266,13 @@ def _lexeme(code: str, token: str, prefix: bool = False) -> str:
 def _expression(node: Node) -> str:
     if isinstance(node, Term):
         digits = [_lexeme(CODES[search_text.PHONE], d, node.prefix) for d in node.digits]
-        if node.columns is None and len(node.tokens) == 1:
-            # A bare word: its column-less lexeme, the same documents as one per column.
-            return " | ".join([_lexeme(ANY_CODE, node.tokens[0], node.prefix), *digits])
+        if len(node.tokens) == 1:
+            # One word: its groups' lexemes, the same documents as one lexeme per column.
+            groups, singles = _cover(node.columns or search_text.COLUMNS)
+            parts = [_lexeme(c, node.tokens[0], node.prefix) for c in [*groups, *singles]]
+            if node.columns is None or search_text.PHONE in node.columns:
+                parts += digits
+            return " | ".join(parts)
         columns = node.columns if node.columns is not None else search_text.COLUMNS
         parts = []
         last = len(node.tokens) - 1
