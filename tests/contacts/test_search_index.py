@@ -193,3 +193,24 @@ def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -
     search = SearchService(empty_store, ContactService(empty_store))
     assert search.search_offset(owner, "nun", offset=0, limit=10)[1] == 1
     assert search.search_offset(owner, "5550100", offset=0, limit=10)[1] == 1
+
+
+def test_matches_after_the_window_are_checked_against_the_tags_asked_for(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the window, the first matches failing the contact's conditions are skipped."""
+    owner = new_id("a_")
+    made = [
+        services.contacts.create(owner, {"name": {"givenName": f"Name{i}"}}).contact_id
+        for i in range(12)
+    ]
+    vip = services.tags.create(owner, "VIP").tag_id
+    services.tags.manage(owner, [made[i] for i in (3, 8, 10, 11)], add=[vip], remove=[])
+    monkeypatch.setattr(tsvector, "WINDOW", 2)
+    page = services.search.search(owner, "name", size=2, tag_ids=[vip])
+    assert [c.contact_id for c in page.contacts] == [made[3], made[8]]
+    rest = services.search.search(owner, "name", size=2, tag_ids=[vip], cursor=page.cursor)
+    assert [c.contact_id for c in rest.contacts] == [made[10], made[11]]
+    assert rest.cursor is None
+    untagged = services.search.search(owner, "name", size=3)
+    assert [c.contact_id for c in untagged.contacts] == made[:3]

@@ -29,6 +29,7 @@ from functools import cache
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     String,
     and_,
     cast,
@@ -177,14 +178,10 @@ class TsvectorBackend(SearchBackend):
         keys = list(keys or ())[:limit]
         if len(keys) == limit or seen < WINDOW:
             return keys
-        rest = (
-            select(found.key)
-            .where(found.where, found.key > end, contact)
-            # `+ 0`: no index gives this order, so the planner cannot choose to walk the
-            # keys; it finds the matches (GIN) and sorts them.
-            .order_by(found.key + 0)
-            .limit(limit - len(keys))
-        )
+        wanted = limit - len(keys)
+        # `+ 0`: no index gives this order, so the planner cannot choose to walk the keys;
+        # it finds the matches (GIN) and sorts them.
+        rest = select(found.key).where(found.where, found.key > end).order_by(found.key + 0)
         # And no sequential scan: the planner's guess of how many documents match a
         # tsquery of many prefixes is often far too high, and on a small table it then
         # reads every document; here matches are known to be rare (the window had few).
@@ -198,7 +195,7 @@ class TsvectorBackend(SearchBackend):
             )
         ).one()
         try:
-            return keys + list(conn.execute(rest).scalars())
+            return keys + self._rest(conn, rest, contact, wanted)
         finally:
             conn.execute(
                 text(
@@ -207,6 +204,26 @@ class TsvectorBackend(SearchBackend):
                 ),
                 {"seqscan": previous[0], "workers": previous[1]},
             )
+
+    def _rest(
+        self, conn: Connection, rest: Select[int], contact: ColumnElement[bool], wanted: int
+    ) -> list[int]:
+        """The first `wanted` keys of `rest` whose contact meets `contact`.
+
+        The documents are the owner's live contacts (index.py keeps them so), so the first
+        `wanted` matches nearly always pass: those alone are checked, not every match
+        after the window (a join per match, the larger part of this step). Should one fail
+        (a tag condition, say), the matches are joined to their contacts after all.
+        """
+        first = list(conn.execute(rest.limit(wanted)).scalars())
+        if not first:
+            return first
+        passed = conn.execute(
+            select(func.count()).where(contact_search.c.contact_pk.in_(first), contact)
+        ).scalar_one()
+        if passed == len(first):
+            return first
+        return list(conn.execute(rest.where(contact).limit(wanted)).scalars())
 
 
 def _matches(query: str) -> ColumnElement[bool]:
