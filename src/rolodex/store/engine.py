@@ -73,18 +73,21 @@ class Store:
                 yield conn
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics, as after a bulk load.
+        """Refresh the planner's statistics and tidy the indexes, as after a bulk load.
 
         Right after an import PostgreSQL still plans with the empty tables' statistics
-        (autovacuum gets to it later), which made searches scan; SQLite's `optimize` does
-        the same where it is worth it.
+        (autovacuum gets to it later), which made searches scan; and a GIN index filled by
+        many inserts keeps them in its pending list until a vacuum, which made searches
+        several times slower (docs/benchmarks.md). VACUUM cannot run in a transaction, so
+        this one runs on its own. SQLite's `optimize` does what is worth doing there.
         """
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
-            else:
-                conn.exec_driver_sql("ANALYZE contacts, contact_search, contact_tags, changes")
-            conn.commit()
+                conn.commit()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) contacts, contact_search, contact_tags, changes")
 
     def ping(self) -> None:
         """Raise unless the database answers."""
