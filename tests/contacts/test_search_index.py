@@ -214,3 +214,14 @@ def test_matches_after_the_window_are_checked_against_the_tags_asked_for(
     assert rest.cursor is None
     untagged = services.search.search(owner, "name", size=3)
     assert [c.contact_id for c in untagged.contacts] == made[:3]
+
+
+def test_the_postgres_search_index_has_no_pending_list(services: Services) -> None:
+    """Migration 0015: entries go straight into GIN, so searches never read a pending list."""
+    if services.store.is_sqlite:
+        pytest.skip("FTS5 has no pending list")
+    with services.store.read() as conn:
+        options = conn.exec_driver_sql(
+            "SELECT reloptions FROM pg_class WHERE oid = to_regclass('ix_contact_search_document')"
+        ).scalar_one()
+    assert options is not None and "fastupdate=off" in options

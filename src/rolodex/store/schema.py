@@ -334,7 +334,12 @@ contact_search = Table(
     Column("contact_pk", BigInteger, primary_key=True),
     Column("owner_id", String(64), nullable=False),
     Column("document", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
-    Index("ix_contact_search_document", "document", postgresql_using="gin"),
+    Index(
+        "ix_contact_search_document",
+        "document",
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},  # migration 0015 says why
+    ),
 )
 
 # -- the address book (revision 0009_book, rolodex.contacts.sort_names) ----------------
