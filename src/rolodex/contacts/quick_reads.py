@@ -1,9 +1,10 @@
 """The hot contact reads, written for the driver (store/quick_read.py says why).
 
-`contacts.get`, a scroll page and the contacts of a search page come from here: each is
-one statement that also gathers every contact's tag ids (as a JSON array, sorted), so a
-read is one round trip and no second query for the tags (no N+1). The SQL mirrors the
-tables in store/schema.py, like contacts/repository.py, which holds every other query.
+`contacts.get` (and every other read of contacts by id through `get_many`/`get_one`)
+and a scroll page come from here: each is one statement that also gathers every
+contact's tag ids (as a JSON array, sorted), so a read is one round trip and no second
+query for the tags (no N+1). The SQL mirrors the tables in store/schema.py, like
+contacts/repository.py, which holds every other query.
 """
 
 from __future__ import annotations
@@ -53,11 +54,6 @@ _LIVE_BY_IDS = _statement(
 _LIVE_BY_ID = _statement(
     "FROM contacts c WHERE c.contact_id = ? AND c.owner_id = ? AND c.deleted_at IS NULL"
 )
-_LIVE_BY_PKS = _statement(
-    "FROM json_each(?) j CROSS JOIN contacts c ON c.pk = j.value"
-    " WHERE c.owner_id = ? AND c.deleted_at IS NULL",
-    "FROM contacts c WHERE c.pk = ANY(?) AND c.owner_id = ? AND c.deleted_at IS NULL",
-)
 _PAGE = _statement("FROM contacts c WHERE c.owner_id = ? AND c.pk > ? ORDER BY c.pk LIMIT ?")
 _LIVE_PAGE = _statement(
     "FROM contacts c WHERE c.owner_id = ? AND c.pk > ? AND c.deleted_at IS NULL"
@@ -97,15 +93,6 @@ def live_by_ids(reader: Reader, owner_id: str, contact_ids: Sequence[str]) -> li
     else:
         rows = reader.rows(_LIVE_BY_IDS, _list_param(reader, contact_ids), owner_id)
     return [_contact(row) for row in rows]
-
-
-def live_by_pks(reader: Reader, owner_id: str, pks: Sequence[int]) -> list[Contact]:
-    """The owner's live contacts with these keys, in the order given (search results)."""
-    if not pks:
-        return []
-    rows = reader.rows(_LIVE_BY_PKS, _list_param(reader, pks), owner_id)
-    by_pk = {c.pk: c for c in map(_contact, rows)}
-    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def page(

@@ -4,7 +4,7 @@ A `contacts.get` through SQLAlchemy Core spent about 90 µs per statement in the
 (compiled-cache lookup, event dispatch, result set-up) against 12 µs in SQLite itself,
 plus a pool checkout and a transaction begin and commit per read (docs/benchmarks.md).
 The few reads that run on nearly every request (the bearer token, contacts by id, a
-scroll page, search results) therefore run here instead: SQL written once per dialect,
+scroll page) therefore run here instead: SQL written once per dialect,
 on one connection per thread that stays open for the life of the store.
 
 SQL is written with `?` placeholders; on PostgreSQL they become psycopg's `%s`, so the
