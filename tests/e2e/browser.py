@@ -7,7 +7,6 @@ browser download is never used. The flags keep Chromium off this machine's close
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -28,9 +27,3 @@ needs_chromium = pytest.mark.skipif(
     not os.path.exists(CHROMIUM),
     reason=f"Debian's chromium is not installed at {CHROMIUM} (.ci/system-deps installs it)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
