@@ -344,3 +344,65 @@ def test_an_owner_with_most_of_the_index_gets_the_same_answers(
         found, total = services.search.search_offset(book.owner, query, offset=1, limit=2)
         assert [book.labels[c.contact_id] for c in found] == narrowed[query][1:3], query
         assert total == len(narrowed[query]), query
+
+
+def test_letters_and_digits_are_separate_words(services: Services) -> None:
+    owner = new_id("a_")
+    numbered = services.contacts.create(
+        owner, {"emails": [{"value": "jing.huang056@home.example"}]}
+    ).contact_id
+    services.contacts.create(owner, {"emails": [{"value": "jing.huang@home.example"}]})
+    for query in ("huang056", "huang05", "056", "email:huang056", '"huang 056"'):
+        assert [c.contact_id for c in services.search.search(owner, query).contacts] == [
+            numbered
+        ], query
+
+
+def test_a_few_matches_are_ranked_as_walking_every_rank_would(
+    services: Services, book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query matching at most `FEW_MATCHES` contacts is ranked in Python from their
+    documents after one walk of the index; pages and cursors come out exactly as when
+    each rank is walked in turn."""
+    owner = new_id("a_")
+    for i in range(40):
+        # Matches in every rank, interleaved in creation order, and some that do not match.
+        data = [
+            {"name": {"givenName": "Pat", "familyName": f"Lee{i}"}},
+            {"name": {"givenName": "Patrick", "familyName": "Lee"}},
+            {"name": {"givenName": "Lee"}, "organizations": [{"name": "Patisserie"}]},
+            {"name": {"givenName": f"N{i}"}, "notes": "met pat lee"},
+            {"name": {"givenName": "Pat"}, "notes": "no match"},
+        ][i % 5]
+        services.contacts.create(owner, data)
+    ranked: list[int] = []
+    real = service._Search.ranked_if_few
+
+    def spy(self: Any, conn: Any, most: int) -> Any:
+        found = real(self, conn, most)
+        ranked.append(found is not None)
+        return found
+
+    monkeypatch.setattr(service._Search, "ranked_if_few", spy)
+
+    def walk(query: str, size: int) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            page = services.search.search(owner, query, size=size, cursor=cursor)
+            seen += [c.contact_id for c in page.contacts]
+            if page.cursor is None:
+                return seen
+            cursor = page.cursor
+
+    queries = ["pat lee", "lee pat", "pat", "lee", "pa le -n3", "pat OR lee"]
+    few = {(q, size): walk(q, size) for q in queries for size in (3, 7, 1000)}
+    book_few = {q: book.find(q) for q, _, _ in LANGUAGE + PHONES}
+    if services.store.engine.dialect.name == "sqlite":
+        # PostgreSQL's index cannot give its documents back: it always walks the ranks.
+        assert any(ranked), "no query took the few-matches path"
+    assert len(few[("pat lee", 1000)]) == 32
+    monkeypatch.setattr(service, "FEW_MATCHES", -1)  # never: walk every rank
+    for (query, size), seen in few.items():
+        assert walk(query, size) == seen, (query, size)
+    for query, seen in book_few.items():
+        assert book.find(query) == seen, query

@@ -48,6 +48,11 @@ def test_folding_ignores_case_and_accents() -> None:
     assert text.tokens("+&^*") == []
 
 
+def test_letters_and_digits_are_separate_words() -> None:
+    assert text.tokens("jing.huang056@home.example") == ["jing", "huang", "056", "home", "example"]
+    assert text.tokens("R2-D2, Apt 4B") == ["r", "2", "d", "2", "apt", "4", "b"]
+
+
 def test_a_contact_with_only_a_display_name_has_a_first_and_last_name() -> None:
     doc = text.document({"displayName": "Ada King Lovelace"}, "US")
     assert doc[text.GIVEN] == [["ada"]]

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from rolodex.contacts.model import Contact
+from rolodex.contacts.search.matching import Document
 from rolodex.contacts.search.query import Node
 from rolodex.store.schema import contacts
 
@@ -93,6 +94,15 @@ class SearchBackend(ABC):
             .limit(limit)
         )
         return list(conn.execute(query).scalars())
+
+    def documents(self, conn: Connection, keys: Sequence[int]) -> dict[int, Document] | None:
+        """The indexed tokens of these documents, column by column (None: not kept).
+
+        For ranking a few known matches in Python (matching.py) instead of walking the
+        index once per rank. A backend whose index cannot give its text back says None,
+        and the search walks the ranks.
+        """
+        return None
 
     def count(self, conn: Connection, found: Lookup) -> int:
         """How many documents `found` holds: the index alone, no contact read."""

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search.backend import Lookup, SearchBackend, owner_token
+from rolodex.contacts.search.matching import Document, padded
 from rolodex.contacts.search.query import And, Node, Not, Or, Term
 from rolodex.store.schema import contact_search
 
@@ -86,6 +87,19 @@ class Fts5Backend(SearchBackend):
                 for c, row in zip((c for c in contacts if not c.deleted), rows, strict=True)
             ],
         )
+
+    def documents(self, conn: Connection, keys: Sequence[int]) -> dict[int, Document] | None:
+        # `contact_search.document` holds the very values given to FTS5 (see `write`).
+        rows = conn.execute(
+            select(contact_search.c.contact_pk, contact_search.c.document).where(
+                contact_search.c.contact_pk.in_(keys)
+            )
+        ).all()
+        found: dict[int, Document] = {}
+        for pk, stored in rows:
+            values = orjson.loads(stored)
+            found[pk] = {name: padded(values.get(name, "")) for name in search_text.COLUMNS}
+        return found
 
     def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:
         owner = f'{OWNER} : "{owner_token(owner_id)}"'

@@ -38,6 +38,7 @@ from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search import text
 from rolodex.contacts.search.backend import SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
+from rolodex.contacts.search.matching import Document, term_found
 from rolodex.contacts.search.query import And, Node, Not, Or, TagTerm, Term, has_tags, parse
 from rolodex.contacts.search.query import restrict as restrict_term
 from rolodex.contacts.service import ContactService, ScrollPage
@@ -53,6 +54,11 @@ _BUCKETS: tuple[tuple[tuple[str, ...], bool], ...] = (
     (PRIMARY_COLUMNS, False),
 )
 MAX_TAG_IDS = 100
+# A query matching at most this many contacts is ranked in Python after one walk of the
+# index (`_Search.ranked_if_few`) rather than one walk per remaining rank: a rare name
+# costs three walks instead of four. Large enough to cover most such queries, small
+# enough that reading and ranking the documents costs less than the walks it saves.
+FEW_MATCHES = 64
 
 
 class SearchService:
@@ -89,11 +95,19 @@ class SearchService:
             # Buckets in rank order, each walked in key order from where the page starts,
             # until the page (and one more, to know whether another page follows) is full:
             # a page costs what it shows, not what the query matches.
-            for rank, text_node in search.buckets():
-                if rank < bucket:
-                    continue
-                start = after if rank == bucket else 0
+            remaining = [(rank, node) for rank, node in search.buckets() if rank >= bucket]
+            for walked, (rank, text_node) in enumerate(remaining):
                 wanted = limit + 1 - len(rows)
+                if walked == 2 and len(remaining) > 3:
+                    # Two buckets did not fill the page and two more walks are left: if
+                    # the query matches only a few contacts, one walk finds them all and
+                    # they are ranked in Python (matching.py). Not sooner: a query whose
+                    # best buckets fill the page is cheaper walked.
+                    few = search.ranked_if_few(conn, FEW_MATCHES)
+                    if few is not None:
+                        rows += [(r, pk) for r, pk in few if r >= rank][:wanted]
+                        break
+                start = after if rank == bucket else 0
                 keys = search.keys(conn, text_node, after=start, limit=wanted)
                 rows += [(rank, pk) for pk in keys]
                 if len(rows) > limit:
@@ -188,6 +202,20 @@ class _Search:
         """The tag-free part of the query (None: there is none)."""
         return _all_of([i for i in self._items if not has_tags(i)])
 
+    def _required(self) -> list[Term]:
+        """The words every match must contain: bare words outside OR and NOT."""
+        return [i for i in self._items if isinstance(i, Term) and i.columns is None]
+
+    def _ranks(self) -> list[tuple[int, tuple[Term, ...]]]:
+        """(rank, the required words narrowed as `_BUCKETS[rank]` says) of each better rank."""
+        ranks: list[tuple[int, tuple[Term, ...]]] = []
+        for rank, (columns, exact) in enumerate(_BUCKETS):
+            narrowed = tuple(restrict_term(t, columns, exact=exact) for t in self._required())
+            if any(narrowed == earlier for _, earlier in ranks):
+                continue  # no prefix in the query: buckets 0 and 1 are the same
+            ranks.append((rank, narrowed))
+        return ranks
+
     def buckets(self) -> list[tuple[int, Node | None]]:
         """(rank, the tag-free condition of the contacts in that rank), best rank first.
 
@@ -197,16 +225,11 @@ class _Search:
         a CASE over the ranks' conditions, taking the first that holds, would.
         """
         items = [i for i in self._items if not has_tags(i)]
-        required = [i for i in items if isinstance(i, Term) and i.columns is None]
+        required = self._required()
         if not required:
             return [(0, _all_of(items))]
         others = [i for i in items if not (isinstance(i, Term) and i.columns is None)]
-        ranks: list[tuple[int, tuple[Term, ...]]] = []
-        for rank, (columns, exact) in enumerate(_BUCKETS):
-            narrowed = tuple(restrict_term(t, columns, exact=exact) for t in required)
-            if any(narrowed == earlier for _, earlier in ranks):
-                continue  # no prefix in the query: buckets 0 and 1 are the same
-            ranks.append((rank, narrowed))
+        ranks = self._ranks()
         found: list[tuple[int, Node | None]] = []
         better: list[Node] = []
         # A narrowed word matches a subset of what the word matches: it stands in for it.
@@ -215,6 +238,30 @@ class _Search:
             found.append((rank, _all_of([*narrowed, *others, *(excluded if better else [])])))
             better.append(_all_of(list(narrowed)) or narrowed[0])
         return found
+
+    def ranked_if_few(self, conn: Connection, most: int) -> list[tuple[int, int]] | None:
+        """Every match as (rank, key) in page order, when there are at most `most` (else None).
+
+        One walk of the index for all the matches, then each is ranked from its indexed
+        document as `buckets` ranks it: by the first rank whose narrowed words it holds
+        (it holds the rest of the query already, being a match), else the last rank.
+        """
+        keys = self.keys(conn, self.text(), after=0, limit=most + 1)
+        if len(keys) > most:
+            return None
+        documents = self.backend.documents(conn, keys)
+        if documents is None or len(documents) != len(keys):
+            return None
+        ranks = self._ranks()
+        last = len(_BUCKETS)
+
+        def rank_of(document: Document) -> int:
+            for rank, narrowed in ranks:
+                if all(term_found(term, document) for term in narrowed):
+                    return rank
+            return last
+
+        return sorted((rank_of(documents[pk]), pk) for pk in keys)
 
     def _contact(self) -> list[ColumnElement[bool]]:
         """What each match's contact must be: the owner's, live, and tagged as asked."""

@@ -1,0 +1,47 @@
+"""Whether a term is found in a search document, decided in Python.
+
+The search ranks a page by walking the index once per rank bucket. When a query
+matches only a few contacts, those walks cost the most for the least: each one reads
+the terms' whole doclists to find nothing new (a name that nobody has costs four
+walks). The service then walks the index once for all the matches and ranks those
+few here, from the documents the index was built from (`SearchBackend.documents`).
+
+A document is the text of each column as the index was given it (its tokens, each one
+run of letters or of digits, joined by single spaces), and a term is matched as the
+index matches it: its tokens as consecutive tokens of one column (a phrase; values of
+one column run on into each other, as they do in the index), the last one as a prefix
+when the term is a prefix; a term with phone digits also matches a phone token equal
+to (or, as a prefix, starting with) them. On such text a phrase is a substring that
+starts at a token and, unless it is a prefix, ends at one. This decides only the rank
+of a contact the index already found, never whether it is found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rolodex.contacts.search import text
+from rolodex.contacts.search.query import Term
+
+# Column name -> " " + that column's tokens joined by single spaces + " ".
+Document = Mapping[str, str]
+
+
+def padded(column_text: str) -> str:
+    """A column's indexed text as a `Document` holds it (runs of spaces made one, as the
+    index does not see them either)."""
+    return " " + " ".join(column_text.split()) + " "
+
+
+def term_found(term: Term, document: Document) -> bool:
+    """Whether `term` is in one of its columns of `document`, as the index would find it."""
+    columns = term.columns if term.columns is not None else text.COLUMNS
+    if term.tokens:
+        wanted = " " + " ".join(term.tokens) + ("" if term.prefix else " ")
+        if any(wanted in document.get(c, "") for c in columns):
+            return True
+    if term.digits and text.PHONE in columns:
+        phone = document.get(text.PHONE, "")
+        end = "" if term.prefix else " "
+        return any(f" {digits}{end}" in phone for digits in term.digits)
+    return False

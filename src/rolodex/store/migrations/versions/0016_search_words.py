@@ -1,0 +1,107 @@
+"""Search documents rebuilt: letters and digits are separate words (`huang056` -> `huang 056`).
+
+contacts/search/text.py cuts text into runs of letters and runs of digits since this
+revision, where it cut runs of letters and digits together; docs/search.md says why
+(a prefix had to gather one index term per numbered email address). Every live
+contact's document is written again, for both databases, with the code that indexes
+writes (on PostgreSQL with the GIN index dropped and built again around it, as 0013
+does). This takes about as long as importing the contacts: minutes for a million.
+
+Downgrading writes the documents again with the old rule (runs of letters and digits
+together), kept here, so that the code of 0015 finds what it expects.
+
+Revision ID: 0016_search_words
+Revises: 0015_search_gin_fastupdate
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import orjson
+import sqlalchemy as sa
+from alembic import op
+
+from rolodex.contacts import phones
+from rolodex.contacts.search import fts5, index
+from rolodex.contacts.search import text as search_text
+
+revision = "0016_search_words"
+down_revision = "0015_search_gin_fastupdate"
+branch_labels = None
+depends_on = None
+
+BATCH = 1000
+# The word rule before this revision.
+_OLD_TOKEN = re.compile(r"[^\W_]+")
+
+
+def upgrade() -> None:
+    _rebuild()
+
+
+def downgrade() -> None:
+    with _word_rule(_OLD_TOKEN):
+        _rebuild()
+
+
+@contextmanager
+def _word_rule(rule: re.Pattern[str]) -> Iterator[None]:
+    """Index with `rule` as the word rule for a while (the remembered tokens forgotten)."""
+    current = search_text._TOKEN
+    search_text._TOKEN = rule
+    search_text._known_tokens.cache_clear()
+    try:
+        yield
+    finally:
+        search_text._TOKEN = current
+        search_text._known_tokens.cache_clear()
+
+
+def _rebuild() -> None:
+    conn = op.get_bind()
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        # A contentless FTS5 table is emptied by its 'delete-all' command.
+        op.execute(f"INSERT INTO {fts5.TABLE} ({fts5.TABLE}) VALUES ('delete-all')")
+        op.execute("DELETE FROM contact_search")
+    else:
+        op.drop_index("ix_contact_search_document", "contact_search")
+        op.execute("TRUNCATE contact_search")
+    _index_live_contacts(conn, dialect)
+    if dialect != "sqlite":
+        op.create_index(
+            "ix_contact_search_document",
+            "contact_search",
+            ["document"],
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        )
+
+
+def _index_live_contacts(conn: sa.Connection, dialect: str) -> None:
+    contacts = sa.table(
+        "contacts",
+        sa.column("pk"),
+        sa.column("owner_id"),
+        sa.column("data"),
+        sa.column("deleted_at"),
+    )
+    region = phones.default_region()
+    after = 0
+    while True:
+        rows = conn.execute(
+            sa.select(contacts.c.pk, contacts.c.owner_id, contacts.c.data)
+            .where(contacts.c.pk > after, contacts.c.deleted_at.is_(None))
+            .order_by(contacts.c.pk)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        prepared = [
+            index.prepare(dialect, owner, orjson.loads(data), region) for _, owner, data in rows
+        ]
+        index.write_prepared(conn, [(pk, owner) for pk, owner, _ in rows], prepared)
+        after = rows[-1].pk
