@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
-from rolodex.contacts.importer import ContactImporter
+from rolodex.contacts.importer import ContactImporter, default_workers
 
 
 def import_contacts(
@@ -31,14 +31,14 @@ def import_contacts(
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Processes that prepare the next batches while one is written (0: none);"
-            " 1 can help on an otherwise idle multi-core machine with SQLite.",
+            help="Processes that prepare the next batches while one is written (0: none)."
+            " Default: one per core, at most 4, and none on a single core.",
             min=0,
             max=16,
         ),
-    ] = 0,
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -57,7 +57,7 @@ def import_contacts(
                 restart=restart,
                 skip_invalid=skip_invalid,
                 progress=bar.update,
-                workers=workers,
+                workers=default_workers() if workers is None else workers,
             )
     print_json(
         {

@@ -6,18 +6,17 @@ last committed batch and never creates a contact twice. The vCard and CSV import
 are meant to feed this same path.
 
 Reading, validating and preparing a batch (its stored JSON, sort keys and search rows:
-pure Python, most of the cost) runs in a worker process while the batch before it is
-written, so that on two idle cores the two overlap (`workers=1`). Batches are still
-written one at a time in file order, each with its progress: the same rows, search
-documents and change-log entries as preparing them in the writing process. It is off
-by default: on a busy machine, and on PostgreSQL whose server needs the other core,
-the worker measured slower than preparing in the writing process.
+pure Python, most of the cost) runs in worker processes while the batch before it is
+written, so that the cores overlap. Batches are still written one at a time in file
+order, each with its progress: the same rows, search documents and change-log entries
+as preparing them in the writing process. `rolodex import` uses `default_workers()`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,8 +38,24 @@ from rolodex.store import Store
 from rolodex.store.schema import imports
 from rolodex.timestamps import now_ms
 
-# Batches prepared ahead of the one being written: enough to keep the worker busy.
+# Batches prepared ahead of the one being written, per worker: enough to keep each busy.
 _AHEAD = 2
+# More workers than this measured no faster: the single writer is the limit by then.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """Worker processes for an import when none are asked for: one per core, up to 4,
+    and none on a single core (a worker could only take turns with the writer there).
+
+    Measured on the 2-core benchmark machine, otherwise idle (docs/benchmarks.md): 100k
+    contacts into SQLite took 23.4 s without a worker, 15.8 s with one and 14.3 s with
+    two; into PostgreSQL on the same machine, 20k took 14.2 s without and 10.8 s with
+    one or two.
+    """
+    cpus = os.cpu_count() or 1
+    return 0 if cpus < 2 else min(cpus, MAX_DEFAULT_WORKERS)
+
 
 Submit = Callable[..., "Future[PreparedBatch]"]
 
@@ -162,7 +177,8 @@ class ContactImporter:
         with _preparer(workers) as submit:
             # The next batches go to the worker first, so that it starts while this
             # process prepares the first batch itself.
-            pending = deque(submit(prepare_batch, b, *args) for b in islice(batches, _AHEAD))
+            ahead = _AHEAD * max(workers, 1)
+            pending = deque(submit(prepare_batch, b, *args) for b in islice(batches, ahead))
             ready = None if first is None else prepare_batch(first, *args)
             while ready is not None:
                 created += self._write(key, owner_id, ready, skipped, skip_invalid=skip_invalid)
@@ -197,7 +213,7 @@ class ContactImporter:
                 raise InvalidInput(message, field="line", details=details)
             skipped.extend((number, message) for number, message, _ in batch.invalid)
         with self.store.write(owner_id=owner_id) as conn:
-            datas = [p.data for p in batch.contacts]
+            datas = [p.data_json for p in batch.contacts]
             created = self.contacts.create_many(conn, owner_id, datas, batch.contacts)
             conn.execute(
                 update(imports)

@@ -18,7 +18,10 @@ from rolodex.contacts.sort_names import sort_key
 
 
 class PreparedContact(NamedTuple):
-    data: dict[str, Any]
+    """Plain strings only (the data as its JSON, not as a dict): a prepared batch crosses
+    from the worker to the writer as a pickle, and a dict of a contact's fields cost more
+    to pickle and unpickle than its text."""
+
     data_json: str
     sort_key: str
     search_row: search_index.PreparedRow
@@ -27,7 +30,6 @@ class PreparedContact(NamedTuple):
 def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedContact:
     """What a new contact of `owner_id` with this (clean) data is stored as, in `dialect`."""
     return PreparedContact(
-        data,
         orjson.dumps(data).decode(),
         sort_key(data),
         search_index.prepare(dialect, owner_id, data, region),

@@ -209,14 +209,15 @@ class ContactService:
         self,
         conn: Connection,
         owner_id: str,
-        datas: Sequence[dict[str, Any]],
+        datas: Sequence[dict[str, Any] | str],
         prepared: Sequence[PreparedContact] | None = None,
     ) -> int:
         """Create many contacts inside the caller's write transaction (the bulk import path).
 
         Each gets an id, etag and a `created` change, exactly as `create` gives one; the
         rows go in with one multi-row statement instead of one round trip each.
-        `prepared[i]`, when given, is `prepared.prepare` of `datas[i]` for this owner.
+        `prepared[i]`, when given, is `prepared.prepare` of `datas[i]` for this owner, and
+        `datas[i]` may then be its stored JSON (`prepared[i].data_json`) rather than a dict.
         """
         now = now_ms()
         new = [

@@ -25,8 +25,9 @@ from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search.backend import backend_for
 
 # One new contact's index row, without its key: for SQLite the FTS5 values (owner first,
-# then text.COLUMNS) and the JSON kept in `contact_search.document`; for PostgreSQL the
-# tsvector literal. Plain strings, so it crosses a process boundary cheaply.
+# then text.COLUMNS), of which `write_prepared` makes the JSON kept in
+# `contact_search.document`; for PostgreSQL the tsvector literal. Plain strings, so it
+# crosses a process boundary cheaply.
 PreparedRow = tuple[Any, ...]
 
 _FTS_INSERT = (
@@ -54,9 +55,7 @@ def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> P
     if dialect == "sqlite":
         contact = Contact(0, "", owner_id, "", 0, 0, None, data, {})
         row = fts5._row(contact, region)
-        values = tuple(row[name] for name in fts5._ALL)
-        document = orjson.dumps(dict(zip(fts5._ALL, values, strict=True))).decode()
-        return (*values, document)
+        return tuple(row[name] for name in fts5._ALL)
     if dialect == "postgresql":
         doc = search_text.document(data, region)
         return (tsvector.document_literal(owner_id, doc),)
@@ -71,10 +70,13 @@ def write_prepared(
         return
     pairs = zip(keys, rows, strict=True)
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_FTS_INSERT, [(pk, *row[:-1]) for (pk, _), row in pairs])
+        conn.exec_driver_sql(_FTS_INSERT, [(pk, *row) for (pk, _), row in pairs])
         conn.exec_driver_sql(
             _SQLITE_DOCUMENT,
-            [(pk, owner, row[-1]) for (pk, owner), row in zip(keys, rows, strict=True)],
+            [
+                (pk, owner, orjson.dumps(dict(zip(fts5._ALL, row, strict=True))).decode())
+                for (pk, owner), row in zip(keys, rows, strict=True)
+            ],
         )
     else:
         conn.exec_driver_sql(_PG_DOCUMENT, [(pk, owner, row[0]) for (pk, owner), row in pairs])
