@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from rolodex.contacts.model import Contact
-from rolodex.contacts.search.matching import Document
-from rolodex.contacts.search.query import Node
+from rolodex.contacts.search.matching import Document, term_found
+from rolodex.contacts.search.query import Node, Term
 from rolodex.store.schema import contacts
 
 _BACKENDS: dict[str, type[SearchBackend]] = {}
@@ -95,13 +95,34 @@ class SearchBackend(ABC):
         )
         return list(conn.execute(query).scalars())
 
-    def documents(self, conn: Connection, keys: Sequence[int]) -> dict[int, Document] | None:
-        """The indexed tokens of these documents, column by column (None: not kept).
+    def ranks(
+        self,
+        conn: Connection,
+        keys: Sequence[int],
+        ranks: Sequence[tuple[int, Sequence[Term]]],
+        last: int,
+    ) -> dict[int, int] | None:
+        """The rank of each of a few known matches: the first of `ranks` whose terms its
+        document all holds, else `last` (None: this index cannot tell).
 
-        For ranking a few known matches in Python (matching.py) instead of walking the
-        index once per rank. A backend whose index cannot give its text back says None,
-        and the search walks the ranks.
+        Lets a search that matches few contacts rank them all at once instead of walking
+        the index once per rank. The default reads the documents back (`documents`) and
+        matches in Python (matching.py).
         """
+        documents = self.documents(conn, keys)
+        if documents is None or len(documents) != len(keys):
+            return None
+
+        def rank_of(document: Document) -> int:
+            for rank, terms in ranks:
+                if all(term_found(term, document) for term in terms):
+                    return rank
+            return last
+
+        return {key: rank_of(document) for key, document in documents.items()}
+
+    def documents(self, conn: Connection, keys: Sequence[int]) -> dict[int, Document] | None:
+        """The indexed text of these documents, column by column (None: not kept)."""
         return None
 
     def count(self, conn: Connection, found: Lookup) -> int:

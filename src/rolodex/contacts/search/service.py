@@ -38,7 +38,6 @@ from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search import text
 from rolodex.contacts.search.backend import SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
-from rolodex.contacts.search.matching import Document, term_found
 from rolodex.contacts.search.query import And, Node, Not, Or, TagTerm, Term, has_tags, parse
 from rolodex.contacts.search.query import restrict as restrict_term
 from rolodex.contacts.service import ContactService, ScrollPage
@@ -242,26 +241,19 @@ class _Search:
     def ranked_if_few(self, conn: Connection, most: int) -> list[tuple[int, int]] | None:
         """Every match as (rank, key) in page order, when there are at most `most` (else None).
 
-        One walk of the index for all the matches, then each is ranked from its indexed
-        document as `buckets` ranks it: by the first rank whose narrowed words it holds
-        (it holds the rest of the query already, being a match), else the last rank.
+        One walk of the index for all the matches, then the backend ranks them as
+        `buckets` does: by the first rank whose narrowed words each holds (it holds the
+        rest of the query already, being a match), else the last rank.
         """
         keys = self.keys(conn, self.text(), after=0, limit=most + 1)
         if len(keys) > most:
             return None
-        documents = self.backend.documents(conn, keys)
-        if documents is None or len(documents) != len(keys):
+        if not keys:
+            return []
+        ranked = self.backend.ranks(conn, keys, self._ranks(), len(_BUCKETS))
+        if ranked is None or len(ranked) != len(keys):
             return None
-        ranks = self._ranks()
-        last = len(_BUCKETS)
-
-        def rank_of(document: Document) -> int:
-            for rank, narrowed in ranks:
-                if all(term_found(term, document) for term in narrowed):
-                    return rank
-            return last
-
-        return sorted((rank_of(documents[pk]), pk) for pk in keys)
+        return sorted((rank, pk) for pk, rank in ranked.items())
 
     def _contact(self) -> list[ColumnElement[bool]]:
         """What each match's contact must be: the owner's, live, and tagged as asked."""

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     delete,
     func,
@@ -139,6 +140,27 @@ class TsvectorBackend(SearchBackend):
         # a's matches: the same documents, without reading b's postings.
         conditions += [~_matches(_expression(item)) for item in unwanted]
         return Lookup(owner_id, contact_search.c.contact_pk, and_(*conditions))
+
+    def ranks(
+        self,
+        conn: Connection,
+        keys: Sequence[int],
+        ranks: Sequence[tuple[int, Sequence[Term]]],
+        last: int,
+    ) -> dict[int, int] | None:
+        # One statement: each document is tested against the ranks' tsqueries in turn.
+        # The tsvector is not read back: it cannot give the text's order back anyway.
+        rank = case(
+            *(
+                (_matches(" & ".join(f"({_expression(t)})" for t in terms)), number)
+                for number, terms in ranks
+            ),
+            else_=last,
+        )
+        rows = conn.execute(
+            select(contact_search.c.contact_pk, rank).where(contact_search.c.contact_pk.in_(keys))
+        ).all()
+        return {int(pk): int(found) for pk, found in rows}
 
     def keys(
         self,
