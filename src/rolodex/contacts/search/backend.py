@@ -95,6 +95,10 @@ class SearchBackend(ABC):
         )
         return list(conn.execute(query).scalars())
 
+    def begin(self, conn: Connection) -> None:
+        """Set up a search's read transaction (once, before its statements); by default nothing."""
+        return None
+
     def ranks(
         self,
         conn: Connection,

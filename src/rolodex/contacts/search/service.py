@@ -87,10 +87,10 @@ class SearchService:
         fingerprint = SearchCursor.fingerprint(query, wanted_tags)
         bucket, after = (0, 0) if cursor is None else SearchCursor.decode(cursor, fingerprint)
         rows: list[tuple[int, int]] = []
+        backend = _backend(self.store)
         with self.store.read() as conn:
-            search = _Search(
-                _backend(self.store), owner_id, node, wanted_tags, _by_owner(conn, owner_id)
-            )
+            backend.begin(conn)
+            search = _Search(backend, owner_id, node, wanted_tags, _by_owner(conn, owner_id))
             # Buckets in rank order, each walked in key order from where the page starts,
             # until the page (and one more, to know whether another page follows) is full:
             # a page costs what it shows, not what the query matches.
@@ -133,8 +133,10 @@ class SearchService:
             )
         node = parse(query, region=phones.default_region())
         pks: list[int] = []
+        backend = _backend(self.store)
         with self.store.read() as conn:
-            search = _Search(_backend(self.store), owner_id, node, [], _by_owner(conn, owner_id))
+            backend.begin(conn)
+            search = _Search(backend, owner_id, node, [], _by_owner(conn, owner_id))
             total = search.count(conn, search.text())
             skip = offset
             for _, text_node in search.buckets():
@@ -163,10 +165,14 @@ def _by_owner(conn: Connection, owner_id: str) -> bool:
     Both figures count tombstones, so the share is only an estimate; it is right where
     it matters (one account of a million contacts, or one of many small accounts).
     """
-    owned = conn.execute(
-        select(owner_counts.c.contacts).where(owner_counts.c.owner_id == owner_id)
-    ).scalar()
-    everyone = conn.execute(select(func.max(contacts.c.pk))).scalar()
+    owned, everyone = conn.execute(
+        select(
+            select(owner_counts.c.contacts)
+            .where(owner_counts.c.owner_id == owner_id)
+            .scalar_subquery(),
+            select(func.max(contacts.c.pk)).scalar_subquery(),
+        )
+    ).one()
     return 2 * (owned or 0) < (everyone or 0)
 
 

@@ -141,6 +141,22 @@ class TsvectorBackend(SearchBackend):
         conditions += [~_matches(_expression(item)) for item in unwanted]
         return Lookup(owner_id, contact_search.c.contact_pk, and_(*conditions))
 
+    def begin(self, conn: Connection) -> None:
+        """No sequential scan and no parallel workers for the rest of this transaction.
+
+        The planner's guess of how many documents match a tsquery of many prefixes is
+        often far too high, and on a small table it then reads every document where GIN
+        finds the few matches; starting a parallel worker costs more than those few
+        take. A search's statements all have an index to use, so this holds for all of
+        them, set once (one round trip) rather than around each GIN step.
+        """
+        conn.execute(
+            text(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
+            )
+        )
+
     def ranks(
         self,
         conn: Connection,
@@ -204,28 +220,9 @@ class TsvectorBackend(SearchBackend):
         # `+ 0`: no index gives this order, so the planner cannot choose to walk the keys;
         # it finds the matches (GIN) and sorts them.
         rest = select(found.key).where(found.where, found.key > end).order_by(found.key + 0)
-        # And no sequential scan: the planner's guess of how many documents match a
-        # tsquery of many prefixes is often far too high, and on a small table it then
-        # reads every document; here matches are known to be rare (the window had few).
-        # Nor parallel workers: starting one costs more than these few matches take.
-        previous = conn.execute(
-            text(
-                "SELECT current_setting('enable_seqscan'), "
-                "current_setting('max_parallel_workers_per_gather'), "
-                "set_config('enable_seqscan', 'off', true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)"
-            )
-        ).one()
-        try:
-            return keys + self._rest(conn, rest, contact, wanted)
-        finally:
-            conn.execute(
-                text(
-                    "SELECT set_config('enable_seqscan', :seqscan, true), "
-                    "set_config('max_parallel_workers_per_gather', :workers, true)"
-                ),
-                {"seqscan": previous[0], "workers": previous[1]},
-            )
+        # The search's transaction has no sequential scan and no parallel workers
+        # (`begin`): here matches are known to be rare (the window had few).
+        return keys + self._rest(conn, rest, contact, wanted)
 
     def _rest(
         self, conn: Connection, rest: Select[int], contact: ColumnElement[bool], wanted: int
