@@ -4,12 +4,17 @@ speed is measured by `python -m bench.run`, recorded in docs/benchmarks.md)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bench.generate import contacts
 from bench.queries import search_queries
+from bench.slowest import timings
+
+from tests.server_process import running_server
 
 
 def test_the_generator_is_seeded_and_realistic() -> None:
@@ -54,3 +59,30 @@ def test_the_runner_measures_every_figure_at_tiny_scale(tmp_path: Path) -> None:
     assert results["search"]["non_2xx"] == 0
     assert results["mixed"]["errors"] == 0
     assert "| ceiling (GET /healthz)" in done.stdout
+
+
+def test_the_slowest_queries_are_timed_one_by_one(tmp_path: Path) -> None:
+    """`bench.slowest` times each query against a running server, and refuses to time
+    answers that are not results (a wrong token would otherwise look fast)."""
+    env = {"ROLODEX_DATA_DIR": str(tmp_path), "ROLODEX_WEBHOOK_WORKER": "false"}
+    cli = [sys.executable, "-m", "rolodex.cli"]
+    subprocess.run(
+        [*cli, "accounts", "create", "--email", "t@example.com", "--password", "pw-123456"],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    made = subprocess.run(
+        [*cli, "tokens", "create", "--email", "t@example.com"],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    token = json.loads(made.stdout)["access_token"]
+    with running_server(tmp_path, env) as base:
+        port = int(base.rsplit(":", 1)[1])
+        took = timings(port, token, ["john", "phone:0100", "a OR b"])
+        assert len(took) == 3 and all(t > 0 for t in took)
+        with pytest.raises(RuntimeError, match="401"):
+            timings(port, "not-a-token", ["john"])
