@@ -3,8 +3,9 @@
 The search ranks a page by walking the index once per rank bucket. When a query
 matches only a few contacts, those walks cost the most for the least: each one reads
 the terms' whole doclists to find nothing new (a name that nobody has costs four
-walks). The service then walks the index once for all the matches and ranks those
-few here, from the documents the index was built from (`SearchBackend.documents`).
+walks). The service then walks the index once for all the matches, and the backend
+ranks those few at once (`SearchBackend.ranks`): by default here, from the documents
+the index was built from (`SearchBackend.documents`; SQLite keeps them).
 
 A document is the text of each column as the index was given it (its tokens, each one
 run of letters or of digits, joined by single spaces), and a term is matched as the

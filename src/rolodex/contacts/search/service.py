@@ -53,7 +53,7 @@ _BUCKETS: tuple[tuple[tuple[str, ...], bool], ...] = (
     (PRIMARY_COLUMNS, False),
 )
 MAX_TAG_IDS = 100
-# A query matching at most this many contacts is ranked in Python after one walk of the
+# A query matching at most this many contacts is ranked at once after one walk of the
 # index (`_Search.ranked_if_few`) rather than one walk per remaining rank: a rare name
 # costs three walks instead of four. Large enough to cover most such queries, small
 # enough that reading and ranking the documents costs less than the walks it saves.
@@ -94,14 +94,14 @@ class SearchService:
             # Buckets in rank order, each walked in key order from where the page starts,
             # until the page (and one more, to know whether another page follows) is full:
             # a page costs what it shows, not what the query matches.
-            remaining = [(rank, node) for rank, node in search.buckets() if rank >= bucket]
+            remaining = [(rank, part) for rank, part in search.buckets() if rank >= bucket]
             for walked, (rank, text_node) in enumerate(remaining):
                 wanted = limit + 1 - len(rows)
                 if walked == 2 and len(remaining) > 3:
                     # Two buckets did not fill the page and two more walks are left: if
                     # the query matches only a few contacts, one walk finds them all and
-                    # they are ranked in Python (matching.py). Not sooner: a query whose
-                    # best buckets fill the page is cheaper walked.
+                    # the backend ranks them at once (`SearchBackend.ranks`). Not sooner:
+                    # a query whose best buckets fill the page is cheaper walked.
                     few = search.ranked_if_few(conn, FEW_MATCHES)
                     if few is not None:
                         rows += [(r, pk) for r, pk in few if r >= rank][:wanted]
