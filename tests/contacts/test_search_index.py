@@ -261,6 +261,49 @@ def test_matches_after_the_window_are_checked_against_the_tags_asked_for(
     assert [c.contact_id for c in untagged.contacts] == made[:3]
 
 
+def test_a_bounded_gin_step_finds_the_same_pages(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the window, GIN's step may first be bounded to the keys where the page's rest
+    should lie (when many matches are expected); pages and cursors are the same as when
+    every match after the window is read at once, whether the stretch fills the page or
+    falls short (matches bunched at the end)."""
+    owner = new_id("a_")
+    for i in range(90):
+        # Every third contact matches early on; from the 60th on, every one does.
+        name = "Kim" if i % 3 == 0 or i >= 60 else "Lee"
+        services.contacts.create(owner, {"name": {"givenName": name, "familyName": f"N{i}"}})
+    monkeypatch.setattr(tsvector, "WINDOW", 6)
+
+    def walk(size: int) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            page = services.search.search(owner, "kim", size=size, cursor=cursor)
+            seen += [c.contact_id for c in page.contacts]
+            if page.cursor is None:
+                return seen
+            cursor = page.cursor
+
+    monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 10**9)  # never bounded
+    whole = {size: walk(size) for size in (4, 9, 25)}
+    assert len(whole[4]) == 50
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 0)  # always, where the window found any
+    event.listen(services.store.engine, "before_cursor_execute", record)
+    try:
+        for size, seen in whole.items():
+            assert walk(size) == seen, size
+    finally:
+        event.remove(services.store.engine, "before_cursor_execute", record)
+    if not services.store.is_sqlite:
+        bounded = [s for s in statements if "contact_search.contact_pk <=" in s]
+        assert bounded, "no GIN step was bounded"
+
+
 def test_the_postgres_search_index_has_no_pending_list(services: Services) -> None:
     """Migration 0015: entries go straight into GIN, so searches never read a pending list."""
     if services.store.is_sqlite:

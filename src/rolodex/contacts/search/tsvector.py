@@ -80,6 +80,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 # Documents tested in key order before GIN is asked for the rest (TsvectorBackend.keys).
 WINDOW = 1000
+# Matches expected after the window above which GIN's step is first bounded to a stretch
+# of keys (`TsvectorBackend.keys`): reading a match's row costs about 4 µs.
+BOUNDED_ABOVE = 300
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
 _MAX_POSITION = 16383
 _MAX_POSITIONS = 255
@@ -153,7 +156,8 @@ class TsvectorBackend(SearchBackend):
         conn.execute(
             text(
                 "SELECT set_config('enable_seqscan', 'off', true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)"
+                "set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('plan_cache_mode', 'force_custom_plan', true)"
             )
         )
 
@@ -191,10 +195,22 @@ class TsvectorBackend(SearchBackend):
 
         First the next `WINDOW` documents in key order are tested one by one: a query
         that many contacts match fills its page there, reading no more than the window.
-        Only when that does not fill the page (few matches) does GIN find the matches
-        after the window, which are then few, and a sort orders them. Left to itself, the
-        planner walks the keys for `ORDER BY ... LIMIT` whenever it guesses matches are
-        common, and reads the whole table when they are not.
+        Only when that does not fill the page does GIN find the matches after the
+        window, and a sort orders them. Left to itself, the planner walks the keys for
+        `ORDER BY ... LIMIT` whenever it guesses matches are common, and reads the
+        whole table when they are not.
+
+        GIN's matches are read from the table (one heap page each) before the sort, so
+        that step costs what the query matches in all, not what the page needs: 19,000
+        rows read (77 ms) at a million contacts for a page of six. When the window found
+        some matches, their share estimates how many follow. If that is more than
+        `BOUNDED_ABOVE`, GIN's step is first bounded to the stretch of keys where the
+        page's rest should lie (twice the estimate), which the planner answers by ANDing
+        GIN's bitmap with the key index's: 14 ms instead of 77. Only if that stretch
+        falls short are the matches after it read all at once: each step scans GIN's
+        lists again (up to 40 ms for a query of several prefixes), so growing the
+        stretch step by step cost more than it saved. A query expected to match fewer
+        (a rare one) is read all at once from the start.
         """
         window = (
             select(contacts.c.pk)
@@ -216,13 +232,20 @@ class TsvectorBackend(SearchBackend):
         keys = list(keys or ())[:limit]
         if len(keys) == limit or seen < WINDOW:
             return keys
-        wanted = limit - len(keys)
         # `+ 0`: no index gives this order, so the planner cannot choose to walk the keys;
-        # it finds the matches (GIN) and sorts them.
-        rest = select(found.key).where(found.where, found.key > end).order_by(found.key + 0)
-        # The search's transaction has no sequential scan and no parallel workers
-        # (`begin`): here matches are known to be rare (the window had few).
-        return keys + self._rest(conn, rest, contact, wanted)
+        # it finds the matches (GIN) and sorts them. The search's transaction has no
+        # sequential scan and no parallel workers (`begin`).
+        rest = select(found.key).where(found.where).order_by(found.key + 0)
+        last = conn.execute(select(func.max(contact_search.c.contact_pk))).scalar() or 0
+        if len(keys) * (last - end) // seen > BOUNDED_ABOVE:
+            span = 2 * (limit - len(keys)) * seen // len(keys) + 1
+            if end + span < last:
+                bounded = rest.where(found.key > end, found.key <= end + span)
+                keys += self._rest(conn, bounded, contact, limit - len(keys))
+                end += span
+                if len(keys) == limit:
+                    return keys
+        return keys + self._rest(conn, rest.where(found.key > end), contact, limit - len(keys))
 
     def _rest(
         self, conn: Connection, rest: Select[int], contact: ColumnElement[bool], wanted: int
