@@ -59,6 +59,7 @@ STATUS_TEXT: dict[int, str] = {
     401: "No credential, or one that is unknown, expired or revoked",
     403: "The credential lacks the scope this operation needs",
     404: "Nothing of that id for this caller (another account's ids answer the same)",
+    405: "The path names another operation, which takes another method (Allow says which)",
     409: "The object changed since the etag sent, or the change conflicts with another object",
     412: "If-Match names an etag that is not the current one",
     413: "The body is larger than the server accepts",

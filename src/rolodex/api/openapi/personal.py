@@ -160,7 +160,8 @@ def _build() -> dict[str, Any]:
                 "getContact",
                 "Read one contact",
                 personal.READ,
-                (404,),
+                # 405: `sync_tokens` is not an id but the sync-token path, POST only.
+                (404, 405),
                 ok={"200": answer("The contact", "PersonalContact", headers=ETAG_HEADER)},
                 parameters=by_id,
             ),
