@@ -64,11 +64,17 @@ def contact_row(owner: str, data: dict[str, Any], deleted_at: int | None = None)
     }
 
 
-def test_the_migration_indexes_contacts_that_existed_before_it(empty_store: Store) -> None:
-    config = alembic_config(empty_store)
-    with empty_store.engine.begin() as conn:
+def migrate(store: Store, revision: str, *, down: bool = False) -> None:
+    """Run the migrations up (or down) to `revision`: the tests below fill the tables an
+    older revision had, then migrate past the revision under test."""
+    config = alembic_config(store)
+    with store.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_the_migration_indexes_contacts_that_existed_before_it(empty_store: Store) -> None:
+    migrate(empty_store, "0001")
     owner = new_id("a_")
     rows = [
         contact_row(
@@ -102,10 +108,7 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
 ) -> None:
     """Migration 0016 writes every document again: `lee056` indexed as one word before it
     is found by its number afterwards, and deleted contacts stay out of the index."""
-    config = alembic_config(empty_store)
-    with empty_store.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+    migrate(empty_store, "0001")
     owner = new_id("a_")
     rows = [
         contact_row(owner, {"emails": [{"value": f"ann.lee{i:03}@example.org"}]})
@@ -118,9 +121,7 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
     with monkeypatch.context() as old:
         old.setattr(search_text, "_TOKEN", re.compile(r"[^\W_]+"))
         search_text._known_tokens.cache_clear()
-        with empty_store.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0015_search_gin_fastupdate")
+        migrate(empty_store, "0015_search_gin_fastupdate")
     search = SearchService(empty_store, ContactService(empty_store))
     assert search.search_offset(owner, "056", offset=0, limit=10)[1] == 0
     upgrade(empty_store)
@@ -130,9 +131,7 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
     assert search.search_offset(owner, "email:lee056", offset=0, limit=10)[1] == 1
     assert search.search_offset(owner, "lee", offset=0, limit=10)[1] == 1100
     # Downgrading writes them again the old way, for the code of 0015.
-    with empty_store.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0015_search_gin_fastupdate")
+    migrate(empty_store, "0015_search_gin_fastupdate", down=True)
     with monkeypatch.context() as old:
         old.setattr(search_text, "_TOKEN", re.compile(r"[^\W_]+"))
         search_text._known_tokens.cache_clear()
@@ -199,10 +198,7 @@ def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -
     """Migrations 0013 and 0014 derive the group lexemes (`'_.john'`) of older documents."""
     if empty_store.engine.dialect.name != "postgresql":
         pytest.skip("SQLite's index is unchanged by 0013 and 0014")
-    config = alembic_config(empty_store)
-    with empty_store.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0012_owner_counts")
+    migrate(empty_store, "0012_owner_counts")
     owner = new_id("a_")
     data: list[dict[str, Any]] = [
         {"name": {"givenName": "José", "familyName": "Núñez"}, "notes": "josé met José"},
