@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import fts5, tsvector
 from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search.backend import backend_for
+from rolodex.store.schema import contacts
 
 # One new contact's index row, without its key: for SQLite the FTS5 values (owner first,
 # then text.COLUMNS), of which `write_prepared` makes the JSON kept in
@@ -60,6 +61,29 @@ def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> P
         doc = search_text.document(data, region)
         return (tsvector.document_literal(owner_id, doc),)
     raise LookupError(f"no search backend for the {dialect!r} database")
+
+
+def index_live_contacts(conn: Connection, *, batch: int = 1000) -> None:
+    """Index every live contact, in batches by key, into an index that holds none of them.
+
+    For the migrations that create or rebuild the index (0002, 0016): the rows are the
+    ones `prepare` makes, so they are exactly what a write with this code would store.
+    """
+    region = phones.default_region()
+    dialect = conn.dialect.name
+    after = 0
+    while True:
+        rows = conn.execute(
+            select(contacts.c.pk, contacts.c.owner_id, contacts.c.data)
+            .where(contacts.c.pk > after, contacts.c.deleted_at.is_(None))
+            .order_by(contacts.c.pk)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        prepared = [prepare(dialect, owner, orjson.loads(data), region) for _, owner, data in rows]
+        write_prepared(conn, [(pk, owner) for pk, owner, _ in rows], prepared)
+        after = rows[-1].pk
 
 
 def write_prepared(

@@ -3,20 +3,19 @@
 Both: `contact_search`, one search document per live contact. PostgreSQL indexes its
 tsvector with GIN; SQLite indexes its text with the contentless FTS5 table
 `contact_search_fts`. No extension is created (docs/search.md says why).
-Existing live contacts are indexed in batches, with the same code that indexes writes.
+Existing live contacts are indexed in batches, with the same code that indexes writes
+(`index.index_live_contacts`, which 0016 uses to rebuild the index too).
 
 Revision ID: 0002_search
 Revises: 0001
 """
 
-import orjson
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-from rolodex.contacts.model import Contact
 from rolodex.contacts.search import fts5
-from rolodex.contacts.search.index import write
+from rolodex.contacts.search.index import index_live_contacts
 
 revision = "0002_search"
 down_revision = "0001"
@@ -41,48 +40,7 @@ def upgrade() -> None:
         op.create_index(
             "ix_contact_search_document", "contact_search", ["document"], postgresql_using="gin"
         )
-    _backfill(conn)
-
-
-def _backfill(conn: sa.Connection) -> None:
-    contacts = sa.table(
-        "contacts",
-        sa.column("pk"),
-        sa.column("contact_id"),
-        sa.column("owner_id"),
-        sa.column("etag"),
-        sa.column("created_at"),
-        sa.column("updated_at"),
-        sa.column("deleted_at"),
-        sa.column("data"),
-        sa.column("meta"),
-    )
-    after = 0
-    while True:
-        rows = conn.execute(
-            sa.select(contacts)
-            .where(contacts.c.pk > after, contacts.c.deleted_at.is_(None))
-            .order_by(contacts.c.pk)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
-        batch = [
-            Contact(
-                pk=row.pk,
-                contact_id=row.contact_id,
-                owner_id=row.owner_id,
-                etag=row.etag,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                deleted_at=None,
-                data=orjson.loads(row.data),
-                meta={},
-            )
-            for row in rows
-        ]
-        write(conn, batch)
-        after = rows[-1].pk
+    index_live_contacts(conn, batch=BATCH)
 
 
 def downgrade() -> None:

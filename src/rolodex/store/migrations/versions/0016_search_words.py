@@ -20,11 +20,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import orjson
-import sqlalchemy as sa
 from alembic import op
 
-from rolodex.contacts import phones
 from rolodex.contacts.search import fts5, index
 from rolodex.contacts.search import text as search_text
 
@@ -70,7 +67,7 @@ def _rebuild() -> None:
     else:
         op.drop_index("ix_contact_search_document", "contact_search")
         op.execute("TRUNCATE contact_search")
-    _index_live_contacts(conn, dialect)
+    index.index_live_contacts(conn, batch=BATCH)
     if dialect != "sqlite":
         op.create_index(
             "ix_contact_search_document",
@@ -79,29 +76,3 @@ def _rebuild() -> None:
             postgresql_using="gin",
             postgresql_with={"fastupdate": "off"},
         )
-
-
-def _index_live_contacts(conn: sa.Connection, dialect: str) -> None:
-    contacts = sa.table(
-        "contacts",
-        sa.column("pk"),
-        sa.column("owner_id"),
-        sa.column("data"),
-        sa.column("deleted_at"),
-    )
-    region = phones.default_region()
-    after = 0
-    while True:
-        rows = conn.execute(
-            sa.select(contacts.c.pk, contacts.c.owner_id, contacts.c.data)
-            .where(contacts.c.pk > after, contacts.c.deleted_at.is_(None))
-            .order_by(contacts.c.pk)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
-        prepared = [
-            index.prepare(dialect, owner, orjson.loads(data), region) for _, owner, data in rows
-        ]
-        index.write_prepared(conn, [(pk, owner) for pk, owner, _ in rows], prepared)
-        after = rows[-1].pk
