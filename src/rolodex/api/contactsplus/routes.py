@@ -23,7 +23,7 @@ from rolodex.api.contactsplus import account, contacts, contacts_search, tags, t
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
-from rolodex.api.json_body import BodyError, parse_object, read_limited
+from rolodex.api.json_body import BodyError, JSONBytes, parse_object, read_limited
 from rolodex.errors import DomainError, Unauthenticated
 from rolodex.oauth.credentials import ACCESS_TOKEN
 from rolodex.services import Services
@@ -126,7 +126,7 @@ async def rpc(request: Request) -> Response:
         return error_response(exc.status, exc.code, exc.message)
     except DomainError as exc:
         return domain_error_response(exc)
-    return Response(orjson.dumps(result), media_type="application/json")
+    return JSONBytes(orjson.dumps(result))
 
 
 # Served by routes of their own: the OAuth token endpoints (api/oauth/routes.py) and the
