@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, select
 
 from rolodex.contacts.importer import ContactImporter
 from rolodex.contacts.model import clean_contact_data
+from rolodex.contacts.search import tsvector
 from rolodex.contacts.search.backend import owner_token
 from rolodex.errors import InvalidInput
 from rolodex.services import Services
@@ -164,3 +165,65 @@ def test_an_invalid_line_stops_the_import_with_a_worker_too(
     skipping = importer.run(who, source, batch_size=3, workers=1, skip_invalid=True)
     assert [n for n, _ in skipping.skipped] == [7]
     assert len(all_contacts(services, who)) == 8
+
+
+def gin_pending_list(services: Services) -> str:
+    """The search index's `fastupdate` setting on PostgreSQL: "on" while GIN defers entries."""
+    with services.store.read() as conn:
+        options = conn.exec_driver_sql(
+            "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class"
+            " WHERE oid = 'ix_contact_search_document'::regclass"
+        ).scalar_one()
+    return "on" if "fastupdate=on" in options else "off"
+
+
+def test_an_import_into_postgresql_defers_index_entries_only_while_it_runs(
+    services: Services, tmp_path: Path
+) -> None:
+    if services.store.is_sqlite:
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    who = owner(services)
+    source = write_lines(tmp_path / "g.jsonl", [{"notes": f"bulk word{i}"} for i in range(12)])
+    seen: list[str] = []
+    result = ContactImporter(services.store, services.contacts).run(
+        who, source, batch_size=5, progress=lambda _: seen.append(gin_pending_list(services))
+    )
+    assert result.contacts_created == 12
+    assert seen == ["on", "on", "on"], "each batch went through the pending list"
+    assert gin_pending_list(services) == "off", "and searches read the tree alone again"
+    found = services.search.search(who, "word7")
+    assert [c.data["notes"] for c in found.contacts] == ["bulk word7"]
+
+
+def test_an_import_that_fails_still_switches_the_pending_list_off(
+    services: Services, tmp_path: Path
+) -> None:
+    if services.store.is_sqlite:
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    who = owner(services)
+    source = write_lines(tmp_path / "h.jsonl", [{"notes": "a"}, {"notes": "b"}, {"notes": 5}])
+    with pytest.raises(InvalidInput):
+        ContactImporter(services.store, services.contacts).run(who, source, batch_size=2)
+    assert gin_pending_list(services) == "off"
+
+
+def test_an_import_behind_a_long_search_loads_without_the_pending_list(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if services.store.is_sqlite:
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    monkeypatch.setattr(tsvector, "_SWITCH_LOCK_TIMEOUT", "50ms")
+    who = owner(services)
+    source = write_lines(tmp_path / "i.jsonl", [{"notes": "behind"}, {"notes": "a search"}])
+    seen: list[str] = []
+    with services.store.engine.connect() as searching, searching.begin():
+        # A search still open holds the index: switching it would have to wait.
+        searching.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        searching.exec_driver_sql(
+            "SELECT count(*) FROM contact_search WHERE document @@ '_.behind'::tsquery"
+        )
+        result = ContactImporter(services.store, services.contacts).run(
+            who, source, progress=lambda _: seen.append(gin_pending_list(services))
+        )
+    assert result.contacts_created == 2
+    assert seen == ["off"] and gin_pending_list(services) == "off"

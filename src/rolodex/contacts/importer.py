@@ -32,6 +32,7 @@ from sqlalchemy import insert, select, update
 from rolodex.contacts import phones
 from rolodex.contacts.model import clean_contact_data
 from rolodex.contacts.prepared import PreparedContact, prepare
+from rolodex.contacts.search import index as search_index
 from rolodex.contacts.service import ContactService
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
@@ -174,7 +175,7 @@ class ContactImporter:
         args = (owner_id, self.store.engine.dialect.name, phones.default_region())
         batches = self._batches(source, skip=done, size=batch_size)
         first = next(batches, None)
-        with _preparer(workers) as submit:
+        with _preparer(workers) as submit, search_index.bulk_load(self.store):
             # The next batches go to the worker first, so that it starts while this
             # process prepares the first batch itself.
             ahead = _AHEAD * max(workers, 1)

@@ -29,6 +29,7 @@ from functools import cache
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Select,
     String,
     and_,
@@ -42,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import OperationalError
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import text as search_text
@@ -272,6 +274,41 @@ def _matches(query: str) -> ColumnElement[bool]:
     return contact_search.c.document.op("@@", is_comparison=True)(
         cast(literal(query, String), TSQUERY)
     )
+
+
+# The GIN index over `contact_search.document` (store/schema.py, migration 0015).
+GIN_INDEX = "ix_contact_search_document"
+# How long switching the index's pending list may wait for the searches using it.
+_SWITCH_LOCK_TIMEOUT = "5s"
+_LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
+
+
+def defer_index_entries(engine: Engine, on: bool) -> bool:
+    """Switch GIN's pending list (`fastupdate`) on for a bulk load, or off after it.
+
+    Off (the usual state, migration 0015) each new document puts every word in the
+    tree at once; on, new entries gather in a list merged in sorted runs, three times
+    cheaper to load but read in full by every search until merged. Switching takes the
+    index's exclusive lock for a moment; behind a long search it gives up after
+    `_SWITCH_LOCK_TIMEOUT` and returns False, leaving the index as it was (the load is
+    then only slower). Switching off first, then merging what is pending, means no new
+    entry joins the list while it is merged.
+    """
+    with engine.connect() as conn:
+        try:
+            with conn.begin():
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{_SWITCH_LOCK_TIMEOUT}'")
+                conn.exec_driver_sql(
+                    f"ALTER INDEX {GIN_INDEX} SET (fastupdate = {'on' if on else 'off'})"
+                )
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                raise
+            return False
+        if not on:
+            with conn.begin():
+                conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{GIN_INDEX}'::regclass)")
+    return True
 
 
 def document_literal(owner_id: str, doc: search_text.Document) -> str:
