@@ -20,7 +20,7 @@ from rolodex.contacts.prepared import PreparedContact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.contacts.sort_names import NameCursor
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
-from rolodex.ids import new_etag, new_id
+from rolodex.ids import new_etag, new_etags, new_id, new_ids
 from rolodex.store import Store
 from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
 from rolodex.timestamps import now_ms
@@ -223,33 +223,29 @@ class ContactService:
         new = [
             Contact(
                 pk=0,
-                contact_id=new_id("c_"),
+                contact_id=contact_id,
                 owner_id=owner_id,
-                etag=new_etag(),
+                etag=etag,
                 created_at=now,
                 updated_at=now,
                 deleted_at=None,
                 data=data,
                 meta={},
             )
-            for data in datas
+            for data, contact_id, etag in zip(
+                datas, new_ids("c_", len(datas)), new_etags(len(datas)), strict=True
+            )
         ]
         self._reserve(conn, owner_id, len(new))
         for contact, pk in zip(new, self.repo.insert_many(conn, new, prepared), strict=True):
             contact.pk = pk
         ChangeLog.append_many(
             conn,
-            [
-                {
-                    "owner_id": owner_id,
-                    "entity": ENTITY,
-                    "entity_id": c.contact_id,
-                    "action": CREATED,
-                    "etag": c.etag,
-                    "occurred_at": now,
-                }
-                for c in new
-            ],
+            owner_id=owner_id,
+            entity=ENTITY,
+            action=CREATED,
+            entries=[(c.contact_id, c.etag) for c in new],
+            occurred_at=now,
         )
         return len(new)
 
