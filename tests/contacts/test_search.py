@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rolodex.contacts.search import service
+from rolodex.contacts.search import service, tsvector
 from rolodex.contacts.search.service import tag_name_key
 from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
@@ -399,6 +399,16 @@ def test_a_few_matches_are_ranked_as_walking_every_rank_would(
     book_few = {q: book.find(q) for q, _, _ in LANGUAGE + PHONES}
     assert any(ranked), "no query took the few-matches path"
     assert len(few[("pat lee", 1000)]) == 32
+    # A window of a few documents that finds a match predicts many in all: PostgreSQL then
+    # walks the ranks without looking further (`keys_unless_many`), to the same pages.
+    window = tsvector.WINDOW
+    monkeypatch.setattr(tsvector, "WINDOW", 3)
+    ranked.clear()
+    for (query, size), seen in few.items():
+        assert walk(query, size) == seen, (query, size)
+    if not services.store.is_sqlite:
+        assert not all(ranked), "every query still took the few-matches path"
+    monkeypatch.setattr(tsvector, "WINDOW", window)
     monkeypatch.setattr(service, "FEW_MATCHES", -1)  # never: walk every rank
     for (query, size), seen in few.items():
         assert walk(query, size) == seen, (query, size)

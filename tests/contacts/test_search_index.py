@@ -263,26 +263,31 @@ def test_a_bounded_gin_step_finds_the_same_pages(
     """Past the window, GIN's step may first be bounded to the keys where the page's rest
     should lie (when many matches are expected); pages and cursors are the same as when
     every match after the window is read at once, whether the stretch fills the page or
-    falls short (matches bunched at the end)."""
+    falls short (matches bunched at the end), for a whole word (up to `BOUNDED_STEPS`
+    stretches) and for a short prefix (one)."""
     owner = new_id("a_")
-    for i in range(90):
-        # Every third contact matches early on; from the 60th on, every one does.
-        name = "Kim" if i % 3 == 0 or i >= 60 else "Lee"
+    for i in range(120):
+        # Every other contact matches in the window, one in twenty after it (so a stretch
+        # sized from the window falls short, and the next is sized from all seen so far),
+        # and from the 80th on, every one.
+        kim = i % 2 == 0 if i < 6 else i % 20 == 0 if i < 80 else True
+        name = "Kim" if kim else "Lee"
         services.contacts.create(owner, {"name": {"givenName": name, "familyName": f"N{i}"}})
     monkeypatch.setattr(tsvector, "WINDOW", 6)
 
-    def walk(size: int) -> list[str]:
+    def walk(query: str, size: int) -> list[str]:
         seen, cursor = [], None
         while True:
-            page = services.search.search(owner, "kim", size=size, cursor=cursor)
+            page = services.search.search(owner, query, size=size, cursor=cursor)
             seen += [c.contact_id for c in page.contacts]
             if page.cursor is None:
                 return seen
             cursor = page.cursor
 
     monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 10**9)  # never bounded
-    whole = {size: walk(size) for size in (4, 9, 25)}
-    assert len(whole[4]) == 50
+    whole = {(query, size): walk(query, size) for query in ("kim", "ki") for size in (4, 9, 25)}
+    assert len(whole["kim", 4]) == 46
+    assert whole["ki", 4] == whole["kim", 4]
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -291,8 +296,8 @@ def test_a_bounded_gin_step_finds_the_same_pages(
     monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 0)  # always, where the window found any
     event.listen(services.store.engine, "before_cursor_execute", record)
     try:
-        for size, seen in whole.items():
-            assert walk(size) == seen, size
+        for (query, size), seen in whole.items():
+            assert walk(query, size) == seen, (query, size)
     finally:
         event.remove(services.store.engine, "before_cursor_execute", record)
     if not services.store.is_sqlite:

@@ -38,6 +38,9 @@ class Lookup:
     owner_id: str
     key: ColumnElement[int]
     where: ColumnElement[bool]
+    # Whether the index expands a prefix to find the matches: each lookup then repeats a
+    # costly scan, so a backend that looks up in steps takes fewer (tsvector.py).
+    prefix_scan: bool = False
 
 
 class SearchBackend(ABC):
@@ -94,6 +97,17 @@ class SearchBackend(ABC):
             .limit(limit)
         )
         return list(conn.execute(query).scalars())
+
+    def keys_unless_many(
+        self, conn: Connection, found: Lookup, contact: ColumnElement[bool], *, most: int
+    ) -> list[int] | None:
+        """Every key `keys` would give, in key order, if there are at most `most`; else None.
+
+        A backend may answer None as soon as it can tell there are more, without finding
+        them: the caller only uses the answer to rank a few matches at once.
+        """
+        keys = self.keys(conn, found, contact, after=0, limit=most + 1)
+        return None if len(keys) > most else keys
 
     def begin(self, conn: Connection) -> None:
         """Set up a search's read transaction (once, before its statements); by default nothing."""

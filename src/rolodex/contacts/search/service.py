@@ -36,7 +36,7 @@ from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search import text
-from rolodex.contacts.search.backend import SearchBackend, backend_for
+from rolodex.contacts.search.backend import Lookup, SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
 from rolodex.contacts.search.query import And, Node, Not, Or, TagTerm, Term, has_tags, parse
 from rolodex.contacts.search.query import restrict as restrict_term
@@ -251,8 +251,8 @@ class _Search:
         `buckets` does: by the first rank whose narrowed words each holds (it holds the
         rest of the query already, being a match), else the last rank.
         """
-        keys = self.keys(conn, self.text(), after=0, limit=most + 1)
-        if len(keys) > most:
+        keys = self.keys_unless_many(conn, self.text(), most)
+        if keys is None:
             return None
         if not keys:
             return []
@@ -288,9 +288,24 @@ class _Search:
         # The index drives (its rows come in key order) and each match's contact is
         # checked by a correlated EXISTS. As a join, SQLite may make the contacts the
         # outer loop and run the full-text query once per contact.
+        found, contact = self._lookup(text_node)
+        return self.backend.keys(conn, found, contact, after=after, limit=limit)
+
+    def _lookup(self, text_node: Node) -> tuple[Lookup, ColumnElement[bool]]:
+        """The index lookup of `text_node`, and what each match's contact must be."""
         found = self.backend.lookup(self.owner_id, text_node, by_owner=self.by_owner)
         contact = select(contacts.c.pk).where(contacts.c.pk == found.key, *self._contact())
-        return self.backend.keys(conn, found, contact.exists(), after=after, limit=limit)
+        return found, contact.exists()
+
+    def keys_unless_many(
+        self, conn: Connection, text_node: Node | None, most: int
+    ) -> list[int] | None:
+        """Every match's key in key order if there are at most `most`, else None."""
+        if text_node is None:
+            keys = self.keys(conn, None, after=0, limit=most + 1)
+            return None if len(keys) > most else keys
+        found, contact = self._lookup(text_node)
+        return self.backend.keys_unless_many(conn, found, contact, most=most)
 
     def count(self, conn: Connection, text_node: Node | None) -> int:
         """How many contacts `keys(text_node)` gives in all."""

@@ -22,6 +22,7 @@ of the number as a token (text.phone_tokens), where `pg_trgm` would otherwise be
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -85,6 +86,17 @@ WINDOW = 1000
 # Matches expected after the window above which GIN's step is first bounded to a stretch
 # of keys (`TsvectorBackend.keys`): reading a match's row costs about 4 µs.
 BOUNDED_ABOVE = 300
+# A bounded stretch spans this many times the keys the page's rest is expected in: at
+# twice, one in four fell short by a match or two, and the open-ended step that then
+# followed cost 15 ms where the stretch had cost 2.
+STRETCH = 4
+# Bounded stretches tried, at most, for a query of whole words (one with a prefix: one).
+BOUNDED_STEPS = 3
+# A prefix of at most three letters or digits (`'_.mun':*`): GIN expands it to every
+# word it begins, thousands at a million contacts, and each of its steps repeats that.
+_SHORT_PREFIX = re.compile(r"\.\w{1,3}':\*")
+# `keys_unless_many` gives up when its window predicts this many times `most` matches.
+MANY_TIMES = 4
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
 _MAX_POSITION = 16383
 _MAX_POSITIONS = 255
@@ -144,7 +156,10 @@ class TsvectorBackend(SearchBackend):
         # "a -b" as two tests, so that GIN looks up only a's lexemes and b is checked on
         # a's matches: the same documents, without reading b's postings.
         conditions += [~_matches(_expression(item)) for item in unwanted]
-        return Lookup(owner_id, contact_search.c.contact_pk, and_(*conditions))
+        short_prefix = _SHORT_PREFIX.search(query) is not None
+        return Lookup(
+            owner_id, contact_search.c.contact_pk, and_(*conditions), prefix_scan=short_prefix
+        )
 
     def begin(self, conn: Connection) -> None:
         """No sequential scan and no parallel workers for the rest of this transaction.
@@ -193,7 +208,7 @@ class TsvectorBackend(SearchBackend):
         after: int,
         limit: int,
     ) -> list[int]:
-        """GIN finds every match at once, in no order, so a page is found in two steps.
+        """GIN finds every match at once, in no order, so a page is found in steps.
 
         First the next `WINDOW` documents in key order are tested one by one: a query
         that many contacts match fills its page there, reading no more than the window.
@@ -203,17 +218,81 @@ class TsvectorBackend(SearchBackend):
         whole table when they are not.
 
         GIN's matches are read from the table (one heap page each) before the sort, so
-        that step costs what the query matches in all, not what the page needs: 19,000
-        rows read (77 ms) at a million contacts for a page of six. When the window found
-        some matches, their share estimates how many follow. If that is more than
-        `BOUNDED_ABOVE`, GIN's step is first bounded to the stretch of keys where the
-        page's rest should lie (twice the estimate), which the planner answers by ANDing
-        GIN's bitmap with the key index's: 14 ms instead of 77. Only if that stretch
-        falls short are the matches after it read all at once: each step scans GIN's
-        lists again (up to 40 ms for a query of several prefixes), so growing the
-        stretch step by step cost more than it saved. A query expected to match fewer
-        (a rare one) is read all at once from the start.
+        an open-ended step costs what the query matches in all, not what the page needs:
+        19,000 rows read (77 ms) at a million contacts for a page of six. So when the
+        matches seen so far predict more than `BOUNDED_ABOVE` after them, GIN's step is
+        bounded to the stretch of keys where the page's rest should lie (`STRETCH` times
+        the estimate), which the planner answers by ANDing GIN's bitmap with the key
+        index's: a few milliseconds. Each step scans GIN's lists again, which is cheap
+        for whole words but not for prefixes (up to 40 ms for a query of several short
+        ones): a query of whole words tries up to `BOUNDED_STEPS` stretches, each sized
+        from all it has seen, and one with a prefix a single stretch. What is still
+        missing then is read all at once. A query expected to match fewer (a rare one)
+        is read all at once from the start.
         """
+        window = self._window(conn, found, contact, after=after)
+        return self._after_window(conn, found, contact, window, limit)
+
+    def keys_unless_many(
+        self, conn: Connection, found: Lookup, contact: ColumnElement[bool], *, most: int
+    ) -> list[int] | None:
+        """As the base method, but a window that predicts many matches answers None at once.
+
+        Finding out that a query matches many costs GIN steps over all of them (two for
+        `Li Na Man` at a million contacts: 68 ms); the first `WINDOW` documents already
+        tell, and the answer is only ever a shortcut (None walks the ranks as usual).
+        """
+        window = self._window(conn, found, contact, after=0)
+        seen, _, hits = window
+        if len(hits) > most:
+            return None
+        if seen == WINDOW and hits:
+            last = conn.execute(select(func.max(contact_search.c.contact_pk))).scalar() or 0
+            if len(hits) * last // seen > MANY_TIMES * most:
+                return None
+        keys = self._after_window(conn, found, contact, window, most + 1)
+        return None if len(keys) > most else keys
+
+    def _after_window(
+        self,
+        conn: Connection,
+        found: Lookup,
+        contact: ColumnElement[bool],
+        window: tuple[int, int, list[int]],
+        limit: int,
+    ) -> list[int]:
+        """The first `limit` keys from the window's matches on (`keys` says how)."""
+        seen, end, keys = window
+        keys = keys[:limit]
+        if len(keys) == limit or seen < WINDOW:
+            return keys
+        # `+ 0`: no index gives this order, so the planner cannot choose to walk the keys;
+        # it finds the matches (GIN) and sorts them. The search's transaction has no
+        # sequential scan and no parallel workers (`begin`).
+        rest = select(found.key).where(found.where).order_by(found.key + 0)
+        last = conn.execute(select(func.max(contact_search.c.contact_pk))).scalar() or 0
+        hits, covered = len(keys), seen
+        steps = 1 if found.prefix_scan else BOUNDED_STEPS
+        while steps and hits and hits * (last - end) // covered > BOUNDED_ABOVE:
+            wanted = limit - len(keys)
+            span = STRETCH * wanted * covered // hits + 1
+            if end + span >= last:
+                break
+            more = self._rest(
+                conn, rest.where(found.key > end, found.key <= end + span), contact, wanted
+            )
+            keys += more
+            if len(keys) == limit:
+                return keys
+            end, hits, covered, steps = end + span, hits + len(more), covered + span, steps - 1
+        return keys + self._rest(conn, rest.where(found.key > end), contact, limit - len(keys))
+
+    @staticmethod
+    def _window(
+        conn: Connection, found: Lookup, contact: ColumnElement[bool], *, after: int
+    ) -> tuple[int, int, list[int]]:
+        """(documents tested, the last key tested, the matches among them in key order):
+        the owner's next `WINDOW` documents after `after`, each tested on its own."""
         window = (
             select(contacts.c.pk)
             .where(contacts.c.owner_id == found.owner_id, contacts.c.pk > after)
@@ -231,23 +310,7 @@ class TsvectorBackend(SearchBackend):
                 window.outerjoin(contact_search, contact_search.c.contact_pk == window.c.pk)
             )
         ).one()
-        keys = list(keys or ())[:limit]
-        if len(keys) == limit or seen < WINDOW:
-            return keys
-        # `+ 0`: no index gives this order, so the planner cannot choose to walk the keys;
-        # it finds the matches (GIN) and sorts them. The search's transaction has no
-        # sequential scan and no parallel workers (`begin`).
-        rest = select(found.key).where(found.where).order_by(found.key + 0)
-        last = conn.execute(select(func.max(contact_search.c.contact_pk))).scalar() or 0
-        if len(keys) * (last - end) // seen > BOUNDED_ABOVE:
-            span = 2 * (limit - len(keys)) * seen // len(keys) + 1
-            if end + span < last:
-                bounded = rest.where(found.key > end, found.key <= end + span)
-                keys += self._rest(conn, bounded, contact, limit - len(keys))
-                end += span
-                if len(keys) == limit:
-                    return keys
-        return keys + self._rest(conn, rest.where(found.key > end), contact, limit - len(keys))
+        return int(seen), int(end or after), list(keys or ())
 
     def _rest(
         self, conn: Connection, rest: Select[int], contact: ColumnElement[bool], wanted: int
