@@ -375,15 +375,17 @@ def test_a_few_matches_are_ranked_as_walking_every_rank_would(
             {"name": {"givenName": "Pat"}, "notes": "no match"},
         ][i % 5]
         services.contacts.create(owner, data)
-    ranked: list[int] = []
-    real = service._Search.ranked_if_few
+    ranked: list[bool] = []
+    partly: list[bool] = []
+    real = service._Search.ranked_first
 
     def spy(self: Any, conn: Any, most: int) -> Any:
         found = real(self, conn, most)
         ranked.append(found is not None)
+        partly.append(found is not None and not found[1])
         return found
 
-    monkeypatch.setattr(service._Search, "ranked_if_few", spy)
+    monkeypatch.setattr(service._Search, "ranked_first", spy)
 
     def walk(query: str, size: int) -> list[str]:
         seen, cursor = [], None
@@ -399,16 +401,26 @@ def test_a_few_matches_are_ranked_as_walking_every_rank_would(
     book_few = {q: book.find(q) for q, _, _ in LANGUAGE + PHONES}
     assert any(ranked), "no query took the few-matches path"
     assert len(few[("pat lee", 1000)]) == 32
-    # A window of a few documents that finds a match predicts many in all: PostgreSQL then
-    # walks the ranks without looking further (`keys_unless_many`), to the same pages.
-    window = tsvector.WINDOW
+    # A full window that finds a match predicts many (here: any at all): PostgreSQL then
+    # walks the ranks without looking further (`first_keys`), to the same pages.
+    window, many = tsvector.WINDOW, tsvector.MANY_TIMES
     monkeypatch.setattr(tsvector, "WINDOW", 3)
+    monkeypatch.setattr(tsvector, "MANY_TIMES", 0)
     ranked.clear()
     for (query, size), seen in few.items():
         assert walk(query, size) == seen, (query, size)
     if not services.store.is_sqlite:
         assert not all(ranked), "every query still took the few-matches path"
     monkeypatch.setattr(tsvector, "WINDOW", window)
+    monkeypatch.setattr(tsvector, "MANY_TIMES", many)
+    # More matches than `FEW_MATCHES`: PostgreSQL still ranks the first ones found and
+    # walks the remaining ranks only past them, to the same pages.
+    monkeypatch.setattr(service, "FEW_MATCHES", 4)
+    partly.clear()
+    for (query, size), seen in few.items():
+        assert walk(query, size) == seen, (query, size)
+    if not services.store.is_sqlite:
+        assert any(partly), "no query ranked its first matches"
     monkeypatch.setattr(service, "FEW_MATCHES", -1)  # never: walk every rank
     for (query, size), seen in few.items():
         assert walk(query, size) == seen, (query, size)

@@ -46,6 +46,12 @@ class Lookup:
 class SearchBackend(ABC):
     """One database's full-text index of contacts."""
 
+    # Whether ranking matches already found (`ranks`) costs less than walking the index
+    # again for the ranks they hold: one statement on PostgreSQL, where each walk past
+    # the window is a GIN scan; not on SQLite, whose walks cost less than reading the
+    # documents back (docs/search.md).
+    ranks_found_matches: ClassVar[bool] = False
+
     #: The SQLAlchemy dialect name this backend serves.
     dialect: ClassVar[str]
 
@@ -98,16 +104,15 @@ class SearchBackend(ABC):
         )
         return list(conn.execute(query).scalars())
 
-    def keys_unless_many(
+    def first_keys(
         self, conn: Connection, found: Lookup, contact: ColumnElement[bool], *, most: int
     ) -> list[int] | None:
-        """Every key `keys` would give, in key order, if there are at most `most`; else None.
+        """The first `most + 1` keys `keys` would give (all of them, if fewer), or None.
 
-        A backend may answer None as soon as it can tell there are more, without finding
-        them: the caller only uses the answer to rank a few matches at once.
+        A backend may answer None as soon as it can tell there are more than `most`
+        without finding them: the caller only uses the answer to rank matches at once.
         """
-        keys = self.keys(conn, found, contact, after=0, limit=most + 1)
-        return None if len(keys) > most else keys
+        return self.keys(conn, found, contact, after=0, limit=most + 1)
 
     def begin(self, conn: Connection) -> None:
         """Set up a search's read transaction (once, before its statements); by default nothing."""

@@ -54,7 +54,7 @@ _BUCKETS: tuple[tuple[tuple[str, ...], bool], ...] = (
 )
 MAX_TAG_IDS = 100
 # A query matching at most this many contacts is ranked at once after one walk of the
-# index (`_Search.ranked_if_few`) rather than one walk per remaining rank: a rare name
+# index (`_Search.ranked_first`) rather than one walk per remaining rank: a rare name
 # costs three walks instead of four. Large enough to cover most such queries, small
 # enough that reading and ranking the documents costs less than the walks it saves.
 FEW_MATCHES = 64
@@ -95,6 +95,10 @@ class SearchService:
             # until the page (and one more, to know whether another page follows) is full:
             # a page costs what it shows, not what the query matches.
             remaining = [(rank, part) for rank, part in search.buckets() if rank >= bucket]
+            # The first matches of the whole query, ranked, once found: (rank, key) in
+            # page order, every match up to the key `through`.
+            known: list[tuple[int, int]] = []
+            through = 0
             for walked, (rank, text_node) in enumerate(remaining):
                 wanted = limit + 1 - len(rows)
                 if walked == 2 and len(remaining) > 3:
@@ -102,13 +106,21 @@ class SearchService:
                     # the query matches only a few contacts, one walk finds them all and
                     # the backend ranks them at once (`SearchBackend.ranks`). Not sooner:
                     # a query whose best buckets fill the page is cheaper walked.
-                    few = search.ranked_if_few(conn, FEW_MATCHES)
-                    if few is not None:
-                        rows += [(r, pk) for r, pk in few if r >= rank][:wanted]
+                    first = search.ranked_first(conn, FEW_MATCHES)
+                    if first is not None and first[1]:
+                        rows += [(r, pk) for r, pk in first[0] if r >= rank][:wanted]
                         break
+                    if first is not None:
+                        known, through = first[0], max(pk for _, pk in first[0])
                 start = after if rank == bucket else 0
-                keys = search.keys(conn, text_node, after=start, limit=wanted)
-                rows += [(rank, pk) for pk in keys]
+                if known:
+                    # This rank's matches up to `through` are known: the walk starts there.
+                    mine = [pk for r, pk in known if r == rank and pk > start][:wanted]
+                    rows += [(rank, pk) for pk in mine]
+                    start, wanted = max(start, through), wanted - len(mine)
+                if wanted:
+                    keys = search.keys(conn, text_node, after=start, limit=wanted)
+                    rows += [(rank, pk) for pk in keys]
                 if len(rows) > limit:
                     break
             found = ContactRepository.by_pks(conn, owner_id, [pk for _, pk in rows[:limit]])
@@ -244,22 +256,31 @@ class _Search:
             better.append(_all_of(list(narrowed)) or narrowed[0])
         return found
 
-    def ranked_if_few(self, conn: Connection, most: int) -> list[tuple[int, int]] | None:
-        """Every match as (rank, key) in page order, when there are at most `most` (else None).
+    def ranked_first(
+        self, conn: Connection, most: int
+    ) -> tuple[list[tuple[int, int]], bool] | None:
+        """The first matches in key order as (rank, key), in page order, and whether they
+        are all the matches (None: not found, or not worth ranking).
 
-        One walk of the index for all the matches, then the backend ranks them as
-        `buckets` does: by the first rank whose narrowed words each holds (it holds the
-        rest of the query already, being a match), else the last rank.
+        One walk of the index finds up to `most + 1` matches, then the backend ranks them
+        as `buckets` does: by the first rank whose narrowed words each holds (it holds the
+        rest of the query already, being a match), else the last rank. If there are more,
+        the ones found are still every match up to the last of them, which spares the
+        walks of the remaining ranks that far, where ranking is cheap
+        (`SearchBackend.ranks_found_matches`).
         """
-        keys = self.keys_unless_many(conn, self.text(), most)
+        keys = self.first_keys(conn, self.text(), most)
         if keys is None:
             return None
+        complete = len(keys) <= most
+        if not complete and not self.backend.ranks_found_matches:
+            return None
         if not keys:
-            return []
+            return ([], True) if complete else None
         ranked = self.backend.ranks(conn, keys, self._ranks(), len(_BUCKETS))
         if ranked is None or len(ranked) != len(keys):
             return None
-        return sorted((rank, pk) for pk, rank in ranked.items())
+        return sorted((rank, pk) for pk, rank in ranked.items()), complete
 
     def _contact(self) -> list[ColumnElement[bool]]:
         """What each match's contact must be: the owner's, live, and tagged as asked."""
@@ -297,15 +318,13 @@ class _Search:
         contact = select(contacts.c.pk).where(contacts.c.pk == found.key, *self._contact())
         return found, contact.exists()
 
-    def keys_unless_many(
-        self, conn: Connection, text_node: Node | None, most: int
-    ) -> list[int] | None:
-        """Every match's key in key order if there are at most `most`, else None."""
+    def first_keys(self, conn: Connection, text_node: Node | None, most: int) -> list[int] | None:
+        """The first `most + 1` matches' keys in key order (all, if fewer), or None (see
+        `SearchBackend.first_keys`)."""
         if text_node is None:
-            keys = self.keys(conn, None, after=0, limit=most + 1)
-            return None if len(keys) > most else keys
+            return self.keys(conn, None, after=0, limit=most + 1)
         found, contact = self._lookup(text_node)
-        return self.backend.keys_unless_many(conn, found, contact, most=most)
+        return self.backend.first_keys(conn, found, contact, most=most)
 
     def count(self, conn: Connection, text_node: Node | None) -> int:
         """How many contacts `keys(text_node)` gives in all."""

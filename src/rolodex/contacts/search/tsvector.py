@@ -95,7 +95,7 @@ BOUNDED_STEPS = 3
 # A prefix of at most three letters or digits (`'_.mun':*`): GIN expands it to every
 # word it begins, thousands at a million contacts, and each of its steps repeats that.
 _SHORT_PREFIX = re.compile(r"\.\w{1,3}':\*")
-# `keys_unless_many` gives up when its window predicts this many times `most` matches.
+# `first_keys` gives up when its window predicts this many times `most` matches.
 MANY_TIMES = 4
 # PostgreSQL's limits: positions run to 16383, and a lexeme keeps at most 256 of them.
 _MAX_POSITION = 16383
@@ -104,6 +104,7 @@ _MAX_POSITIONS = 255
 
 class TsvectorBackend(SearchBackend):
     dialect = "postgresql"
+    ranks_found_matches = True
 
     def write(
         self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False
@@ -233,25 +234,25 @@ class TsvectorBackend(SearchBackend):
         window = self._window(conn, found, contact, after=after)
         return self._after_window(conn, found, contact, window, limit)
 
-    def keys_unless_many(
+    def first_keys(
         self, conn: Connection, found: Lookup, contact: ColumnElement[bool], *, most: int
     ) -> list[int] | None:
         """As the base method, but a window that predicts many matches answers None at once.
 
         Finding out that a query matches many costs GIN steps over all of them (two for
         `Li Na Man` at a million contacts: 68 ms); the first `WINDOW` documents already
-        tell, and the answer is only ever a shortcut (None walks the ranks as usual).
+        tell, and the answer is only ever a shortcut (None walks the ranks as usual). A
+        window holding more than `most` matches holds the first ones: those are the answer.
         """
         window = self._window(conn, found, contact, after=0)
         seen, _, hits = window
         if len(hits) > most:
-            return None
+            return hits[: most + 1]
         if seen == WINDOW and hits:
             last = conn.execute(select(func.max(contact_search.c.contact_pk))).scalar() or 0
             if len(hits) * last // seen > MANY_TIMES * most:
                 return None
-        keys = self._after_window(conn, found, contact, window, most + 1)
-        return None if len(keys) > most else keys
+        return self._after_window(conn, found, contact, window, most + 1)
 
     def _after_window(
         self,
