@@ -227,3 +227,32 @@ def test_an_import_behind_a_long_search_loads_without_the_pending_list(
         )
     assert result.contacts_created == 2
     assert seen == ["off"] and gin_pending_list(services) == "off"
+
+
+def test_imported_contacts_take_keys_after_every_other_owners(
+    services: Services, tmp_path: Path
+) -> None:
+    """Keys are numbered on from the largest in the store (SQLite numbers them so itself),
+    whoever owns it, and a later write gets the next one."""
+    first, second = owner(services), owner(services)
+    ContactImporter(services.store, services.contacts).run(
+        first, write_lines(tmp_path / "k1.jsonl", [{"notes": "first"}] * 3)
+    )
+    latest = services.contacts.create(second, {"notes": "in between"})
+    ContactImporter(services.store, services.contacts).run(
+        second, write_lines(tmp_path / "k2.jsonl", [{"notes": f"second {i}"} for i in range(4)])
+    )
+    after = services.contacts.create(second, {"notes": "after"})
+    with services.store.read() as conn:
+        keys = (
+            conn.execute(
+                select(contacts.c.pk).where(contacts.c.owner_id == second).order_by(contacts.c.pk)
+            )
+            .scalars()
+            .all()
+        )
+    assert len(keys) == 6 and len(set(keys)) == 6
+    assert keys[0] == latest.pk and keys[-1] == after.pk
+    assert [c.data["notes"] for c in services.search.search(second, "second").contacts] == [
+        f"second {i}" for i in range(4)
+    ]

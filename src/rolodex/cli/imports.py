@@ -22,7 +22,7 @@ def import_contacts(
     email: Annotated[str, typer.Option(help="The account that will own the contacts.")],
     batch_size: Annotated[
         int, typer.Option(help="Contacts per transaction.", min=1, max=100_000)
-    ] = 2000,
+    ] = 5000,
     restart: Annotated[
         bool, typer.Option(help="Start over instead of resuming an earlier run.")
     ] = False,

@@ -213,7 +213,7 @@ class ContactImporter:
                 _, message, details = batch.invalid[0]
                 raise InvalidInput(message, field="line", details=details)
             skipped.extend((number, message) for number, message, _ in batch.invalid)
-        with self.store.write(owner_id=owner_id) as conn:
+        with self.store.write(owner_id=owner_id, bulk=True) as conn:
             datas = [p.data_json for p in batch.contacts]
             created = self.contacts.create_many(conn, owner_id, datas, batch.contacts)
             conn.execute(

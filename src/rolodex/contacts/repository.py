@@ -52,6 +52,11 @@ _INSERT_MANY = (
     " data, sort_key, meta) VALUES {} RETURNING pk, contact_id"
 )
 
+_INSERT_NUMBERED = (
+    "INSERT INTO contacts (pk, contact_id, owner_id, etag, created_at, updated_at, deleted_at,"
+    " data, sort_key, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 def _to_contact(row: Any) -> Contact:
     return Contact(
@@ -343,7 +348,15 @@ class ContactRepository:
             region = phones.default_region()
             dialect = conn.dialect.name
             prepared = [prepare(dialect, c.owner_id, c.data, region) for c in new]
-        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        if conn.dialect.name == "sqlite":
+            pks = ContactRepository._insert_numbered(conn, new, prepared)
+            search_index.write_prepared(
+                conn,
+                [(pk, c.owner_id) for pk, c in zip(pks, new, strict=True)],
+                [p.search_row for p in prepared],
+            )
+            return pks
+        mark = "%s"
         keys: dict[str, int] = {}
         for start in range(0, len(new), _ROWS_PER_INSERT):
             chunk = range(start, min(start + _ROWS_PER_INSERT, len(new)))
@@ -360,6 +373,31 @@ class ContactRepository:
             conn,
             [(pk, c.owner_id) for pk, c in zip(pks, new, strict=True)],
             [p.search_row for p in prepared],
+        )
+        return pks
+
+    @staticmethod
+    def _insert_numbered(
+        conn: Connection, new: Sequence[Contact], prepared: Sequence[PreparedContact]
+    ) -> list[int]:
+        """SQLite: the rows in with keys numbered on from the largest, as SQLite would.
+
+        The write transaction holds SQLite's only write lock, so no other row can take
+        those keys meanwhile; and SQLite gives a new row the largest key plus one all the
+        same. Plain rows through `executemany` then need no `RETURNING` to learn the keys
+        (a bulk import's largest Python cost per contact in the writer after FTS5).
+        """
+        largest = conn.exec_driver_sql("SELECT coalesce(max(pk), 0) FROM contacts").scalar_one()
+        pks = list(range(largest + 1, largest + 1 + len(new)))
+        conn.exec_driver_sql(
+            _INSERT_NUMBERED,
+            [
+                (
+                    *(pk, c.contact_id, c.owner_id, c.etag, c.created_at, c.updated_at),
+                    *(c.deleted_at, p.data_json, p.sort_key, dumps(c.meta)),
+                )
+                for pk, c, p in zip(pks, new, prepared, strict=True)
+            ],
         )
         return pks
 

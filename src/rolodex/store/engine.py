@@ -24,6 +24,9 @@ from sqlalchemy.engine import Engine, make_url
 
 from rolodex.store.quick_read import QuickReads
 
+# The page cache of a connection that runs bulk writes (`Store.write(bulk=True)`), in KiB.
+BULK_CACHE_KIB = 131_072
+
 
 class Store:
     """One database, and the transactions the services run in."""
@@ -55,14 +58,22 @@ class Store:
             yield conn
 
     @contextmanager
-    def write(self, *, owner_id: str | None = None) -> Iterator[Connection]:
-        """A write transaction; everything in it, change-log entries included, commits or none does."""
+    def write(self, *, owner_id: str | None = None, bulk: bool = False) -> Iterator[Connection]:
+        """A write transaction; everything in it, change-log entries included, commits or none does.
+
+        `bulk`: one of many large writes in a row (an import's batches). On SQLite the
+        connection then keeps a page cache of `BULK_CACHE_KIB`: at a million contacts
+        the random keys of new rows (ids, sort keys) land all over the indexes, and the
+        default 2 MB cache made each batch read its pages back (docs/benchmarks.md).
+        """
         if self.is_sqlite:
             with (
                 self._write_lock,
                 self.engine.connect().execution_options(rolodex_write=True) as conn,
                 conn.begin(),
             ):
+                if bulk:
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
                 yield conn
         else:
             with self.engine.connect() as conn, conn.begin():
