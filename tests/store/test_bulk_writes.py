@@ -8,14 +8,6 @@ from rolodex.services import Services
 from rolodex.store.engine import BULK_CACHE_KIB
 
 
-def test_an_ordinary_write_keeps_the_default_cache(services: Services) -> None:
-    if not services.store.is_sqlite:
-        pytest.skip("PostgreSQL's cache is the server's: nothing to set per connection")
-    with services.store.engine.connect() as fresh:
-        default = -int(fresh.exec_driver_sql("PRAGMA cache_size").scalar_one())
-    assert default < BULK_CACHE_KIB
-
-
 def cache_kib(services: Services, *, bulk: bool) -> int:
     with services.store.write(bulk=bulk) as conn:
         return -int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
