@@ -167,6 +167,14 @@ def test_an_invalid_line_stops_the_import_with_a_worker_too(
     assert len(all_contacts(services, who)) == 8
 
 
+@pytest.fixture
+def postgres(services: Services) -> Services:
+    """`services` on PostgreSQL only: GIN's pending list is PostgreSQL's."""
+    if services.store.is_sqlite:
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    return services
+
+
 def gin_pending_list(services: Services) -> str:
     """The search index's `fastupdate` setting on PostgreSQL: "on" while GIN defers entries."""
     with services.store.read() as conn:
@@ -178,10 +186,9 @@ def gin_pending_list(services: Services) -> str:
 
 
 def test_an_import_into_postgresql_defers_index_entries_only_while_it_runs(
-    services: Services, tmp_path: Path
+    postgres: Services, tmp_path: Path
 ) -> None:
-    if services.store.is_sqlite:
-        pytest.skip("GIN's pending list is PostgreSQL's")
+    services = postgres
     who = owner(services)
     source = write_lines(tmp_path / "g.jsonl", [{"notes": f"bulk word{i}"} for i in range(12)])
     seen: list[str] = []
@@ -196,10 +203,9 @@ def test_an_import_into_postgresql_defers_index_entries_only_while_it_runs(
 
 
 def test_an_import_that_fails_still_switches_the_pending_list_off(
-    services: Services, tmp_path: Path
+    postgres: Services, tmp_path: Path
 ) -> None:
-    if services.store.is_sqlite:
-        pytest.skip("GIN's pending list is PostgreSQL's")
+    services = postgres
     who = owner(services)
     source = write_lines(tmp_path / "h.jsonl", [{"notes": "a"}, {"notes": "b"}, {"notes": 5}])
     with pytest.raises(InvalidInput):
@@ -208,10 +214,9 @@ def test_an_import_that_fails_still_switches_the_pending_list_off(
 
 
 def test_an_import_behind_a_long_search_loads_without_the_pending_list(
-    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if services.store.is_sqlite:
-        pytest.skip("GIN's pending list is PostgreSQL's")
+    services = postgres
     monkeypatch.setattr(tsvector, "_SWITCH_LOCK_TIMEOUT", "50ms")
     who = owner(services)
     source = write_lines(tmp_path / "i.jsonl", [{"notes": "behind"}, {"notes": "a search"}])

@@ -107,11 +107,12 @@ class SearchService:
                     # the backend ranks them at once (`SearchBackend.ranks`). Not sooner:
                     # a query whose best buckets fill the page is cheaper walked.
                     first = search.ranked_first(conn, FEW_MATCHES)
-                    if first is not None and first[1]:
-                        rows += [(r, pk) for r, pk in first[0] if r >= rank][:wanted]
-                        break
                     if first is not None:
-                        known, through = first[0], max(pk for _, pk in first[0])
+                        ranked, complete = first
+                        if complete:
+                            rows += [(r, pk) for r, pk in ranked if r >= rank][:wanted]
+                            break
+                        known, through = ranked, max(pk for _, pk in ranked)
                 start = after if rank == bucket else 0
                 if known:
                     # This rank's matches up to `through` are known: the walk starts there.
