@@ -12,6 +12,7 @@ from rolodex.contacts.search.service import tag_name_key
 from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
 from rolodex.services import Services
+from tests.contacts.search_pages import walk_search
 
 PEOPLE: dict[str, dict[str, Any]] = {
     "john": {
@@ -388,13 +389,7 @@ def test_a_few_matches_are_ranked_as_walking_every_rank_would(
     monkeypatch.setattr(service._Search, "ranked_first", spy)
 
     def walk(query: str, size: int) -> list[str]:
-        seen, cursor = [], None
-        while True:
-            page = services.search.search(owner, query, size=size, cursor=cursor)
-            seen += [c.contact_id for c in page.contacts]
-            if page.cursor is None:
-                return seen
-            cursor = page.cursor
+        return walk_search(services, owner, query, size)
 
     queries = ["pat lee", "lee pat", "pat", "lee", "pa le -n3", "pat OR lee"]
     few = {(q, size): walk(q, size) for q in queries for size in (3, 7, 1000)}

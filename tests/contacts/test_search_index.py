@@ -25,6 +25,7 @@ from rolodex.store import Store
 from rolodex.store.migrate import alembic_config, upgrade
 from rolodex.store.schema import contacts
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
+from tests.contacts.search_pages import walk_search
 
 
 @pytest.fixture
@@ -276,13 +277,7 @@ def test_a_bounded_gin_step_finds_the_same_pages(
     monkeypatch.setattr(tsvector, "WINDOW", 6)
 
     def walk(query: str, size: int) -> list[str]:
-        seen, cursor = [], None
-        while True:
-            page = services.search.search(owner, query, size=size, cursor=cursor)
-            seen += [c.contact_id for c in page.contacts]
-            if page.cursor is None:
-                return seen
-            cursor = page.cursor
+        return walk_search(services, owner, query, size)
 
     monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 10**9)  # never bounded
     whole = {(query, size): walk(query, size) for query in ("kim", "ki") for size in (4, 9, 25)}

@@ -25,6 +25,10 @@ from rolodex.store.schema import contacts
 
 _BACKENDS: dict[str, type[SearchBackend]] = {}
 
+# The better ranks of a search, best first: (rank, the terms a document must all hold to
+# be in it). A match in none of them is in the last rank (`SearchBackend.ranks`).
+RankTerms = Sequence[tuple[int, Sequence[Term]]]
+
 
 @dataclass(frozen=True, slots=True)
 class Lookup:
@@ -119,11 +123,7 @@ class SearchBackend(ABC):
         return None
 
     def ranks(
-        self,
-        conn: Connection,
-        keys: Sequence[int],
-        ranks: Sequence[tuple[int, Sequence[Term]]],
-        last: int,
+        self, conn: Connection, keys: Sequence[int], ranks: RankTerms, last: int
     ) -> dict[int, int] | None:
         """The rank of each of a few known matches: the first of `ranks` whose terms its
         document all holds, else `last` (None: this index cannot tell).

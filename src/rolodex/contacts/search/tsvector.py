@@ -48,7 +48,7 @@ from sqlalchemy.exc import OperationalError
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import text as search_text
-from rolodex.contacts.search.backend import Lookup, SearchBackend, owner_token
+from rolodex.contacts.search.backend import Lookup, RankTerms, SearchBackend, owner_token
 from rolodex.contacts.search.query import And, Node, Not, Or, Term
 from rolodex.store.schema import contact_search, contacts
 
@@ -180,11 +180,7 @@ class TsvectorBackend(SearchBackend):
         )
 
     def ranks(
-        self,
-        conn: Connection,
-        keys: Sequence[int],
-        ranks: Sequence[tuple[int, Sequence[Term]]],
-        last: int,
+        self, conn: Connection, keys: Sequence[int], ranks: RankTerms, last: int
     ) -> dict[int, int] | None:
         # One statement: each document is tested against the ranks' tsqueries in turn.
         # The tsvector is not read back: it cannot give the text's order back anyway.
