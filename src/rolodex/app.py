@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             if worker is not None:
                 await run_in_threadpool(worker.stop)
+            # This loop's PostgreSQL connections end with it, whoever owns the services.
+            app.state.services.store.quick.close_loop()
             if owned:
                 app.state.services.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 import threading
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from rolodex.contacts import quick_reads
 from rolodex.services import Services
 from rolodex.store.quick_read import Statement
+from rolodex.store.quick_read_async import CONNECTIONS_PER_LOOP
 from tests.conftest import ApiUser
 
 _COUNT = Statement.same("SELECT count(*) FROM contacts WHERE owner_id = ?")
@@ -75,3 +78,90 @@ def test_a_postgres_connection_killed_while_idle_is_replaced(
         conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
     with quick.snapshot() as reader:
         assert reader.rows(_COUNT, user.account_id)[0][0] >= 0
+
+
+# -- the same reads awaited on the event loop (rows_async: contacts.get's path) ----------
+
+
+def test_an_awaited_read_sees_what_the_threaded_one_sees(services: Services, user: ApiUser) -> None:
+    user.create({"name": {"givenName": "Hedy"}})
+    awaited = asyncio.run(services.store.quick.rows_async(_COUNT, user.account_id))
+    assert awaited == services.store.quick.rows(_COUNT, user.account_id)
+    assert awaited[0][0] >= 1
+
+
+def test_the_awaited_reader_cannot_write(services: Services) -> None:
+    with pytest.raises(Exception, match=r"readonly|read-only"):
+        asyncio.run(services.store.quick.rows_async(Statement.same("DELETE FROM contacts")))
+
+
+def test_a_failed_awaited_statement_leaves_later_reads_working(
+    services: Services, user: ApiUser
+) -> None:
+    async def fail_then_read() -> list[object]:
+        with pytest.raises(Exception, match=r"no such table|does not exist"):
+            await services.store.quick.rows_async(Statement.same("SELECT * FROM no_such_table"))
+        # Each of the loop's connections is tried, the failed one replaced.
+        return [
+            (await services.store.quick.rows_async(_COUNT, user.account_id))[0][0] for _ in range(8)
+        ]
+
+    assert len(set(asyncio.run(fail_then_read()))) == 1
+
+
+def test_many_awaited_reads_at_once_share_a_few_connections(
+    services: Services, store_kind: str
+) -> None:
+    """More reads at once than connections: they queue for one, none fails."""
+    pid = Statement.same("SELECT pg_backend_pid()" if store_kind == "postgres" else "SELECT 1")
+
+    async def at_once() -> list[object]:
+        answers = await asyncio.gather(
+            *(services.store.quick.rows_async(pid) for _ in range(4 * CONNECTIONS_PER_LOOP))
+        )
+        return [rows[0][0] for rows in answers]
+
+    seen = asyncio.run(at_once())
+    assert len(seen) == 4 * CONNECTIONS_PER_LOOP
+    if store_kind == "postgres":
+        assert 1 <= len(set(seen)) <= CONNECTIONS_PER_LOOP
+
+
+def test_an_awaited_postgres_connection_killed_while_idle_is_replaced(
+    services: Services, store_kind: str, user: ApiUser
+) -> None:
+    if store_kind != "postgres":
+        pytest.skip("SQLite has no server to lose")
+    quick = services.store.quick
+
+    async def kill_then_read() -> tuple[int, int]:
+        pid = (await quick.rows_async(Statement.same("SELECT pg_backend_pid()")))[0][0]
+        with services.store.write() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        # Every connection of the loop is read through once; the dead one is replaced.
+        for _ in range(CONNECTIONS_PER_LOOP + 1):
+            count = (await quick.rows_async(_COUNT, user.account_id))[0][0]
+        return pid, count
+
+    _, count = asyncio.run(kill_then_read())
+    assert count == quick.rows(_COUNT, user.account_id)[0][0]
+
+
+def test_a_loops_connections_close_with_it(services: Services, store_kind: str) -> None:
+    """A server's shutdown closes its loop's connections: none is left on PostgreSQL."""
+    if store_kind != "postgres":
+        pytest.skip("SQLite's connection is in-process")
+    quick = services.store.quick
+    mine = Statement.same("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")
+    name = "rolodex-test-" + secrets.token_hex(4)
+
+    async def read_then_close() -> list[int]:
+        await quick.rows_async(
+            Statement.same("SELECT set_config('application_name', ?, false)"), name
+        )
+        opened = quick.rows(mine, name)[0][0]
+        quick.close_loop()
+        await asyncio.sleep(0.05)
+        return [opened, quick.rows(mine, name)[0][0]]
+
+    assert asyncio.run(read_then_close()) == [1, 0]

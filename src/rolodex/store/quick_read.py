@@ -22,9 +22,12 @@ import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from rolodex.store.quick_read_async import AsyncQuickReads
 
 
 class _Cursor(Protocol):
@@ -66,7 +69,7 @@ class QuickReader:
     def rows(self, statement: Statement, *params: Any) -> list[Any]:
         """Every row of the statement, as tuples in its column order."""
         if self.postgres:
-            self._cursor.execute(_psycopg_sql(statement.postgresql), params)
+            self._cursor.execute(psycopg_sql(statement.postgresql), params)
         else:
             self._cursor.execute(statement.sqlite, params)
         return self._cursor.fetchall()
@@ -75,7 +78,8 @@ class QuickReader:
 _PSYCOPG: dict[str, str] = {}
 
 
-def _psycopg_sql(sql: str) -> str:
+def psycopg_sql(sql: str) -> str:
+    """The statement with psycopg's placeholders, converted once."""
     converted = _PSYCOPG.get(sql)
     if converted is None:
         converted = _PSYCOPG[sql] = sql.replace("?", "%s")
@@ -98,6 +102,8 @@ class QuickReads:
         self._opened: weakref.WeakSet[Any] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
+        # PostgreSQL's reads awaited on the event loop (quick_read_async.py), made on first use.
+        self._async: AsyncQuickReads | None = None
 
     @property
     def postgres(self) -> bool:
@@ -125,6 +131,25 @@ class QuickReads:
                 if attempt == 2 or not self._dropped(conn, exc):
                     raise
         raise AssertionError("unreachable")
+
+    async def rows_async(self, statement: Statement, *params: Any) -> list[Any]:
+        """`rows`, for a caller on the event loop: no worker thread on either store.
+
+        SQLite answers from its page cache in microseconds, so the statement simply runs
+        here; PostgreSQL's round trip is awaited on the loop's own connections.
+        """
+        if self.is_sqlite:
+            return self.rows(statement, *params)
+        if self._async is None:
+            from rolodex.store.quick_read_async import AsyncQuickReads
+
+            self._async = AsyncQuickReads(self._target)
+        return await self._async.rows(statement, params)
+
+    def close_loop(self) -> None:
+        """Close the running event loop's PostgreSQL connections (a server's shutdown)."""
+        if self._async is not None:
+            self._async.close_loop()
 
     @contextmanager
     def snapshot(self) -> Iterator[QuickReader]:
@@ -175,6 +200,8 @@ class QuickReads:
             self._closed = True
             opened = list(self._opened)
             self._opened.clear()
+        if self._async is not None:
+            self._async.close_all()
         for conn in opened:
             # Closing at shutdown must not fail the shutdown.
             with suppress(Exception):

@@ -89,3 +89,88 @@ def test_account_get_shows_the_callers_account(make_user) -> None:
     assert account["accountId"] == user.account_id
     assert account["profileData"]["emails"] == [{"type": "account", "value": user.email}]
     assert account["profileData"]["name"] == {"givenName": "Ann", "familyName": "Marie Lee"}
+
+
+# contacts.get of one id resolves the token and reads the contact in one statement
+# (ContactService.get_one_with_credential): the contact must still never reach a caller
+# the token does not stand for, or one without the scope.
+
+
+def _token_for_own_contact(make_user, services: Services, scopes: frozenset[str]) -> tuple:
+    owner = make_user()
+    contact_id = owner.create({"name": {"givenName": "Ottoline"}, "notes": "private"})["contactId"]
+    issued = services.credentials.issue(owner.account_id, scopes)
+    return owner, contact_id, issued
+
+
+def _get(owner: ApiUser, secret: str, body: object):  # type: ignore[no-untyped-def]
+    return owner.client.post(
+        "/api/v1/contacts.get", json=body, headers={"Authorization": f"Bearer {secret}"}
+    )
+
+
+def test_contacts_get_without_the_read_scope_is_a_403_showing_nothing(
+    make_user, services: Services
+) -> None:
+    from rolodex.oauth.scopes import ALL_SCOPES
+
+    owner, contact_id, issued = _token_for_own_contact(
+        make_user, services, ALL_SCOPES - {"contacts.read"}
+    )
+    response = _get(owner, issued.secret, {"contactIds": [contact_id]})
+    assert response.status_code == 403
+    assert "Ottoline" not in response.text and "private" not in response.text
+
+
+@pytest.mark.parametrize("dead", ["revoked", "expired", "api_key", "refresh_token"])
+def test_contacts_get_with_a_dead_or_wrong_kind_of_token_is_a_401_showing_nothing(
+    make_user, services: Services, dead: str
+) -> None:
+    from sqlalchemy import update
+
+    from rolodex.oauth.credentials import hash_secret
+    from rolodex.store.schema import credentials
+
+    owner, contact_id, issued = _token_for_own_contact(
+        make_user, services, frozenset({"contacts.read"})
+    )
+    secret = issued.secret
+    if dead == "revoked":
+        assert services.credentials.revoke(owner.account_id, issued.credential_id)
+    elif dead == "expired":
+        with services.store.write() as conn:
+            conn.execute(
+                update(credentials)
+                .where(credentials.c.secret_hash == hash_secret(secret))
+                .values(expires_at=1)
+            )
+    else:
+        secret = services.credentials.issue(
+            owner.account_id, frozenset({"contacts.read"}), kind=dead
+        ).secret
+    assert _get(owner, issued.secret, {"contactIds": [contact_id]}).status_code == (
+        200 if dead in {"api_key", "refresh_token"} else 401
+    )
+    response = _get(owner, secret, {"contactIds": [contact_id]})
+    assert response.status_code == 401
+    assert "Ottoline" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body", [{"contactIds": []}, {"contactIds": ["a", "b"]}, {"contactIds": "x"}, {"nope": 1}, []]
+)
+def test_contacts_get_with_a_bad_token_is_a_401_whatever_the_body(client, body: object) -> None:
+    response = client.post(
+        "/api/v1/contacts.get", json=body, headers={"Authorization": "Bearer nonsense"}
+    )
+    assert response.status_code == 401
+
+
+def test_contacts_get_reads_the_same_one_id_or_many(user: ApiUser) -> None:
+    """The one-statement path and the general one answer alike."""
+    first = user.create({"name": {"givenName": "Uno"}, "emails": [{"value": "u@example.com"}]})
+    second = user.create({"name": {"givenName": "Dos"}})
+    one = user.ok("contacts.get", {"contactIds": [first["contactId"]]})["contacts"]
+    both = user.ok("contacts.get", {"contactIds": [first["contactId"], second["contactId"]]})
+    assert one == [first]
+    assert both["contacts"] == [first, second]

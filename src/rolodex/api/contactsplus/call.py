@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.requests import Request
 
+from rolodex.api.json_body import parse_object
 from rolodex.contacts.model import invalid_from
+from rolodex.errors import Unauthenticated
 from rolodex.oauth.credentials import Principal
 from rolodex.services import Services
 
@@ -20,11 +24,32 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+# A method answered on the event loop (routes.py): given the services, the bearer token
+# and the request with its raw body, it authenticates the call itself.
+OnTheLoop = Callable[[Services, str, Request, bytes], Awaitable[dict[str, Any]]]
+
+
+def authenticated(principal: Principal | None) -> Principal:
+    """The principal a token resolved to; none is a 401."""
+    if principal is None:
+        raise Unauthenticated("the access token is unknown, expired or revoked")
+    return principal
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     body: dict[str, Any]
     principal: Principal
     services: Services
+
+    @classmethod
+    def of(
+        cls, principal: Principal | None, services: Services, request: Request, raw: bytes
+    ) -> Call:
+        """The call, once the token is known good: an unknown token is a 401 before the body
+        is looked at, so a bad token and a bad body together answer 401."""
+        principal = authenticated(principal)
+        return cls(parse_object(request, raw, empty_is_object=True), principal, services)
 
     def parse(self, model: type[M]) -> M:
         """The body as `model`, or a 400 naming each field that is wrong."""

@@ -3,7 +3,7 @@
 Every method is a `POST` with a JSON body and a bearer token. The body is read (within
 the size limit) on the event loop; authentication, parsing, the service call and
 rendering then run together in one worker thread, since the store is synchronous
-(`contacts.get` on SQLite excepted: see `_ON_THE_LOOP`).
+(`contacts.get` excepted: see `_ON_THE_LOOP`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from starlette.routing import Route
 
 from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
 from rolodex.api.contactsplus import webhooks as webhooks_api
-from rolodex.api.contactsplus.call import Call
+from rolodex.api.contactsplus.call import Call, OnTheLoop
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
-from rolodex.api.json_body import BodyError, JSONBytes, parse_object, read_limited
-from rolodex.errors import DomainError, Unauthenticated
+from rolodex.api.json_body import BodyError, JSONBytes, read_limited
+from rolodex.errors import DomainError
 from rolodex.oauth.credentials import ACCESS_TOKEN
 from rolodex.services import Services
 
@@ -54,11 +54,13 @@ METHODS: dict[str, Handler] = {
     "webhooks.getBatches": webhooks_api.get_batches,
 }
 
-# Answered on the event loop rather than in a worker thread, on SQLite only: a few short
-# reads from the page cache (tens of microseconds, store/quick_read.py) cost less than
-# the hop to a thread and back. A WAL reader never waits for the writer. Everything else,
-# and everything on PostgreSQL (a network round trip), keeps to the worker threads.
-_ON_THE_LOOP = frozenset({"contacts.get"})
+# Answered on the event loop rather than in a worker thread: on SQLite a few short reads
+# from the page cache (tens of microseconds, store/quick_read.py) cost less than the hop
+# to a thread and back, and a WAL reader never waits for the writer; on PostgreSQL the
+# round trips are awaited (store/quick_read_async.py). Everything else keeps to the
+# worker threads.
+# Each is given the token and the raw body, and authenticates the call itself.
+_ON_THE_LOOP: dict[str, OnTheLoop] = {"contacts.get": contacts.get_on_loop}
 
 _ALL_HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -100,10 +102,7 @@ def _answer(
     handler: Handler, services: Services, token: str, request: Request, raw: bytes
 ) -> dict[str, Any]:
     principal = services.credentials.resolve(token, kinds=(ACCESS_TOKEN,))
-    if principal is None:
-        raise Unauthenticated("the access token is unknown, expired or revoked")
-    body = parse_object(request, raw, empty_is_object=True)
-    return handler(Call(body, principal, services))
+    return handler(Call.of(principal, services, request, raw))
 
 
 async def rpc(request: Request) -> Response:
@@ -118,8 +117,9 @@ async def rpc(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         raw = await read_limited(request, services.settings.max_body_bytes)
-        if name in _ON_THE_LOOP and services.store.is_sqlite:
-            result = _answer(handler, services, token, request, raw)
+        on_loop = _ON_THE_LOOP.get(name)
+        if on_loop is not None:
+            result = await on_loop(services, token, request, raw)
         else:
             result = await run_in_threadpool(_answer, handler, services, token, request, raw)
     except BodyError as exc:
