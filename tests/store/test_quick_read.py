@@ -15,6 +15,13 @@ from rolodex.store.quick_read_async import CONNECTIONS_PER_LOOP
 from tests.conftest import ApiUser
 
 _COUNT = Statement.same("SELECT count(*) FROM contacts WHERE owner_id = ?")
+_BACKEND = Statement.same("SELECT pg_backend_pid()")
+
+
+def _terminate(services: Services, backend_pid: int) -> None:
+    """What a PostgreSQL restart does to an idle connection."""
+    with services.store.write() as conn:
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend_pid)})")
 
 
 def test_a_quick_read_sees_what_a_write_just_committed(services: Services, user: ApiUser) -> None:
@@ -68,16 +75,23 @@ def test_a_postgres_connection_killed_while_idle_is_replaced(
     if store_kind != "postgres":
         pytest.skip("SQLite has no server to lose")
     quick = services.store.quick
-    pid = quick.rows(Statement.same("SELECT pg_backend_pid()"))[0][0]
-    with services.store.write() as conn:
-        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    _terminate(services, quick.rows(_BACKEND)[0][0])
     # A single statement, then a snapshot, each on a connection that has to be replaced.
     assert quick.rows(_COUNT, user.account_id)[0][0] >= 0
-    pid = quick.rows(Statement.same("SELECT pg_backend_pid()"))[0][0]
-    with services.store.write() as conn:
-        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    _terminate(services, quick.rows(_BACKEND)[0][0])
     with quick.snapshot() as reader:
         assert reader.rows(_COUNT, user.account_id)[0][0] >= 0
+
+    # The same for the reads awaited on the event loop (contacts.get's).
+
+    async def kill_then_read() -> int:
+        _terminate(services, (await quick.rows_async(_BACKEND))[0][0])
+        # Every connection of the loop is read through once; the dead one is replaced.
+        for _ in range(CONNECTIONS_PER_LOOP + 1):
+            count = (await quick.rows_async(_COUNT, user.account_id))[0][0]
+        return int(count)
+
+    assert asyncio.run(kill_then_read()) == quick.rows(_COUNT, user.account_id)[0][0]
 
 
 # -- the same reads awaited on the event loop (rows_async: contacts.get's path) ----------
@@ -113,7 +127,7 @@ def test_many_awaited_reads_at_once_share_a_few_connections(
     services: Services, store_kind: str
 ) -> None:
     """More reads at once than connections: they queue for one, none fails."""
-    pid = Statement.same("SELECT pg_backend_pid()" if store_kind == "postgres" else "SELECT 1")
+    pid = _BACKEND if store_kind == "postgres" else Statement.same("SELECT 1")
 
     async def at_once() -> list[object]:
         answers = await asyncio.gather(
@@ -125,26 +139,6 @@ def test_many_awaited_reads_at_once_share_a_few_connections(
     assert len(seen) == 4 * CONNECTIONS_PER_LOOP
     if store_kind == "postgres":
         assert 1 <= len(set(seen)) <= CONNECTIONS_PER_LOOP
-
-
-def test_an_awaited_postgres_connection_killed_while_idle_is_replaced(
-    services: Services, store_kind: str, user: ApiUser
-) -> None:
-    if store_kind != "postgres":
-        pytest.skip("SQLite has no server to lose")
-    quick = services.store.quick
-
-    async def kill_then_read() -> tuple[int, int]:
-        pid = (await quick.rows_async(Statement.same("SELECT pg_backend_pid()")))[0][0]
-        with services.store.write() as conn:
-            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-        # Every connection of the loop is read through once; the dead one is replaced.
-        for _ in range(CONNECTIONS_PER_LOOP + 1):
-            count = (await quick.rows_async(_COUNT, user.account_id))[0][0]
-        return pid, count
-
-    _, count = asyncio.run(kill_then_read())
-    assert count == quick.rows(_COUNT, user.account_id)[0][0]
 
 
 def test_a_loops_connections_close_with_it(services: Services, store_kind: str) -> None:
