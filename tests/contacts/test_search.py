@@ -359,6 +359,79 @@ def test_letters_and_digits_are_separate_words(services: Services) -> None:
         ], query
 
 
+def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a first page, once the better ranks were each walked to their end, a rank is
+    walked by its own words alone and the better ranks' matches are left out by key; on
+    SQLite the query's own NOTs (`ola -bergen`) are tested in Python on the documents of
+    the rest's matches, and the index takes over after `NOT_SCAN` left out. The pages,
+    and the cursors after them, are exactly those of walking each rank with its whole
+    condition through the index."""
+    owner = new_id("a_")
+    for i in range(60):
+        # Few matches in the better ranks and more in the later ones, interleaved, and
+        # some contacts that do not match at all.
+        data = [
+            {"name": {"givenName": "Ola", "familyName": "Berg"}},
+            {"name": {"givenName": "Olav", "familyName": f"Bergman{i}"}},
+            {"name": {"givenName": f"N{i}"}, "emails": [{"value": f"ola.berg{i}@example.com"}]},
+            {"name": {"givenName": f"M{i}"}, "notes": "ola from bergen"},
+            {
+                "name": {"givenName": f"M{i}"},
+                "notes": "ola from bergen",
+                "organizations": [{"title": "Sales"}],
+            },
+            {"name": {"givenName": "Ola"}, "notes": "no match"},
+        ][i % 6 if i % 13 else 5]
+        services.contacts.create(owner, data)
+    queries = [
+        "ola berg",
+        "ola ber",
+        "berg ola",
+        "ol be -sales",
+        "ola -bergen",
+        "ola -bergen -sales",
+        "ola -berg",
+        "ola -(bergen OR n1)",
+        "ola berg OR x",
+    ]
+    sizes = (1, 2, 3, 7, 15, 1000)
+    walks: list[Any] = []
+    real_keys = service._Search.keys
+
+    def spy(self: Any, conn: Any, text_node: Any, *, after: int, limit: int) -> list[int]:
+        walks.append(text_node)
+        return real_keys(self, conn, text_node, after=after, limit=limit)
+
+    def by_index(self: Any, conn: Any, node: Any, skip: Any, *, after: int, limit: int) -> Any:
+        ahead = sum(1 for pk in skip if pk > after)
+        got = self.keys(conn, node, after=after, limit=limit + ahead)
+        return [pk for pk in got if pk not in skip][:limit]
+
+    monkeypatch.setattr(service._Search, "keys", spy)
+    pages = {(q, n): walk_search(services, owner, q, n) for q in queries for n in sizes}
+    assert len(pages[("ola berg", 1000)]) > 30
+    assert len(pages[("ola -bergen", 1000)]) > 10
+    new_nots = sum("Not(" in repr(w) for w in walks)
+    monkeypatch.setattr(service, "NOT_SCAN", 0)  # the index takes over at once
+    for (query, size), seen in pages.items():
+        assert walk_search(services, owner, query, size) == seen, (query, size)
+    # Each rank walked with its whole condition (the better ranks' NOT included) and
+    # every NOT left to the index: the walk as it was, key for key.
+    real_buckets = service._Search.buckets_with_positive
+    monkeypatch.setattr(
+        service._Search,
+        "buckets_with_positive",
+        lambda self: [(r, node, node) for r, node, _ in real_buckets(self)],
+    )
+    monkeypatch.setattr(service._Search, "keys_but", by_index)
+    walks.clear()
+    for (query, size), seen in pages.items():
+        assert walk_search(services, owner, query, size) == seen, (query, size)
+    assert sum("Not(" in repr(w) for w in walks) > new_nots
+
+
 def test_a_few_matches_are_ranked_as_walking_every_rank_would(
     services: Services, book: Book, monkeypatch: pytest.MonkeyPatch
 ) -> None:

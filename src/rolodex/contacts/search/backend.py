@@ -55,6 +55,8 @@ class SearchBackend(ABC):
     # the window is a GIN scan; not on SQLite, whose walks cost less than reading the
     # documents back (docs/search.md).
     ranks_found_matches: ClassVar[bool] = False
+    # Whether `documents` gives the indexed text back (SQLite keeps it; PostgreSQL does not).
+    keeps_documents: ClassVar[bool] = False
 
     #: The SQLAlchemy dialect name this backend serves.
     dialect: ClassVar[str]

@@ -55,6 +55,7 @@ _REMOVE = text(
 
 class Fts5Backend(SearchBackend):
     dialect = "sqlite"
+    keeps_documents = True
 
     def write(
         self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False

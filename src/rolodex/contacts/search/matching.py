@@ -13,8 +13,10 @@ index matches it: its tokens as consecutive tokens of one column (a phrase; valu
 one column run on into each other, as they do in the index), the last one as a prefix
 when the term is a prefix; a term with phone digits also matches a phone token equal
 to (or, as a prefix, starting with) them. On such text a phrase is a substring that
-starts at a token and, unless it is a prefix, ends at one. This decides only the rank
-of a contact the index already found, never whether it is found.
+starts at a token and, unless it is a prefix, ends at one. Besides ranks, it
+decides a query's own NOTs at the top (`Dubois -Sales`) for the matches of the rest of
+the query on SQLite (`node_found`): the index would first gather every contact the NOT
+names, however few of them the page reads.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rolodex.contacts.search import text
-from rolodex.contacts.search.query import Term
+from rolodex.contacts.search.query import And, Node, Not, Or, Term
 
 # Column name -> " " + that column's tokens joined by single spaces + " ".
 Document = Mapping[str, str]
@@ -46,3 +48,16 @@ def term_found(term: Term, document: Document) -> bool:
         end = "" if term.prefix else " "
         return any(f" {digits}{end}" in phone for digits in term.digits)
     return False
+
+
+def node_found(node: Node, document: Document) -> bool:
+    """Whether a tag-free query tree holds for `document`, as the index would decide it."""
+    if isinstance(node, Term):
+        return term_found(node, document)
+    if isinstance(node, And):
+        return all(node_found(item, document) for item in node.items)
+    if isinstance(node, Or):
+        return any(node_found(item, document) for item in node.items)
+    if isinstance(node, Not):
+        return not node_found(node.item, document)
+    raise TypeError(f"not matched in Python: {node!r}")

@@ -38,6 +38,7 @@ from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search import text
 from rolodex.contacts.search.backend import Lookup, SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
+from rolodex.contacts.search.matching import node_found
 from rolodex.contacts.search.query import And, Node, Not, Or, TagTerm, Term, has_tags, parse
 from rolodex.contacts.search.query import restrict as restrict_term
 from rolodex.contacts.service import ContactService, ScrollPage
@@ -58,6 +59,10 @@ MAX_TAG_IDS = 100
 # costs three walks instead of four. Large enough to cover most such queries, small
 # enough that reading and ranking the documents costs less than the walks it saves.
 FEW_MATCHES = 64
+# A walk that tests the query's NOTs in Python (`_Search.keys_but`) hands the rest of its
+# walk to the index after this many matches of the rest of the query, plus four per key
+# wanted, were tested and left out: a NOT that leaves out most of them is the index's job.
+NOT_SCAN = 64
 
 
 class SearchService:
@@ -94,12 +99,17 @@ class SearchService:
             # Buckets in rank order, each walked in key order from where the page starts,
             # until the page (and one more, to know whether another page follows) is full:
             # a page costs what it shows, not what the query matches.
-            remaining = [(rank, part) for rank, part in search.buckets() if rank >= bucket]
+            remaining = [b for b in search.buckets_with_positive() if b[0] >= bucket]
             # The first matches of the whole query, ranked, once found: (rank, key) in
             # page order, every match up to the key `through`.
             known: list[tuple[int, int]] = []
             through = 0
-            for walked, (rank, text_node) in enumerate(remaining):
+            # On a first page, every match of the better ranks: each was walked from its
+            # first match to its last, as it did not fill the page. A rank's matches are
+            # then its own words' matches but these keys, which the index finds without
+            # testing the better ranks' words again (their NOT cost more than the walk).
+            better: set[int] | None = set() if cursor is None else None
+            for walked, (rank, text_node, positive) in enumerate(remaining):
                 wanted = limit + 1 - len(rows)
                 if walked == 2 and len(remaining) > 3:
                     # Two buckets did not fill the page and two more walks are left: if
@@ -114,14 +124,19 @@ class SearchService:
                             break
                         known, through = ranked, max(pk for _, pk in ranked)
                 start = after if rank == bucket else 0
+                mine: list[int] = []
                 if known:
                     # This rank's matches up to `through` are known: the walk starts there.
                     mine = [pk for r, pk in known if r == rank and pk > start][:wanted]
-                    rows += [(rank, pk) for pk in mine]
                     start, wanted = max(start, through), wanted - len(mine)
-                if wanted:
-                    keys = search.keys(conn, text_node, after=start, limit=wanted)
-                    rows += [(rank, pk) for pk in keys]
+                if wanted and better is not None:
+                    keys = search.keys_but(conn, positive, better, after=start, limit=wanted)
+                    # Unless this fills the page (and ends the loop), the walk reached the
+                    # rank's last match from its first (`mine` holds those up to `through`).
+                    better.update(mine, keys)
+                else:
+                    keys = search.keys(conn, text_node, after=start, limit=wanted) if wanted else []
+                rows += [(rank, pk) for pk in mine] + [(rank, pk) for pk in keys]
                 if len(rows) > limit:
                     break
             found = ContactRepository.by_pks(conn, owner_id, [pk for _, pk in rows[:limit]])
@@ -235,6 +250,10 @@ class _Search:
         return ranks
 
     def buckets(self) -> list[tuple[int, Node | None]]:
+        """(rank, the tag-free condition of the contacts in that rank), best rank first."""
+        return [(rank, node) for rank, node, _ in self.buckets_with_positive()]
+
+    def buckets_with_positive(self) -> list[tuple[int, Node | None, Node | None]]:
         """(rank, the tag-free condition of the contacts in that rank), best rank first.
 
         Rank r holds the matches whose required words (the bare words of the query
@@ -245,15 +264,18 @@ class _Search:
         items = [i for i in self._items if not has_tags(i)]
         required = self._required()
         if not required:
-            return [(0, _all_of(items))]
+            return [(0, _all_of(items), _all_of(items))]
         others = [i for i in items if not (isinstance(i, Term) and i.columns is None)]
         ranks = self._ranks()
-        found: list[tuple[int, Node | None]] = []
+        found: list[tuple[int, Node | None, Node | None]] = []
         better: list[Node] = []
         # A narrowed word matches a subset of what the word matches: it stands in for it.
         for rank, narrowed in [*ranks, (len(_BUCKETS), tuple(required))]:
             excluded: list[Node] = [Not(better[0] if len(better) == 1 else Or(tuple(better)))]
-            found.append((rank, _all_of([*narrowed, *others, *(excluded if better else [])])))
+            positive = _all_of([*narrowed, *others])
+            found.append(
+                (rank, _all_of([*narrowed, *others, *(excluded if better else [])]), positive)
+            )
             better.append(_all_of(list(narrowed)) or narrowed[0])
         return found
 
@@ -312,6 +334,46 @@ class _Search:
         # outer loop and run the full-text query once per contact.
         found, contact = self._lookup(text_node)
         return self.backend.keys(conn, found, contact, after=after, limit=limit)
+
+    def keys_but(
+        self, conn: Connection, node: Node | None, skip: set[int], *, after: int, limit: int
+    ) -> list[int]:
+        """`keys(node)` without the keys in `skip`: up to `limit` past `after`, in key order.
+
+        Where the index keeps its text (SQLite), the NOTs among `node`'s top-level items
+        (a query's own, as in `Dubois -Sales`) are tested in Python on the documents of
+        the rest's matches (`matching.node_found`), as the walk reaches them. FTS5 would
+        first build the whole list of what the NOT matches (every contact with a word
+        starting with "sales": at a million contacts, milliseconds for every walk),
+        however few matches the page reads. After `NOT_SCAN` matches left out (plus four
+        per key wanted), the index walks the rest with the NOTs.
+        """
+        items = node.items if isinstance(node, And) else () if node is None else (node,)
+        nots = [item for item in items if isinstance(item, Not)]
+        rest = _all_of([item for item in items if not isinstance(item, Not)])
+        found: list[int] = []
+        if nots and rest is not None and self.backend.keeps_documents:
+            budget = NOT_SCAN + 4 * limit
+            while budget > 0:
+                ahead = sum(1 for pk in skip if pk > after)
+                size = min(2 * (limit - len(found)) + ahead + 8, budget + ahead)
+                got = self.keys(conn, rest, after=after, limit=size)
+                fresh = [pk for pk in got if pk not in skip]
+                documents = self.backend.documents(conn, fresh) if fresh else {}
+                if documents is None or len(documents) != len(fresh):
+                    break  # the index decides, from `after` on
+                for pk in fresh:
+                    if all(node_found(item, documents[pk]) for item in nots):
+                        found.append(pk)
+                        if len(found) == limit:
+                            return found
+                if len(got) < size:
+                    return found
+                after, budget = got[-1], budget - len(fresh)
+        wanted = limit - len(found)
+        ahead = sum(1 for pk in skip if pk > after)
+        got = self.keys(conn, node, after=after, limit=wanted + ahead)
+        return found + [pk for pk in got if pk not in skip][:wanted]
 
     def _lookup(self, text_node: Node) -> tuple[Lookup, ColumnElement[bool]]:
         """The index lookup of `text_node`, and what each match's contact must be."""
