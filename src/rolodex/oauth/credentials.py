@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -104,8 +105,13 @@ def _principal(rows: list[Any], kinds: tuple[str, ...]) -> Principal | None:
         return None
     if expires_at is not None and expires_at <= now_ms():
         return None
-    scopes = frozenset(s for s in scope_list.split(",") if s)
-    return Principal(account_id, scopes, kind, credential_id)
+    return Principal(account_id, _scope_set(scope_list), kind, credential_id)
+
+
+@lru_cache(maxsize=256)
+def _scope_set(scope_list: str) -> frozenset[str]:
+    """A stored scope list as a set: the same few lists recur on every request."""
+    return frozenset(s for s in scope_list.split(",") if s)
 
 
 class CredentialService:

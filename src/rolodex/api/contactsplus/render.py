@@ -29,18 +29,19 @@ def render_contact(contact: Contact) -> dict[str, Any]:
         out["contactData"] = {}
         out["contactMetadata"] = {"tagIds": [], "companyContact": False}
         return out
+    stored = contact.meta  # parsed on this first read (StoredJSON)
     meta: dict[str, Any] = {
         "tagIds": contact.tag_ids,
-        "companyContact": bool(contact.meta.get("companyContact", False)),
+        "companyContact": bool(stored.get("companyContact", False)),
     }
     for key in _OPTIONAL_META:
-        if key in contact.meta:
-            meta[key] = contact.meta[key]
+        if key in stored:
+            meta[key] = stored[key]
     if team:
         # Spec, Contact Object: `ownedBy` and `sharedBy` are "only returned for team contacts".
-        meta["sharedBy"] = list(contact.meta.get("sharedBy", []))
-        if contact.meta.get("ownedBy"):
-            meta["ownedBy"] = contact.meta["ownedBy"]
+        meta["sharedBy"] = list(stored.get("sharedBy", []))
+        if stored.get("ownedBy"):
+            meta["ownedBy"] = stored["ownedBy"]
     out["contactData"] = contact.data_for_json()
     out["contactMetadata"] = meta
     return out
