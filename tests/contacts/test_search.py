@@ -365,7 +365,7 @@ def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
     """On a first page, once the better ranks were each walked to their end, a rank is
     walked by its own words alone and the better ranks' matches are left out by key; on
     SQLite the query's own NOTs (`ola -bergen`) are tested in Python on the documents of
-    the rest's matches, and the index takes over after `NOT_SCAN` left out. The pages,
+    the rest's matches, and the index takes over after `NOT_SCAN` tested. The pages,
     and the cursors after them, are exactly those of walking each rank with its whole
     condition through the index."""
     owner = new_id("a_")

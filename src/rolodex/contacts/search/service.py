@@ -60,8 +60,9 @@ MAX_TAG_IDS = 100
 # enough that reading and ranking the documents costs less than the walks it saves.
 FEW_MATCHES = 64
 # A walk that tests the query's NOTs in Python (`_Search.keys_but`) hands the rest of its
-# walk to the index after this many matches of the rest of the query, plus four per key
-# wanted, were tested and left out: a NOT that leaves out most of them is the index's job.
+# walk to the index once it has tested this many matches of the rest of the query, plus
+# four per key wanted, without filling the page: a NOT that leaves out most of them is
+# the index's job.
 NOT_SCAN = 64
 
 
@@ -345,8 +346,8 @@ class _Search:
         the rest's matches (`matching.node_found`), as the walk reaches them. FTS5 would
         first build the whole list of what the NOT matches (every contact with a word
         starting with "sales": at a million contacts, milliseconds for every walk),
-        however few matches the page reads. After `NOT_SCAN` matches left out (plus four
-        per key wanted), the index walks the rest with the NOTs.
+        however few matches the page reads. After `NOT_SCAN` matches tested (plus four
+        per key wanted) without filling the page, the index walks the rest with the NOTs.
         """
         items = node.items if isinstance(node, And) else () if node is None else (node,)
         nots = [item for item in items if isinstance(item, Not)]
