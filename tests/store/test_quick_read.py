@@ -46,18 +46,37 @@ def test_contacts_by_id_are_the_owners_only(services: Services, make_user: objec
     assert quick_reads.live_by_ids(services.store.quick, bob.account_id, [hers["contactId"]]) == []
 
 
-def test_each_thread_reads_on_its_own_connection(services: Services, user: ApiUser) -> None:
-    seen: list[int] = []
+def test_a_snapshot_sees_one_state_while_other_threads_see_new_writes(
+    services: Services, user: ApiUser
+) -> None:
+    """Each thread reads on its own connection: a snapshot held open in one thread neither
+    sees a later write nor holds back another thread's read of it."""
+    user.create({"name": {"givenName": "Before"}})
+    opened, written = threading.Event(), threading.Event()
+    in_snapshot: list[int] = []
 
-    def read() -> None:
-        seen.append(services.store.quick.rows(_COUNT, user.account_id)[0][0])
+    def hold_a_snapshot() -> None:
+        with services.store.quick.snapshot() as reader:
+            in_snapshot.append(reader.rows(_COUNT, user.account_id)[0][0])
+            opened.set()
+            written.wait(30)
+            in_snapshot.append(reader.rows(_COUNT, user.account_id)[0][0])
 
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(seen) == 4 and len(set(seen)) == 1
+    holder = threading.Thread(target=hold_a_snapshot)
+    holder.start()
+    assert opened.wait(30)
+    user.create({"name": {"givenName": "After"}})
+    elsewhere: list[int] = []
+    reader_thread = threading.Thread(
+        target=lambda: elsewhere.append(services.store.quick.rows(_COUNT, user.account_id)[0][0])
+    )
+    reader_thread.start()
+    reader_thread.join()
+    written.set()
+    holder.join()
+    first = in_snapshot[0]
+    assert in_snapshot == [first, first]
+    assert elsewhere == [first + 1]
 
 
 def test_the_quick_reader_cannot_write(services: Services) -> None:
@@ -75,12 +94,20 @@ def test_a_postgres_connection_killed_while_idle_is_replaced(
     if store_kind != "postgres":
         pytest.skip("SQLite has no server to lose")
     quick = services.store.quick
-    _terminate(services, quick.rows(_BACKEND)[0][0])
+    user.create({"name": {"givenName": "Counted"}})
+    with services.store.read() as conn:
+        expected = conn.exec_driver_sql(
+            "SELECT count(*) FROM contacts WHERE owner_id = %(owner)s", {"owner": user.account_id}
+        ).scalar()
+    first_backend = quick.rows(_BACKEND)[0][0]
+    _terminate(services, first_backend)
     # A single statement, then a snapshot, each on a connection that has to be replaced.
-    assert quick.rows(_COUNT, user.account_id)[0][0] >= 0
-    _terminate(services, quick.rows(_BACKEND)[0][0])
+    assert quick.rows(_COUNT, user.account_id)[0][0] == expected
+    second_backend = quick.rows(_BACKEND)[0][0]
+    assert second_backend != first_backend
+    _terminate(services, second_backend)
     with quick.snapshot() as reader:
-        assert reader.rows(_COUNT, user.account_id)[0][0] >= 0
+        assert reader.rows(_COUNT, user.account_id)[0][0] == expected
 
     # The same for the reads awaited on the event loop (contacts.get's).
 

@@ -180,7 +180,11 @@ class QuickReads:
             conn = self._connection()
             try:
                 cursor = conn.cursor()
-                cursor.execute("BEGIN")
+                # PostgreSQL's default (read committed) gives each statement its own snapshot;
+                # SQLite's deferred BEGIN holds one from the first read (WAL).
+                cursor.execute(
+                    "BEGIN" if self.is_sqlite else "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                )
                 return conn, cursor
             except Exception as exc:
                 if attempt == 2 or not self._dropped(conn, exc):
