@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select
 
-from rolodex.accounts.service import normalise_email
+from rolodex.accounts.validation import normalise_email
 from rolodex.store import Store
 from rolodex.store.schema import login_failures
 from rolodex.timestamps import now_ms
