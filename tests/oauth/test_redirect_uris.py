@@ -143,10 +143,14 @@ def test_the_service_refuses_a_dangerous_redirect_uri(services: Services) -> Non
     assert services.apps.list_for(owner.account_id) == []
 
 
-def _legacy_app(services: Services, uris: list[str]) -> str:
+def _legacy_app(services: Services, uris: list[str], owner_email: str | None = None) -> str:
     """An app stored before the rules: its URIs written straight into the store."""
-    owner = services.accounts.create(
-        f"legacy-{secrets.token_hex(6)}@example.com", "correct horse battery"
+    owner = (
+        services.accounts.find_by_email(owner_email)
+        if owner_email
+        else services.accounts.create(
+            f"legacy-{secrets.token_hex(6)}@example.com", "correct horse battery"
+        )
     )
     client_id = "app_legacy" + secrets.token_hex(6)
     with services.store.write() as conn:
@@ -263,3 +267,15 @@ def test_a_private_use_scheme_app_gets_its_code(client: TestClient, services: Se
     app = new_oauth_app(client, services, redirect_uri="com.example.app:/oauth2redirect")
     response = app.browser.approve(app.params())
     assert response.headers["location"].startswith("com.example.app:/oauth2redirect?code=")
+
+
+def test_the_developer_page_flags_a_stored_uri_the_rules_refuse(
+    client: TestClient, services: Services
+) -> None:
+    browser = new_browser(client)
+    browser.sign_up()
+    _legacy_app(services, ["javascript:alert(1)", "https://ok.example.com/cb"], browser.email)
+    listing = browser.get("/developer/apps").text
+    _, _, rest = listing.partition("javascript:alert(1)</code>")
+    assert rest.lstrip().startswith('<strong class="error">(not allowed any more')
+    assert "ok.example.com/cb</code> <strong" not in listing
