@@ -128,3 +128,12 @@ def test_a_nul_in_oauth_input_is_refused_not_a_500(client: TestClient) -> None:
     )
     assert token.status_code == 401
     assert token.json()["error"] == "invalid_client"
+
+
+def test_looking_an_account_up_by_an_email_with_a_nul_finds_nothing(services: Services) -> None:
+    from rolodex.errors import NotFound
+
+    # The teams page and the CLI look members up by email: a 404, not PostgreSQL's error.
+    with pytest.raises(NotFound):
+        services.accounts.find_by_email("a\x00@b.c")
+    assert services.accounts.authenticate("a\x00@b.c", PASSWORD) is None
