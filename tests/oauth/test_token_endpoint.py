@@ -182,7 +182,10 @@ def test_refresh_answers_the_specs_json(oauth_app: OAuthApp) -> None:
     assert ISO_MS.match(body["access_token_expiration_date"])
     assert isinstance(body["access_token_expiration"], int)
     assert body["scope"] == tokens["scope"]
-    assert "refresh_token" not in body
+    # Issue 20: refresh tokens rotate; the answer carries the new one (an extension of
+    # the spec's refresh answer, docs/oauth.md). tests/oauth/test_refresh_rotation.py.
+    assert body["refresh_token"].startswith("rdx_rt_")
+    assert body["refresh_token"] != tokens["refresh_token"]
     assert call(oauth_app, "account.get", body["access_token"]).status_code == 200
 
 
@@ -192,14 +195,14 @@ def test_refresh_may_narrow_but_never_widen_the_scope(oauth_app: OAuthApp) -> No
     assert narrow.status_code == 200
     assert narrow.json()["scope"] == "contacts.read"
     assert call(oauth_app, "account.get", narrow.json()["access_token"]).status_code == 403
-    wide = refresh(oauth_app, tokens["refresh_token"], scope="contacts.read,contacts.write")
+    # Refresh tokens rotate (issue 20): go on with the one the narrowing refresh answered.
+    current = narrow.json()["refresh_token"]
+    wide = refresh(oauth_app, current, scope="contacts.read,contacts.write")
     assert_oauth_error(wide, 400, "invalid_scope")
-    unknown = refresh(oauth_app, tokens["refresh_token"], scope="contacts.all")
+    unknown = refresh(oauth_app, current, scope="contacts.all")
     assert_oauth_error(unknown, 400, "invalid_scope")
-    # The refresh token keeps its full grant.
-    assert (
-        refresh(oauth_app, tokens["refresh_token"]).json()["scope"] == "account.read,contacts.read"
-    )
+    # The refresh token keeps its full grant (and a refused refresh did not rotate it).
+    assert refresh(oauth_app, current).json()["scope"] == "account.read,contacts.read"
 
 
 def test_refresh_with_another_clients_token_is_invalid_grant(

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from rolodex.accounts.passwords import hash_password, verify_password
-from rolodex.errors import Conflict, InvalidInput, NotFound
+from rolodex.accounts.validation import (
+    check_email,
+    check_name,
+    check_password,
+    is_plausible_email,
+    normalise_email,
+)
+from rolodex.errors import Conflict, NotFound
 from rolodex.ids import new_id
 from rolodex.store import Store
 from rolodex.store.schema import accounts
 from rolodex.timestamps import now_ms
-
-# Deliberately loose: one @, something on each side, a dot in the domain. Deliverability
-# is the mail system's business; this only catches typos like a missing @.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,6 @@ class Account:
     name: str
     created_at: int
     updated_at: int
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _row_to_account(row: object) -> Account:
@@ -51,18 +47,13 @@ class AccountService:
         self.store = store
 
     def create(self, email: str, password: str, name: str = "") -> Account:
-        """Create an account; the email is unique (case-insensitively), the password stored as argon2."""
-        email = normalise_email(email)
-        if len(email) > 320 or not _EMAIL.match(email):
-            raise InvalidInput("not a valid email address", field="email")
-        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-            raise InvalidInput(
-                f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
-                field="password",
-            )
-        name = name.strip()
-        if len(name) > 256:
-            raise InvalidInput("must be at most 256 characters", field="name")
+        """Create an account; the email is unique (case-insensitively), the password stored as
+        argon2. Bad input (a control character in any field, NUL included) is InvalidInput
+        naming the field, on SQLite and PostgreSQL alike."""
+        # One validation for every way in and both stores (accounts/validation.py).
+        email = check_email(email)
+        password = check_password(password)
+        name = check_name(name)
         now = now_ms()
         account = Account(new_id("a_"), email, name, now, now)
         try:
@@ -93,6 +84,8 @@ class AccountService:
         return _row_to_account(row)
 
     def find_by_email(self, email: str) -> Account:
+        if not is_plausible_email(normalise_email(email)):
+            raise NotFound("no account with this email", field="email")
         with self.store.read() as conn:
             row = conn.execute(
                 select(accounts).where(accounts.c.email == normalise_email(email))
@@ -103,6 +96,8 @@ class AccountService:
 
     def authenticate(self, email: str, password: str) -> Account | None:
         """The account whose email and password these are, or None (same answer for either mistake)."""
+        if not is_plausible_email(normalise_email(email)):
+            return None
         with self.store.read() as conn:
             row = conn.execute(
                 select(accounts).where(accounts.c.email == normalise_email(email))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
+from rolodex.controls import has_control_character
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.ids import new_id
 from rolodex.oauth.credentials import hash_secret
@@ -55,6 +56,13 @@ def _row_to_app(row: object) -> App:
     )
 
 
+def _plausible_client_id(client_id: str) -> bool:
+    """Whether a presented client_id could be one: short printable ASCII. Anything else
+    (a NUL byte, say) is unknown without asking the store, where PostgreSQL would refuse
+    the text itself."""
+    return 0 < len(client_id) <= 64 and client_id.isascii() and client_id.isprintable()
+
+
 def _new_secret() -> str:
     return "rdx_cs_" + secrets.token_urlsafe(32)
 
@@ -70,6 +78,8 @@ class AppService:
             raise InvalidInput("an app needs a name", field="name")
         if len(name) > MAX_APP_NAME_LENGTH:
             raise InvalidInput(f"must be at most {MAX_APP_NAME_LENGTH} characters", field="name")
+        if has_control_character(name):
+            raise InvalidInput("may not contain control characters", field="name")
         uris: list[str] = []
         for uri in redirect_uris:
             if uri.strip() and (checked := check_redirect_uri(uri)) not in uris:
@@ -99,7 +109,7 @@ class AppService:
 
     def find(self, client_id: str) -> App | None:
         """The app with this client_id, or None."""
-        if not client_id or len(client_id) > 64:
+        if not _plausible_client_id(client_id):
             return None
         with self.store.read() as conn:
             row = conn.execute(
@@ -137,7 +147,7 @@ class AppService:
             raise invalid_client("client_id is required")
         if not client_secret:
             raise invalid_client("client_secret is required")
-        if len(client_id) > 64 or len(client_secret) > 256:
+        if not _plausible_client_id(client_id) or len(client_secret) > 256:
             raise invalid_client()
         with self.store.read() as conn:
             row = conn.execute(

@@ -20,7 +20,7 @@ from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
 from rolodex.oauth.apps import App, AppService
 from rolodex.oauth.credentials import hash_secret
-from rolodex.oauth.redirects import redirect_uri_matches
+from rolodex.oauth.redirects import check_redirect_uri, redirect_uri_matches
 from rolodex.oauth.scopes import format_scopes, parse_scopes
 from rolodex.store import Store
 from rolodex.store.schema import oauth_codes
@@ -66,6 +66,16 @@ class AuthorizeRequest:
     code_challenge: str | None
 
 
+def _unsafe_redirect(uri: str) -> None:
+    """Refuse, with an error page, a redirect URI that is not safe to send anyone to."""
+    try:
+        check_redirect_uri(uri)
+    except InvalidInput as exc:
+        raise AuthorizePageError(
+            f"The link asks to send you to an address that cannot be used: {exc.message}."
+        ) from None
+
+
 def _param(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name)
     return value if value else None
@@ -92,12 +102,16 @@ class AuthorizationService:
                     f"The link is missing redirect_uri, and {app.name} registered several."
                 )
             redirect_uri = app.redirect_uris[0]
-        elif redirect_uri_matches(requested, app.redirect_uris):
-            redirect_uri = requested
+            # An app registered before the rules of check_redirect_uri may hold a URI
+            # they refuse (javascript:, a fragment...): it is never redirected to.
+            _unsafe_redirect(redirect_uri)
         else:
-            raise AuthorizePageError(
-                f"The link asks to send you to an address that {app.name} did not register."
-            )
+            _unsafe_redirect(requested)
+            if not redirect_uri_matches(requested, app.redirect_uris):
+                raise AuthorizePageError(
+                    f"The link asks to send you to an address that {app.name} did not register."
+                )
+            redirect_uri = requested
         state = _param(params, "state")
 
         def refuse(error: str, description: str) -> AuthorizeRedirectError:

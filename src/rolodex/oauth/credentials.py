@@ -149,9 +149,14 @@ class CredentialService:
         ttl_seconds: int | None,
         client_id: str | None = None,
         name: str | None = None,
+        expires_at: int | None = None,
     ) -> IssuedCredential:
+        """Make a credential in the caller's transaction; `expires_at` (ms), when given,
+        overrides `ttl_seconds` (a rotated refresh token keeps its predecessor's end)."""
         now = now_ms()
         secret = _PREFIX[kind] + secrets.token_urlsafe(32)
+        if expires_at is None and ttl_seconds is not None:
+            expires_at = now + ttl_seconds * 1000
         issued = IssuedCredential(
             credential_id=new_id("cr_"),
             secret=secret,
@@ -159,7 +164,7 @@ class CredentialService:
             kind=kind,
             scopes=scopes,
             created_at=now,
-            expires_at=None if ttl_seconds is None else now + ttl_seconds * 1000,
+            expires_at=expires_at,
         )
         conn.execute(
             insert(credentials).values(

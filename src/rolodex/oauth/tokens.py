@@ -32,7 +32,7 @@ from rolodex.timestamps import now_ms
 
 @dataclass(frozen=True, slots=True)
 class TokenSet:
-    """What the token endpoint hands out; `refresh` is None for a refresh's answer."""
+    """What the token endpoint hands out: a refresh answers a new refresh token too (rotation)."""
 
     access: IssuedCredential
     refresh: IssuedCredential | None
@@ -49,6 +49,27 @@ class AccessTokenInfo:
 
 def _scopes_of(value: str) -> frozenset[str]:
     return frozenset(s for s in value.split(",") if s)
+
+
+def _reused() -> OAuthError:
+    return invalid_grant(
+        "the refresh token was already used and replaced; every token of this "
+        "authorization is now revoked: ask the user to authorize again"
+    )
+
+
+def _narrowed(granted: frozenset[str], scope: str | None) -> frozenset[str]:
+    """The scopes a refresh asks for: the grant's, or fewer (RFC 6749 §6)."""
+    if scope is None or not scope.replace(",", " ").strip():
+        return granted
+    try:
+        scopes = parse_scopes(scope, field="scope")
+    except InvalidInput as exc:
+        raise invalid_scope(exc.message) from None
+    if not scopes <= granted:
+        wider = ", ".join(sorted(scopes - granted))
+        raise invalid_scope(f"the refresh token was not granted: {wider}")
+    return scopes
 
 
 def revoke_grant(conn: Connection, grant_id: str) -> None:
@@ -85,10 +106,17 @@ class TokenService:
         scopes: frozenset[str],
         client_id: str,
         grant_id: str,
+        expires_at: int | None = None,
     ) -> IssuedCredential:
         ttl = self.access_ttl_seconds if kind == ACCESS_TOKEN else self.refresh_ttl_seconds
         issued = CredentialService.issue_in(
-            conn, account_id, scopes, kind=kind, ttl_seconds=ttl, client_id=client_id
+            conn,
+            account_id,
+            scopes,
+            kind=kind,
+            ttl_seconds=ttl,
+            client_id=client_id,
+            expires_at=expires_at,
         )
         conn.execute(
             insert(oauth_token_grants).values(credential_id=issued.credential_id, grant_id=grant_id)
@@ -167,45 +195,83 @@ class TokenService:
         refresh_token: str | None,
         scope: str | None,
     ) -> TokenSet:
-        """A new access token for a refresh token of this client, with the same scopes or
-        fewer (RFC 6749 §6: a refresh never widens the grant)."""
+        """A new access token and a new refresh token for a refresh token of this client.
+
+        The scope may be narrowed for the access token, never widened (RFC 6749 §6); the
+        new refresh token keeps the whole grant and the old one's expiry. The old refresh
+        token stops working (RFC 9700 §4.14.2: rotation). Presenting a rotated token
+        again, or losing a race with another refresh of the same token, is a reuse: it
+        fails and revokes every token of the grant, in a transaction that commits despite
+        the refusal, since either the client or a thief holds a stolen token.
+        """
         app = self.apps.authenticate(client_id, client_secret)
         if not refresh_token:
             raise invalid_request("refresh_token is required")
+        unknown = invalid_grant("the refresh token is unknown, expired or revoked")
         if len(refresh_token) > 256:
-            raise invalid_grant("the refresh token is unknown, expired or revoked")
+            raise unknown
+        refusal: OAuthError | None = None
+        now = now_ms()
         with self.store.write() as conn:
             row = conn.execute(
-                select(credentials, oauth_token_grants.c.grant_id)
+                select(
+                    credentials,
+                    oauth_token_grants.c.grant_id,
+                    oauth_token_grants.c.rotated_at,
+                )
                 .join(
                     oauth_token_grants,
                     oauth_token_grants.c.credential_id == credentials.c.credential_id,
                 )
                 .where(credentials.c.secret_hash == hash_secret(refresh_token))
             ).first()
-            if (
-                row is None
-                or row.kind != REFRESH_TOKEN
-                or row.revoked_at is not None
-                or (row.expires_at is not None and row.expires_at <= now_ms())
-            ):
-                raise invalid_grant("the refresh token is unknown, expired or revoked")
+            if row is None or row.kind != REFRESH_TOKEN:
+                raise unknown
             if row.client_id != app.client_id:
                 raise invalid_grant("the refresh token was issued to another client")
-            granted = _scopes_of(row.scopes)
-            scopes = granted
-            if scope is not None and scope.replace(",", " ").strip():
-                try:
-                    scopes = parse_scopes(scope, field="scope")
-                except InvalidInput as exc:
-                    raise invalid_scope(exc.message) from None
-                if not scopes <= granted:
-                    wider = ", ".join(sorted(scopes - granted))
-                    raise invalid_scope(f"the refresh token was not granted: {wider}")
-            access = self._issue(
-                conn, ACCESS_TOKEN, row.account_id, scopes, app.client_id, row.grant_id
-            )
-        return TokenSet(access, None, scopes)
+            if row.rotated_at is not None:
+                revoke_grant(conn, row.grant_id)
+                refusal = _reused()
+            elif row.revoked_at is not None or (
+                row.expires_at is not None and row.expires_at <= now
+            ):
+                raise unknown
+            else:
+                granted = _scopes_of(row.scopes)
+                scopes = _narrowed(granted, scope)
+                # The conditional update is the claim: of two refreshes racing with one
+                # token, only one finds rotated_at still empty (PostgreSQL re-reads the
+                # row once the first commits; SQLite runs them one after the other).
+                claimed = conn.execute(
+                    update(oauth_token_grants)
+                    .where(
+                        oauth_token_grants.c.credential_id == row.credential_id,
+                        oauth_token_grants.c.rotated_at.is_(None),
+                    )
+                    .values(rotated_at=now)
+                )
+                if not claimed.rowcount:
+                    revoke_grant(conn, row.grant_id)
+                    refusal = _reused()
+                else:
+                    family = (app.client_id, row.grant_id)
+                    access = self._issue(conn, ACCESS_TOKEN, row.account_id, scopes, *family)
+                    successor = self._issue(
+                        conn, REFRESH_TOKEN, row.account_id, granted, *family, row.expires_at
+                    )
+                    conn.execute(
+                        update(oauth_token_grants)
+                        .where(oauth_token_grants.c.credential_id == row.credential_id)
+                        .values(replaced_by=successor.credential_id)
+                    )
+                    conn.execute(
+                        update(credentials)
+                        .where(credentials.c.credential_id == row.credential_id)
+                        .values(revoked_at=now)
+                    )
+        if refusal is not None:
+            raise refusal
+        return TokenSet(access, successor, scopes)
 
     def verify_access_token(self, access_token: str | None) -> AccessTokenInfo | None:
         """What a live access token stands for, or None if unknown, expired or revoked."""

@@ -186,12 +186,16 @@ oauth_codes = Table(
     Column("used_at", BigInteger, nullable=True),
 )
 
-# Which grant each OAuth-issued credential belongs to (see oauth_codes.grant_id).
+# Which grant each OAuth-issued credential belongs to (see oauth_codes.grant_id): the
+# grant is a token family. A refresh token used once is `rotated_at` and `replaced_by`
+# its successor (revision 0017_refresh_rotation); presenting it again revokes the family.
 oauth_token_grants = Table(
     "oauth_token_grants",
     metadata,
     Column("credential_id", String(64), primary_key=True),
     Column("grant_id", String(64), nullable=False),
+    Column("rotated_at", BigInteger, nullable=True),
+    Column("replaced_by", String(64), nullable=True),
     Index("ix_oauth_token_grants_grant", "grant_id"),
 )
 
@@ -205,8 +209,8 @@ server_secrets = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
-# Failed logins, per key (`email:<address>` or `addr:<client address>`), for throttling
-# across processes.
+# Login attempts counted as failures, per key (a hash of the client address, or of the
+# address and the email), for throttling across processes (web/throttle.py).
 login_failures = Table(
     "login_failures",
     metadata,
@@ -214,6 +218,8 @@ login_failures = Table(
     Column("key", String(400), nullable=False),
     Column("failed_at", BigInteger, nullable=False),
     Index("ix_login_failures_key_time", "key", "failed_at"),
+    # Revision 0017_refresh_rotation: dropping rows past the throttle's memory.
+    Index("ix_login_failures_time", "failed_at"),
 )
 
 # Bulk imports (`rolodex import`): how far each import got, advanced in the same

@@ -496,7 +496,9 @@ def _build() -> dict[str, Any]:
             f"oauth.exchangeAuthCode.{tag}", "Exchange an authorization code", "TokenSet"
         )
         paths[f"{prefix}oauth.refreshToken"] = _token_operation(
-            f"oauth.refreshToken.{tag}", "Refresh an access token", "TokenSet"
+            f"oauth.refreshToken.{tag}",
+            "Refresh an access token (and rotate the refresh token)",
+            "TokenSet",
         )
         paths[f"{prefix}oauth.verifyAccessToken"] = _token_operation(
             f"oauth.verifyAccessToken.{tag}", "Is this access token live", "TokenInfo"

@@ -7,8 +7,8 @@ from starlette.responses import Response
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.observability.origin import client_address
 from rolodex.web.pages.context import Page, page, redirect, safe_next
+from rolodex.web.pages.throttled import too_many_attempts
 from rolodex.web.sessions import WebSession
-from rolodex.web.throttle import MAX_FAILURES, WINDOW_SECONDS
 
 
 @page
@@ -53,20 +53,11 @@ def login(p: Page) -> Response:
     address = client_address(p.request.scope, p.services.settings.trust_proxy_headers)
     throttle = p.services.login_throttle
     values = {"email": email}
-    if throttle.is_blocked(email, address):
-        minutes = WINDOW_SECONDS // 60
-        return p.render(
-            "login.html",
-            429,
-            title="Log in",
-            next=next_url,
-            values=values,
-            error=f"Too many failed log-ins ({MAX_FAILURES}) for this account or from this "
-            f"address. Wait {minutes} minutes and try again.",
-        )
+    attempt = throttle.begin(email, address)
+    if not attempt.allowed:
+        return too_many_attempts(p, next_url, values, attempt.retry_after)
     account = p.services.accounts.authenticate(email, password)
     if account is None:
-        throttle.record_failure(email, address)
         return p.render(
             "login.html",
             401,
@@ -75,7 +66,7 @@ def login(p: Page) -> Response:
             values=values,
             error="Wrong email or password.",
         )
-    throttle.record_success(email)
+    throttle.succeeded(attempt)
     p.session = WebSession.logged_in(account.account_id)
     return redirect(next_url)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from rolodex.errors import InvalidInput, NotFound
+from rolodex.oauth.apps import App
+from rolodex.oauth.redirects import is_valid_redirect_uri
 from rolodex.web.pages.context import Page, page
 
 
@@ -14,6 +16,11 @@ def _redirect_uris(p: Page) -> list[str]:
     for block in p.fields("redirect_uris"):
         uris.extend(block.splitlines())
     return [u.strip() for u in uris if u.strip()]
+
+
+def _unsafe_uris(apps: list[App]) -> set[str]:
+    """Stored URIs that today's rules refuse (apps registered before them): flagged."""
+    return {uri for app in apps for uri in app.redirect_uris if not is_valid_redirect_uri(uri)}
 
 
 @page
@@ -34,11 +41,13 @@ def apps(p: Page) -> Response:
             status = 201
         except InvalidInput as exc:
             error, status = exc.message, 400
+    listed = p.services.apps.list_for(account.account_id)
     return p.render(
         "apps.html",
         status,
         title="Developer apps",
-        apps=p.services.apps.list_for(account.account_id),
+        apps=listed,
+        unsafe_uris=_unsafe_uris(listed),
         created=created,
         error=error,
         values=values,
@@ -57,10 +66,12 @@ def regenerate_secret(p: Page) -> Response:
         return p.render(
             "error.html", 404, title="No such app", message="You have no app with this client_id."
         )
+    listed = p.services.apps.list_for(account.account_id)
     return p.render(
         "apps.html",
         title="Developer apps",
-        apps=p.services.apps.list_for(account.account_id),
+        apps=listed,
+        unsafe_uris=_unsafe_uris(listed),
         created=created,
         regenerated=True,
         values={},
