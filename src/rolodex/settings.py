@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Threads that run requests' (synchronous) store work in one server process.
     worker_threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # `rolodex serve` (cli/header_limits.py): a request's line and headers may take at
+    # most this many bytes (431 beyond) and this many seconds (then the line is cut).
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
     access_token_ttl_seconds: int = Field(default=3600, ge=60)
     # Refresh tokens outlive access tokens by far (the spec's example expires in 2099);
     # a year, after which the user approves the app again.
