@@ -7,6 +7,7 @@ process and talk to it over raw sockets, as such clients do.
 
 from __future__ import annotations
 
+import pickle
 import socket
 import sys
 import time
@@ -16,6 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rolodex.cli.header_limits import HeaderLimitedProtocol, HeaderLimits
+from rolodex.cli.serve import http_options
+from rolodex.settings import Settings
 from tests.conftest import make_settings
 from tests.server_process import Served, serving
 
@@ -181,3 +185,11 @@ def test_many_half_headers_are_all_closed_after_the_timeout(server: Served) -> N
         for sock in sockets:
             sock.close()
     assert httpx.get(f"{server.base}/healthz").status_code == 200
+
+
+def test_the_limits_come_from_the_settings_and_reach_spawned_workers() -> None:
+    # `--workers N` spawns each worker with a pickled copy of uvicorn's config.
+    options = http_options(Settings(max_header_bytes=2048, header_timeout_seconds=3))
+    factory = pickle.loads(pickle.dumps(options["http"]))
+    assert factory.func is HeaderLimitedProtocol
+    assert factory.keywords == {"limits": HeaderLimits(max_bytes=2048, timeout=3.0)}

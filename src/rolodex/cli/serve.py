@@ -22,7 +22,7 @@ def serve(
         int | None,
         typer.Option(
             help="Most bytes of request line and headers accepted (431 beyond) "
-            "[default: ROLODEX_MAX_HEADER_BYTES or 65536].",
+            "(default: ROLODEX_MAX_HEADER_BYTES, else 65536).",
             min=1024,
             show_default=False,
         ),
@@ -31,7 +31,7 @@ def serve(
         float | None,
         typer.Option(
             help="Seconds a client has to send a request's headers before the connection "
-            "is closed [default: ROLODEX_HEADER_TIMEOUT_SECONDS or 10].",
+            "is closed (default: ROLODEX_HEADER_TIMEOUT_SECONDS, else 10).",
             min=0.1,
             show_default=False,
         ),
