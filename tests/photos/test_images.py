@@ -150,6 +150,18 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_size() -> None:
     assert (prepared.full.width, prepared.full.height) == (1000, 500)
 
 
+def test_a_progressive_jpeg_is_charged_for_its_coefficients() -> None:
+    # libjpeg keeps every coefficient of a progressive JPEG, whatever size it decodes at.
+    image = two_tone(4000, 2000)
+    baseline = open_image(encode(image, "JPEG", subsampling=0), ImageLimits(max_side=1000))
+    progressive = open_image(
+        encode(image, "JPEG", subsampling=0, progressive=True), ImageLimits(max_side=1000)
+    )
+    assert progressive.memory_needed >= 4000 * 2000 * 6  # 2 bytes x 3 full-size components
+    assert baseline.memory_needed < 4000 * 2000 * 2
+    assert progressive.decode().full.width == baseline.decode().full.width == 1000
+
+
 def test_the_orientation_is_applied_to_a_scaled_down_image() -> None:
     exif = Image.Exif()
     exif[ORIENTATION] = 6

@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from rolodex.photos.errors import CorruptImage, ImageTooLarge, UnsupportedImage
-from rolodex.photos.shrink import draft, orientation, plan, reduce, resample, upright
+from rolodex.photos.shrink import (
+    coefficient_buffers,
+    draft,
+    orientation,
+    plan,
+    reduce,
+    resample,
+    upright,
+)
 
 # Pillow format name -> (what we store it as, content type). MPO is the multi-picture
 # JPEG many phones write; its first picture is an ordinary JPEG.
@@ -84,10 +92,10 @@ class OpenedImage:
 
     __slots__ = ("_image", "_limits", "_plan")
 
-    def __init__(self, image: Image.Image, limits: ImageLimits) -> None:
+    def __init__(self, image: Image.Image, limits: ImageLimits, decoder_extra: int = 0) -> None:
         self._image: Image.Image | None = image
         self._limits = limits
-        self._plan = plan(image, limits.max_side)
+        self._plan = plan(image, limits.max_side, decoder_extra)
 
     @property
     def memory_needed(self) -> int:
@@ -153,8 +161,9 @@ def open_image(raw: bytes, limits: ImageLimits) -> OpenedImage:
         image = _open(raw, limits)
         if image.format == "PNG":
             _verify_png(raw)
+        coefficients = coefficient_buffers(image)  # from the full size, before drafting
         draft(image, limits.max_side)
-        return OpenedImage(image, limits)
+        return OpenedImage(image, limits, coefficients)
 
 
 @contextmanager

@@ -76,14 +76,37 @@ def draft(image: Image.Image, max_side: int) -> None:
         image.draft(None, target)
 
 
-def plan(image: Image.Image, max_side: int) -> Plan:
+def coefficient_buffers(image: Image.Image) -> int:
+    """Bytes libjpeg holds for a progressive JPEG's DCT coefficients (0 for anything else).
+
+    A progressive JPEG is refined scan by scan, so libjpeg keeps every coefficient of the
+    whole picture, whatever size it is decoded at: 2 bytes per sample of every component
+    at its own sampling (6 bytes a pixel at 4:4:4, 3 at 4:2:0). Call before `draft`.
+    """
+    if image.format not in ("JPEG", "MPO") or not image.info.get("progressive"):
+        return 0
+    # Pillow's JPEG plugin lists the components as (id, h sampling, v sampling, table).
+    layers: list[tuple[int, int, int, int]] = getattr(image, "layer", None) or [(0, 1, 1, 0)] * 3
+    h_max = max(layer[1] for layer in layers) or 1
+    v_max = max(layer[2] for layer in layers) or 1
+    width, height = image.size
+    samples = sum(
+        math.ceil(width * layer[1] / h_max / 8) * 8 * math.ceil(height * layer[2] / v_max / 8) * 8
+        for layer in layers
+    )
+    # And a twentieth more: libjpeg's own row and scan buffers (measured, docs/reliability.md).
+    return 2 * samples * 21 // 20
+
+
+def plan(image: Image.Image, max_side: int, decoder_extra: int = 0) -> Plan:
     """The stored size of `image` (opened, not yet decoded) and the memory decoding it takes.
 
     Counted in phases, each holding at most the bytes listed (4 bytes a pixel once
     converted); the most of any phase is what the decode budget is charged:
 
     1. decoding and reducing: the decoded pixels (four times over for WebP, whose
-       decoder keeps its own canvas and a copy while Pillow copies it), the reduced
+       decoder keeps its own canvas and a copy while Pillow copies it), what the decoder
+       holds besides (`decoder_extra`: a progressive JPEG's coefficients), the reduced
        image, a strip and its converted and reduced copies;
     2. resampling, the decoded pixels dropped: the reduced image, its premultiplied copy,
        the half-resampled image and the result;
@@ -96,10 +119,11 @@ def plan(image: Image.Image, max_side: int) -> Plan:
     decoded = width * height * _pixel_bytes(image.mode)
     if image.format == "WEBP":
         decoded *= 4
+    decoding = decoded + decoder_extra
     target = fit(image.size, max_side)
     stored = target[0] * target[1] * 4
     if target == image.size:
-        need = decoded + 4 * stored
+        need = max(decoding, decoded + 4 * stored)
     else:
         factor = _factor(image.size, target)
         reduced_size = (math.ceil(width / factor), math.ceil(height / factor))
@@ -107,7 +131,9 @@ def plan(image: Image.Image, max_side: int) -> Plan:
         strips = 4 * width * _STRIP_ROWS * 4 if factor > 1 else 0
         held = decoded if factor == 1 else 0  # nothing reduced: the decoded image is resampled
         half = target[0] * reduced_size[1] * 4
-        need = max(decoded + reduced + strips, held + 2 * reduced + half + stored, 4 * stored)
+        need = max(
+            decoding, decoded + reduced + strips, held + 2 * reduced + half + stored, 4 * stored
+        )
     return Plan(target=target, memory_needed=need + _FIXED_OVERHEAD)
 
 
