@@ -12,8 +12,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +33,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running server: its base URL and its process id (to read its memory in /proc)."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
 def running_server(
     data_dir: Path, env: Mapping[str, str] | None = None, stderr: IO[str] | None = None
@@ -43,12 +52,29 @@ def running_server(
     `stderr` is where the server writes its log; without it the log is piped and only
     read to explain a server that did not start. The server is terminated on exit.
     """
+    with serving(data_dir, env, stderr) as served:
+        yield served.base
+
+
+@contextmanager
+def serving(
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    stderr: IO[str] | None = None,
+    *,
+    database_url: str | None = None,
+    args: Sequence[str] = (),
+) -> Iterator[Served]:
+    """`running_server`, yielding the process id too; `database_url` picks the store
+    (a test's own PostgreSQL schema) and `args` are more `rolodex serve` options."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = {**os.environ, "ROLODEX_DATA_DIR": str(data_dir), **(env or {})}
     server_env.pop("ROLODEX_DATABASE_URL", None)
+    if database_url:
+        server_env["ROLODEX_DATABASE_URL"] = database_url
     process = subprocess.Popen(
-        [sys.executable, "-m", "rolodex.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "rolodex.cli", "serve", "--port", str(port), *args],
         env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE if stderr is None else stderr,
@@ -56,7 +82,7 @@ def running_server(
     )
     try:
         _wait_until_healthy(process, base)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=STOP_TIMEOUT)

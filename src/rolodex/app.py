@@ -25,6 +25,7 @@ from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.api.rest.routes import routes as rest_routes
 from rolodex.observability.access_log import RequestLogMiddleware
 from rolodex.observability.log_format import configure_logging
+from rolodex.photos.malloc import return_large_blocks_to_the_os
 from rolodex.ratelimit.middleware import RateLimitMiddleware
 from rolodex.services import Services
 from rolodex.settings import Settings
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if owned:
             # A server process: JSON log lines on stderr, secrets scrubbed (observability/).
             configure_logging()
+            # Freed image pixels go back to the OS: the decode budget bounds the RSS.
+            return_large_blocks_to_the_os()
             if not app.state.services.settings.access_log:
                 logging.getLogger("rolodex.access").setLevel(logging.WARNING)
         if owned:

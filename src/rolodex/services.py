@@ -14,6 +14,7 @@ from rolodex.oauth.authorization import AuthorizationService
 from rolodex.oauth.credentials import CredentialService
 from rolodex.oauth.grants import GrantService
 from rolodex.oauth.tokens import TokenService
+from rolodex.photos.budget import process_budget
 from rolodex.photos.images import ImageLimits
 from rolodex.photos.service import PhotoService
 from rolodex.photos.storage import load_storage
@@ -68,7 +69,12 @@ class Services:
             store,
             load_storage(settings, store),
             contacts,
-            ImageLimits(max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels),
+            ImageLimits(
+                max_bytes=settings.photo_max_bytes,
+                max_pixels=settings.photo_max_pixels,
+                max_side=settings.photo_max_side,
+            ),
+            process_budget(settings.photo_decode_budget_bytes),
         )
         contacts.photos_removed = photos.forget
         apps = AppService(store)

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Threads that run requests' (synchronous) store work in one server process.
     worker_threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # `rolodex serve` (cli/header_limits.py): a request's line and headers may take at
+    # most this many bytes (431 beyond) and this many seconds (then the line is cut).
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
     access_token_ttl_seconds: int = Field(default=3600, ge=60)
     # Refresh tokens outlive access tokens by far (the spec's example expires in 2099);
     # a year, after which the user approves the app again.
@@ -56,6 +60,11 @@ class Settings(BaseSettings):
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # At most Pillow's own bomb threshold (Image.MAX_IMAGE_PIXELS), which refuses beyond it.
     photo_max_pixels: int = Field(default=40_000_000, ge=1, le=89_478_485)
+    # Stored photos fit in a square of this many pixels; larger uploads are scaled down,
+    # and a JPEG is decoded at a reduced size to begin with.
+    photo_max_side: int = Field(default=2048, ge=256, le=65_535)
+    # The memory all image decodes of one process may hold at once (photos/budget.py).
+    photo_decode_budget_bytes: int = Field(default=256 * 2**20, ge=32 * 2**20)
 
     # Rate limits (docs/limits.md), from ROLODEX_RATE_LIMIT_* (rolodex/ratelimit/config.py).
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)

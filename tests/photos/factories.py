@@ -67,3 +67,21 @@ def png_declaring(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
     )
+
+
+def large_png(width: int = 6000, height: int = 6000) -> bytes:
+    """A PNG of many pixels and few bytes (two flat colours compress to ~100 KB)."""
+    return encode(two_tone(width, height), "PNG")
+
+
+def png_cut_in_image_data(width: int = 300, height: int = 300, keep: int = 4) -> bytes:
+    """A PNG cut off `keep` bytes before the end of its last IDAT chunk's data.
+
+    Cut there, only the zlib checksum is missing: Pillow has every row already, which is
+    why such a file used to decode and be stored.
+    """
+    raw = encode(two_tone(width, height), "PNG")
+    last_idat = raw.rindex(b"IDAT")
+    length = struct.unpack(">I", raw[last_idat - 4 : last_idat])[0]
+    data_end = last_idat + 4 + length
+    return raw[: data_end - keep]

@@ -10,15 +10,19 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from rolodex.errors import DomainError
+from rolodex.photos.budget import DecodeBudget
 from rolodex.photos.errors import CorruptImage, ImageTooLarge, UnsupportedImage
-from rolodex.photos.images import THUMB_SIZE, ImageLimits, prepare
+from rolodex.photos.images import THUMB_SIZE, ImageLimits, open_image, prepare
 from tests.photos.factories import (
     BLUE,
     GPS_IFD,
+    ORIENTATION,
     RED,
     encode,
     image_bytes,
     jpeg_with_gps_and_orientation,
+    large_png,
+    png_cut_in_image_data,
     png_declaring,
     two_tone,
 )
@@ -96,6 +100,90 @@ def test_truncated_png_is_corrupt() -> None:
     raw = image_bytes("PNG", (300, 300))
     with pytest.raises(CorruptImage):
         prepare(raw[: len(raw) // 2], LIMITS)
+
+
+@pytest.mark.parametrize("keep", [1, 4, 40], ids=["crc-of-data", "zlib-checksum", "deflate"])
+def test_a_png_cut_inside_its_image_data_is_corrupt(keep: int) -> None:
+    # Cut 1 or 4 bytes short, Pillow has every row already: only the PNG structure
+    # (the chunk's length and CRC, IEND) shows the file is incomplete.
+    with pytest.raises(CorruptImage):
+        prepare(png_cut_in_image_data(keep=keep), LIMITS)
+
+
+def test_a_png_missing_only_its_end_chunk_checksum_is_corrupt() -> None:
+    raw = image_bytes("PNG", (300, 300))
+    with pytest.raises(CorruptImage):
+        prepare(raw[:-2], LIMITS)
+
+
+def test_a_large_image_is_stored_scaled_down_to_fit_the_stored_size() -> None:
+    prepared = prepare(encode(two_tone(3000, 1000), "PNG"), ImageLimits(max_side=600))
+    assert (prepared.full.width, prepared.full.height) == (600, 200)
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        assert stored.size == (600, 200)
+        rgb = stored.convert("RGB")
+        assert _close(rgb.getpixel((5, 100)), RED)
+        assert _close(rgb.getpixel((595, 100)), BLUE)
+    with Image.open(io.BytesIO(prepared.thumb.data)) as thumb:
+        assert thumb.size == (THUMB_SIZE, THUMB_SIZE // 3)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
+def test_a_palette_or_alpha_image_is_scaled_down_smoothly_in_strips(fmt: str) -> None:
+    image = two_tone(1300, 700).convert("RGBA")
+    image.putpixel((0, 0), (0, 0, 0, 0))
+    source = image.convert("P") if fmt == "GIF" else image
+    prepared = prepare(encode(source, fmt), ImageLimits(max_side=325))
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        assert stored.size == (325, 175)
+        rgb = stored.convert("RGB")
+        assert _close(rgb.getpixel((10, 170)), RED)
+        assert _close(rgb.getpixel((315, 170)), BLUE)
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_size() -> None:
+    raw = encode(two_tone(4000, 2000), "JPEG", quality=80)
+    opened = open_image(raw, ImageLimits(max_side=1000))
+    # Drafted to 1/4 (1000 x 500) by libjpeg: far less than the 32 MB of the whole picture.
+    assert opened.memory_needed < 4000 * 2000 * 4 // 2
+    prepared = opened.decode()
+    assert (prepared.full.width, prepared.full.height) == (1000, 500)
+
+
+def test_a_progressive_jpeg_is_charged_for_its_coefficients() -> None:
+    # libjpeg keeps every coefficient of a progressive JPEG, whatever size it decodes at.
+    image = two_tone(4000, 2000)
+    baseline = open_image(encode(image, "JPEG", subsampling=0), ImageLimits(max_side=1000))
+    progressive = open_image(
+        encode(image, "JPEG", subsampling=0, progressive=True), ImageLimits(max_side=1000)
+    )
+    assert progressive.memory_needed >= 4000 * 2000 * 6  # 2 bytes x 3 full-size components
+    assert baseline.memory_needed < 4000 * 2000 * 2
+    assert progressive.decode().full.width == baseline.decode().full.width == 1000
+
+
+def test_the_orientation_is_applied_to_a_scaled_down_image() -> None:
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    raw = encode(two_tone(2400, 1200), "JPEG", exif=exif.tobytes())
+    prepared = prepare(raw, ImageLimits(max_side=600))
+    with Image.open(io.BytesIO(prepared.full.data)) as stored:
+        assert stored.size == (300, 600)  # turned 90 degrees clockwise: red on top
+        rgb = stored.convert("RGB")
+        assert _close(rgb.getpixel((150, 20)), RED)
+        assert _close(rgb.getpixel((150, 580)), BLUE)
+
+
+def test_the_memory_a_decode_needs_is_known_before_decoding() -> None:
+    budget = DecodeBudget(256 * 2**20)
+    # The 6000 x 6000 PNG: decoded whole (PNG cannot be drafted), then reduced.
+    png = open_image(large_png(), LIMITS)
+    assert 6000 * 6000 * 4 < png.memory_needed <= budget.largest
+    # A WebP decoder holds its own copies: four times the pixels, over this budget.
+    webp = open_image(encode(two_tone(6000, 6000), "WEBP", lossless=True), LIMITS)
+    with pytest.raises(ImageTooLarge):
+        budget.check(webp.memory_needed)
+    assert open_image(image_bytes("PNG", (8, 8)), LIMITS).memory_needed <= budget.small_limit
 
 
 def test_empty_file_is_corrupt() -> None:

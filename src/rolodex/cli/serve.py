@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from rolodex.cli.common import DatabaseUrl, DataDir, settings_from
 from rolodex.services import Services
+from rolodex.settings import Settings
 
 
 def serve(
@@ -17,6 +18,24 @@ def serve(
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     workers: Annotated[int, typer.Option(help="Server processes.", min=1)] = 1,
+    max_header_bytes: Annotated[
+        int | None,
+        typer.Option(
+            help="Most bytes of request line and headers accepted (431 beyond) "
+            "(default: ROLODEX_MAX_HEADER_BYTES, else 65536).",
+            min=1024,
+            show_default=False,
+        ),
+    ] = None,
+    header_timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds a client has to send a request's headers before the connection "
+            "is closed (default: ROLODEX_HEADER_TIMEOUT_SECONDS, else 10).",
+            min=0.1,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve every API on one port (migrating the store first)."""
     import uvicorn
@@ -24,6 +43,14 @@ def serve(
     from rolodex.app import create_app
 
     settings = settings_from(data_dir, database_url)
+    overrides: dict[str, Any] = {}
+    if max_header_bytes is not None:
+        overrides["max_header_bytes"] = max_header_bytes
+    if header_timeout is not None:
+        overrides["header_timeout_seconds"] = header_timeout
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    http = http_options(settings)
     if workers > 1:
         Services.build(settings, migrate=True).close()  # migrate once, before any worker starts
         # Each worker process builds its app from the environment, without migrating.
@@ -38,6 +65,17 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            **http,
         )
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **http)
+
+
+def http_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's HTTP protocol, with the header size limit and timeout (docs/limits.md)."""
+    try:
+        from rolodex.cli.header_limits import HeaderLimits, protocol_for
+    except ImportError:  # no httptools (not CPython): h11 bounds the size, not the time
+        return {"http": "h11", "h11_max_incomplete_event_size": settings.max_header_bytes}
+    limits = HeaderLimits(settings.max_header_bytes, settings.header_timeout_seconds)
+    return {"http": protocol_for(limits)}

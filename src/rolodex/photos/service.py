@@ -12,17 +12,18 @@ the row. So every stored byte has a row, and a photo whose row no contact refers
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from anyio import to_thread
 
 from rolodex.contacts.model import MAX_LIST, Contact
 from rolodex.contacts.service import ContactService, photo_urls
 from rolodex.errors import LimitExceeded, NotFound
 from rolodex.ids import new_id
-from rolodex.photos.images import ImageLimits, prepare
+from rolodex.photos.budget import DecodeBudget, process_budget
+from rolodex.photos.images import ImageLimits, OpenedImage, PreparedPhoto, open_image
 from rolodex.photos.repository import PhotoRecord, PhotoRepository
 from rolodex.photos.storage import PhotoStorage
 from rolodex.photos.urls import THUMB, is_photo_id, photo_id_from_url, photo_url
@@ -55,14 +56,15 @@ class PhotoService:
         storage: PhotoStorage,
         contacts: ContactService,
         limits: ImageLimits | None = None,
+        budget: DecodeBudget | None = None,
     ) -> None:
         self.store = store
         self.storage = storage
         self.contacts = contacts
         self.limits = limits or ImageLimits()
-        # Decoding a 40-megapixel image takes ~120-160 MB; at most one per CPU at a time
-        # keeps a burst of uploads from exhausting memory (the rest wait their turn).
-        self._decoders = threading.BoundedSemaphore(os.cpu_count() or 2)
+        # Every decode of this process is charged the memory it will hold, at most this
+        # budget at once (budget.py, docs/photos.md).
+        self.budget = budget or process_budget(256 * 2**20)
 
     def upload(
         self, owner_id: str, contact_id: str, raw: bytes, *, etag: str | None = None
@@ -73,10 +75,39 @@ class PhotoService:
         be the contact's current one (409 otherwise). Nothing is kept when anything fails:
         the image checks (`rolodex.photos.errors`), an unknown contact (another owner's
         included), a stale etag, or a contact already holding the most photos allowed.
+        Blocks this thread while the decode budget is short; `upload_async` waits on the
+        event loop instead.
         """
+        opened = self._open(owner_id, contact_id, raw)
+        with self.budget.hold(opened.memory_needed):
+            prepared = opened.decode()
+        return self._attach(owner_id, contact_id, prepared, etag)
+
+    async def upload_async(
+        self, owner_id: str, contact_id: str, raw: bytes, *, etag: str | None = None
+    ) -> Contact:
+        """`upload`, waiting for the decode budget on the event loop, not in a worker thread.
+
+        The checks, the decoding and the writes run in worker threads; while the budget is
+        short the upload holds no thread, so other requests (smaller uploads included)
+        are not queued behind it.
+        """
+        opened = await to_thread.run_sync(self._open, owner_id, contact_id, raw)
+        async with self.budget.hold_async(opened.memory_needed):
+            prepared = await to_thread.run_sync(opened.decode)
+        return await to_thread.run_sync(self._attach, owner_id, contact_id, prepared, etag)
+
+    def _open(self, owner_id: str, contact_id: str, raw: bytes) -> OpenedImage:
+        """The contact's existence, then the image's header: both before any decoding."""
         self.contacts.get_one(owner_id, contact_id)  # 404 before any work on the image
-        with self._decoders:
-            prepared = prepare(raw, self.limits)
+        opened = open_image(raw, self.limits)
+        self.budget.check(opened.memory_needed)
+        return opened
+
+    def _attach(
+        self, owner_id: str, contact_id: str, prepared: PreparedPhoto, etag: str | None
+    ) -> Contact:
+        """Store the prepared photo and prepend it to the contact, or keep nothing."""
         photo_id = new_id("p_")
         record = PhotoRecord(
             photo_id=photo_id,

@@ -21,6 +21,7 @@ from tests.photos.factories import (
     encode,
     image_bytes,
     jpeg_with_gps_and_orientation,
+    png_cut_in_image_data,
     png_declaring,
     two_tone,
 )
@@ -148,10 +149,11 @@ def test_gps_exif_never_reaches_storage_and_the_photo_is_upright(user: ApiUser) 
         (encode(two_tone(), "BMP"), 415, "unsupported_media_type"),
         (b"%PDF-1.4 not an image at all", 415, "unsupported_media_type"),
         (image_bytes("PNG", (300, 300))[:400], 400, "invalid_image"),
+        (png_cut_in_image_data(), 400, "invalid_image"),
         (png_declaring(100_000, 100_000), 413, "image_too_large"),
         (png_declaring(10_000, 5_000), 413, "image_too_large"),
     ],
-    ids=["bmp", "not-an-image", "truncated", "bomb", "over-pixel-limit"],
+    ids=["bmp", "not-an-image", "truncated", "cut-in-image-data", "bomb", "over-pixel-limit"],
 )
 def test_refused_images_change_nothing(user: ApiUser, image: bytes, status: int, code: str) -> None:
     contact = user.create({"displayName": "Ada"})
@@ -160,6 +162,24 @@ def test_refused_images_change_nothing(user: ApiUser, image: bytes, status: int,
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["field"] == "image"
     assert_unchanged(user, contact)
+
+
+def test_a_large_image_is_stored_scaled_down_to_the_stored_size(
+    user: ApiUser, services: Services
+) -> None:
+    contact = user.create({"displayName": "Ada"})
+    max_side = services.settings.photo_max_side
+    updated = uploaded(user, encode(two_tone(3 * max_side, max_side), "PNG"), contact["contactId"])
+    url = updated["contactData"]["photos"][0]["value"]
+    with Image.open(io.BytesIO(fetch(user.client, url).content)) as stored:
+        assert stored.size == (max_side, round(max_side / 3))
+        rgb = stored.convert("RGB")
+        assert all(abs(a - b) < 40 for a, b in zip(rgb.getpixel((5, 5)), RED, strict=True))
+        assert all(
+            abs(a - b) < 40 for a, b in zip(rgb.getpixel((max_side - 5, 5)), BLUE, strict=True)
+        )
+    with Image.open(io.BytesIO(fetch(user.client, url + "?size=thumb").content)) as thumb:
+        assert thumb.size == (256, 85)
 
 
 def test_an_image_over_the_byte_limit_is_413(user: ApiUser, services: Services) -> None:
