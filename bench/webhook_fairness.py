@@ -69,7 +69,7 @@ class RawReceiver:
                         conn.sendall(bytes([byte]))
                     except OSError:
                         break
-                    if self.stopping.wait(self.interval):
+                    if self._hung_up(conn, time.monotonic() + self.interval):
                         break
             else:
                 while not self.stopping.is_set():
@@ -81,6 +81,19 @@ class RawReceiver:
                     except OSError:
                         break
         self.held.append(time.monotonic() - start)
+
+    def _hung_up(self, conn: socket.socket, until: float) -> bool:
+        """Wait until `until`; True as soon as the worker closes the connection."""
+        while (left := until - time.monotonic()) > 0 and not self.stopping.is_set():
+            conn.settimeout(left)
+            try:
+                if conn.recv(65536) == b"":
+                    return True
+            except TimeoutError:
+                return False
+            except OSError:
+                return True
+        return False
 
     @property
     def url(self) -> str:

@@ -169,7 +169,7 @@ def test_another_accounts_webhook_arrives_while_a_trickling_and_silent_receivers
     )
     with TestClient(create_app(services=server)):
         a.ok("contacts.create", {"contact": {"contactData": {"notes": "A"}}})
-        assert wait_for(lambda: gauge.open == 2, limit=10)
+        assert wait_for(lambda: gauge.open >= 1, limit=10)  # the worker is on the wire to A
         written = time.monotonic()
         b.ok("contacts.create", {"contact": {"contactData": {"notes": "B"}}})
         assert wait_for(lambda: len(receiver.delivered()) == 1, limit=10)

@@ -148,7 +148,7 @@ class DeliveryWorker:
                         room = min(room, max_deliveries - attempts)
                     claimed: list[tuple[str, str]] = []
                     if room > 0:
-                        claimed = await self._claim_fairly(clock, room, slots)
+                        claimed = await self._claim_fairly(clock, room, slots, forever)
                     for batch_id, owner in claimed:
                         slots.take(owner)
                         group.start_soon(deliver, batch_id, owner, clock)
@@ -171,8 +171,19 @@ class DeliveryWorker:
         except Exception:
             log.exception("building webhook batches failed; trying again")
 
-    async def _claim_fairly(self, now: int, room: int, slots: _Slots) -> list[tuple[str, str]]:
-        return await anyio.to_thread.run_sync(self.claim_due, now, room, dict(slots.by_owner))
+    async def _claim_fairly(
+        self, now: int, room: int, slots: _Slots, forever: bool
+    ) -> list[tuple[str, str]]:
+        busy = dict(slots.by_owner)
+        if not forever:
+            return await anyio.to_thread.run_sync(self.claim_due, now, room, busy)
+        try:
+            return await anyio.to_thread.run_sync(self.claim_due, now, room, busy)
+        except Exception:
+            # The store is unreachable for now: the deliveries in flight carry on, and
+            # claiming is tried again on the next wake-up.
+            log.exception("claiming webhook batches failed; trying again")
+            return []
 
     def claim_due(self, now: int, room: int, busy: dict[str, int]) -> list[tuple[str, str]]:
         """Lease up to `room` due batches, round-robin by owner, leaving out owners that
