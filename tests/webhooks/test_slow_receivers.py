@@ -229,3 +229,24 @@ def test_a_trickling_receiver_is_cut_off_at_the_deadline_and_retried_with_backof
     assert all(sent >= 1 for sent in trickler.sent)
     # Leave no pending batch behind for the tests that count a pass's attempts.
     assert api.ok("webhooks.delete", {"webhookId": webhook_id}) == {}
+
+
+def test_a_server_stopping_mid_delivery_finishes_it_by_the_deadline(
+    rig: Rig, api_for: ApiFor, raw_receivers: Callable[..., RawReceiver]
+) -> None:
+    quiet = rig.services()
+    api = api_for(quiet)
+    gauge = Gauge()
+    webhook_id = hook(api, raw_receivers(trickle=False, gauge=gauge).url)
+    server = rig.services(worker=True, poll_seconds=0.05, timeout_seconds=DEADLINE)
+    with TestClient(create_app(services=server)):
+        api.ok("contacts.create", {"contact": {"contactData": {"notes": "in flight"}}})
+        assert wait_for(lambda: gauge.open == 1, limit=10)
+        stopping = time.monotonic()
+    # Leaving the app stopped its delivery loop, which waited for the attempt on the wire
+    # (no longer than the deadline) and recorded it: nothing is left leased.
+    assert time.monotonic() - stopping < DEADLINE + SLACK
+    batch = batch_of(api, webhook_id)
+    assert batch["attempts"] == 1 and batch["status"] == "pending"
+    assert batch["lastError"] == f"Timeout: no answer within {DEADLINE:g} s in all"
+    assert api.ok("webhooks.delete", {"webhookId": webhook_id}) == {}
