@@ -1,8 +1,8 @@
 """`rolodex worker`: webhook delivery on its own, beside or instead of the servers' own.
 
 Any number of workers and servers can share one database: batches are leased, so no
-batch is sent by two of them at once. Stop it with Ctrl-C or SIGTERM; a batch on the
-wire is finished first.
+batch is sent by two of them at once. Stop it with Ctrl-C or SIGTERM; the batches on
+the wire are finished first (each within its deadline, ROLODEX_WEBHOOK_TIMEOUT_SECONDS).
 """
 
 from __future__ import annotations

@@ -21,8 +21,16 @@ class WebhookSettings(BaseSettings):
     max_per_owner: int = Field(default=20, ge=1)
     batch_size: int = Field(default=100, ge=1, le=1000)
     poll_seconds: float = Field(default=1.0, gt=0)
+    # One attempt (resolve, connect, TLS, send, status line and headers) ends after
+    # timeout_seconds in all, however the receiver paces its bytes; connecting alone
+    # gets at most connect_timeout_seconds of it.
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     timeout_seconds: float = Field(default=15.0, gt=0)
+    # Deliveries in flight at once in one process, and at most owner_concurrency of them
+    # for one owner (account or team), so that one owner's slow or dead receivers never
+    # hold every slot. A webhook's own batches still go one at a time, in order.
+    concurrency: int = Field(default=16, ge=1, le=256)
+    owner_concurrency: int = Field(default=4, ge=1)
     # A claimed batch is someone's for this long; a worker that dies mid-delivery loses
     # it after that. Far longer than one delivery can take (timeouts above).
     lease_seconds: float = Field(default=300.0, gt=0)

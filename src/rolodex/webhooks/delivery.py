@@ -7,31 +7,41 @@ a retry with exponential backoff and jitter (`backoff.py`), until about three da
 have passed; a 410 Gone disables the webhook. The batches of one webhook go one at a
 time, oldest first, so a receiver sees each owner's events in order.
 
+Deliveries run concurrently, at most `concurrency` at once in a process and at most
+`owner_concurrency` of one owner, and due batches are claimed round-robin by owner
+(`WebhookRepository.due`): a slow or dead receiver holds one slot of its own owner's
+for at most the attempt's deadline (`attempt.py`), and other owners' batches go out
+beside it. A slot freed is filled at once, not at the end of a pass.
+
 The worker keeps nothing in memory that matters: every fact is in the database, so a
 restarted server (or another worker) carries on where the last one stopped. Tests
-drive it with `run_once()`; servers run `run_forever()` in a thread.
+drive it with `run_once()`; servers run `run_forever()` in a thread, whose event loop
+sends the requests while the synchronous store runs in worker threads.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import httpx
-import orjson
+import anyio
+import anyio.to_thread
 
 from rolodex.ids import new_id
 from rolodex.store import Store
 from rolodex.timestamps import now_ms
-from rolodex.webhooks import signing
-from rolodex.webhooks.backoff import parse_retry_after, retry_delay_seconds
+from rolodex.webhooks.attempt import Outcome, attempt
+from rolodex.webhooks.backoff import retry_delay_seconds
 from rolodex.webhooks.batching import BatchBuilder
 from rolodex.webhooks.config import WebhookSettings
 from rolodex.webhooks.model import DELIVERED, FAILED, Batch
 from rolodex.webhooks.repository import WebhookRepository
-from rolodex.webhooks.transport import guarded_client
 
 if TYPE_CHECKING:
     from rolodex.services import Services
@@ -39,14 +49,34 @@ if TYPE_CHECKING:
 log = logging.getLogger("rolodex.webhooks")
 
 DAY_MS = 24 * 3600 * 1000
-MAX_ERROR = 500
 
 
-def payload(batch: Batch) -> bytes:
-    """The body sent for a batch: the same bytes' content on every attempt."""
-    return orjson.dumps(
-        {"batchId": batch.batch_id, "webhookId": batch.webhook_id, "events": batch.events}
-    )
+class _Slots:
+    """Deliveries in flight in this process, in all and by owner."""
+
+    def __init__(self, total: int, per_owner: int) -> None:
+        self.total = total
+        self.per_owner = per_owner
+        self.by_owner: Counter[str] = Counter()
+
+    @property
+    def busy(self) -> int:
+        return sum(self.by_owner.values())
+
+    @property
+    def free(self) -> int:
+        return self.total - self.busy
+
+    def full_owners(self) -> list[str]:
+        return [owner for owner, n in self.by_owner.items() if n >= self.per_owner]
+
+    def take(self, owner: str) -> None:
+        self.by_owner[owner] += 1
+
+    def release(self, owner: str) -> None:
+        self.by_owner[owner] -= 1
+        if self.by_owner[owner] <= 0:
+            del self.by_owner[owner]
 
 
 class DeliveryWorker:
@@ -58,78 +88,142 @@ class DeliveryWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._purged_at = 0
+        self._poke: Callable[[], None] | None = None
 
     # -- one pass ----------------------------------------------------------------------
 
     def run_once(self, *, now: int | None = None, max_deliveries: int = 100) -> int:
-        """Build what is new, then send what is due; returns how many attempts were made.
+        """Build what is new, then send what is due (and what becomes due as earlier
+        batches of the same webhooks are sent) until nothing is; returns how many
+        attempts were made.
 
         `now` (milliseconds) lets tests act as if the clock had moved on, so retries
         can be driven without sleeping.
         """
         self.builder.build_all(now=now)
-        attempts = 0
-        while attempts < max_deliveries and not self._stop.is_set():
-            clock = now if now is not None else now_ms()
-            batch_id = self.claim_next(clock)
-            if batch_id is None:
-                break
-            self.deliver(batch_id, clock)
-            attempts += 1
+        attempts = anyio.run(self._pump, now, max_deliveries, False)
         self.purge(now if now is not None else now_ms())
         return attempts
 
-    def claim_next(self, now: int) -> str | None:
-        """Lease the next due batch for this worker, or None when nothing is due."""
+    async def _pump(self, now: int | None, max_deliveries: int | None, forever: bool) -> int:
+        """Keep up to `concurrency` deliveries in flight, refilling a slot as it frees.
+
+        Once (`forever` false): until nothing is in flight and nothing more is due.
+        Forever: also builds batches every `poll_seconds`, until `stop()`.
+        """
+        slots = _Slots(self.settings.concurrency, self.settings.owner_concurrency)
+        attempts = 0
+        changed = anyio.Event()
+        loop = asyncio.get_running_loop()
+
+        def poke() -> None:
+            changed.set()
+
+        # stop() may come from any thread; it wakes this loop through its own queue.
+        def poke_threadsafe() -> None:
+            loop.call_soon_threadsafe(poke)
+
+        self._poke = poke_threadsafe
+        built_at = float("-inf")
+
+        async def deliver(batch_id: str, owner: str, clock: int) -> None:
+            try:
+                await self._deliver(batch_id, clock)
+            except Exception:
+                log.exception("batch %s: delivery failed; its lease will expire", batch_id)
+            finally:
+                slots.release(owner)
+                changed.set()
+
+        try:
+            async with anyio.create_task_group() as group:
+                while not self._stop.is_set():
+                    changed = anyio.Event()
+                    if forever and time.monotonic() - built_at >= self.settings.poll_seconds:
+                        built_at = float("-inf")
+                        await self._housekeep()
+                    clock = now if now is not None else now_ms()
+                    room = slots.free
+                    if max_deliveries is not None:
+                        room = min(room, max_deliveries - attempts)
+                    claimed: list[tuple[str, str]] = []
+                    if room > 0:
+                        claimed = await self._claim_fairly(clock, room, slots, forever)
+                    for batch_id, owner in claimed:
+                        slots.take(owner)
+                        group.start_soon(deliver, batch_id, owner, clock)
+                    attempts += len(claimed)
+                    if not forever and slots.busy == 0 and not claimed:
+                        break
+                    # Everything due is claimed (or the slots are full): nothing more until
+                    # a delivery ends, `stop()`, or (forever) it is time to build again.
+                    with anyio.move_on_after(self.settings.poll_seconds if forever else None):
+                        await changed.wait()
+        finally:
+            self._poke = None
+        return attempts
+
+    async def _housekeep(self) -> None:
+        """Build new batches and purge old ones; a failure is logged, the loop goes on."""
+        try:
+            await anyio.to_thread.run_sync(self.builder.build_all)
+            await anyio.to_thread.run_sync(self.purge, now_ms())
+        except Exception:
+            log.exception("building webhook batches failed; trying again")
+
+    async def _claim_fairly(
+        self, now: int, room: int, slots: _Slots, forever: bool
+    ) -> list[tuple[str, str]]:
+        busy = dict(slots.by_owner)
+        if not forever:
+            return await anyio.to_thread.run_sync(self.claim_due, now, room, busy)
+        try:
+            return await anyio.to_thread.run_sync(self.claim_due, now, room, busy)
+        except Exception:
+            # The store is unreachable for now: the deliveries in flight carry on, and
+            # claiming is tried again on the next wake-up.
+            log.exception("claiming webhook batches failed; trying again")
+            return []
+
+    def claim_due(self, now: int, room: int, busy: dict[str, int]) -> list[tuple[str, str]]:
+        """Lease up to `room` due batches, round-robin by owner, leaving out owners that
+        already have `owner_concurrency` deliveries in flight (`busy`); returns
+        (batch id, owner id) pairs."""
         until = now + int(self.settings.lease_seconds * 1000)
+        per_owner = self.settings.owner_concurrency
+        counts = Counter(busy)
+        full = [owner for owner, n in counts.items() if n >= per_owner]
         with self.store.read() as conn:
-            candidates = WebhookRepository.due(conn, now, limit=20)
-        for batch_id in candidates:
+            candidates = WebhookRepository.due(
+                conn, now, limit=4 * room + 16, per_owner=per_owner, skip_owners=full
+            )
+        claimed: list[tuple[str, str]] = []
+        for batch_id, owner in candidates:
+            if len(claimed) == room:
+                break
+            if counts[owner] >= per_owner:
+                continue
             with self.store.write() as conn:
                 if WebhookRepository.claim(conn, batch_id, self.name, now, until):
-                    return batch_id
-        return None
+                    claimed.append((batch_id, owner))
+                    counts[owner] += 1
+        return claimed
 
-    def deliver(self, batch_id: str, now: int) -> None:
+    async def _deliver(self, batch_id: str, now: int) -> None:
         """Send one claimed batch and record the outcome (the lease is released)."""
-        with self.store.read() as conn:
-            found = WebhookRepository.for_delivery(conn, batch_id)
+        found = await anyio.to_thread.run_sync(self._for_delivery, batch_id)
         if found is None:  # the webhook was deleted meanwhile
             return
         batch, url, secret = found
-        body = payload(batch)
-        headers = signing.headers(secret, batch.batch_id, int(time.time()), body)
-        headers["content-type"] = "application/json"
-        headers["user-agent"] = "Rolodex-Webhooks/1"
-        status: int | None = None
-        error: str | None = None
-        retry_after: float | None = None
-        try:
-            client = guarded_client(
-                allow_private=self.settings.allow_private,
-                connect_timeout=self.settings.connect_timeout_seconds,
-                timeout=self.settings.timeout_seconds,
-                ca_bundle=self.settings.ca_bundle,
-            )
-            # Streamed and never read: only the status matters, and a receiver must not
-            # be able to make the worker hold a huge answer in memory.
-            with client, client.stream("POST", url, content=body, headers=headers) as response:
-                status = response.status_code
-                retry_after = parse_retry_after(response.headers.get("retry-after"), time.time())
-        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
-            # Every way a request can fail is an outcome to record and retry, never a
-            # crash of the pass (which would leave the batch leased until it expires).
-            error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
-        self._record(batch, now, status, error, retry_after)
+        outcome = await attempt(batch, url, secret, self.settings)
+        await anyio.to_thread.run_sync(self._record, batch, now, outcome)
 
-    def _record(
-        self,
-        batch: Batch,
-        now: int,
-        status: int | None,
-        error: str | None,
-        retry_after: float | None,
-    ) -> None:
+    def _for_delivery(self, batch_id: str) -> tuple[Batch, str, str] | None:
+        with self.store.read() as conn:
+            return WebhookRepository.for_delivery(conn, batch_id)
+
+    def _record(self, batch: Batch, now: int, outcome: Outcome) -> None:
+        status, error = outcome.status, outcome.error
         values: dict[str, object] = {
             "last_attempt_at": now,
             "last_status_code": status,
@@ -146,7 +240,7 @@ class DeliveryWorker:
                 batch.attempts + 1,
                 base=self.settings.retry_base_seconds,
                 cap=self.settings.retry_max_delay_seconds,
-                retry_after=retry_after,
+                retry_after=outcome.retry_after,
             )
             next_at = now + int(delay * 1000)
             if next_at - batch.created_at > self.settings.retry_give_up_seconds * 1000:
@@ -174,13 +268,13 @@ class DeliveryWorker:
     # -- running -----------------------------------------------------------------------
 
     def run_forever(self) -> None:
-        """Pass after pass until `stop()`; a failing pass is logged and the loop goes on."""
+        """Deliver until `stop()`; a failing loop is logged and started again."""
         while not self._stop.is_set():
             try:
-                self.run_once()
+                anyio.run(self._pump, None, None, True)
             except Exception:
-                log.exception("webhook delivery pass failed; trying again")
-            self._stop.wait(self.settings.poll_seconds)
+                log.exception("webhook delivery failed; trying again")
+                self._stop.wait(self.settings.poll_seconds)
 
     def start(self) -> None:
         """Run in a daemon thread (inside `rolodex serve`)."""
@@ -191,8 +285,13 @@ class DeliveryWorker:
         self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Ask the loop to end and wait for the delivery in flight, if any."""
+        """Ask the loop to end and wait for the deliveries in flight (each ends by its
+        deadline)."""
         self._stop.set()
+        poke = self._poke
+        if poke is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                poke()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

@@ -204,29 +204,63 @@ class WebhookRepository:
     # -- delivering --------------------------------------------------------------------
 
     @staticmethod
-    def due(conn: Connection, now: int, limit: int) -> list[str]:
-        """Batches that may be sent now: pending, due, unleased (or the lease expired),
-        of an active webhook, and the oldest pending batch of that webhook (order)."""
+    def due(
+        conn: Connection,
+        now: int,
+        *,
+        limit: int,
+        per_owner: int,
+        skip_owners: list[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Batches that may be sent now, as (batch id, owner id): pending, due, unleased
+        (or the lease expired), of an active webhook, and the oldest pending batch of that
+        webhook (order).
+
+        Round-robin by owner, so that one owner's many due batches cannot crowd out the
+        others': every owner's longest-waiting batch first, then every owner's second,
+        and so on, at most `per_owner` of each, none of the owners in `skip_owners`.
+        """
         earlier = aliased(webhook_batches)
         older_pending = exists().where(
             earlier.c.webhook_id == webhook_batches.c.webhook_id,
             earlier.c.status == PENDING,
             earlier.c.first_seq < webhook_batches.c.first_seq,
         )
-        query = (
-            select(webhook_batches.c.batch_id)
-            .join(webhooks, webhooks.c.webhook_id == webhook_batches.c.webhook_id)
-            .where(
-                webhook_batches.c.status == PENDING,
-                webhook_batches.c.next_attempt_at <= now,
-                or_(webhook_batches.c.lease_until.is_(None), webhook_batches.c.lease_until < now),
-                webhooks.c.disabled_at.is_(None),
-                ~older_pending,
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=webhook_batches.c.owner_id,
+                order_by=(webhook_batches.c.next_attempt_at, webhook_batches.c.batch_id),
             )
-            .order_by(webhook_batches.c.next_attempt_at)
+            .label("owner_rank")
+        )
+        conditions = [
+            webhook_batches.c.status == PENDING,
+            webhook_batches.c.next_attempt_at <= now,
+            or_(webhook_batches.c.lease_until.is_(None), webhook_batches.c.lease_until < now),
+            webhooks.c.disabled_at.is_(None),
+            ~older_pending,
+        ]
+        if skip_owners:
+            conditions.append(webhook_batches.c.owner_id.not_in(skip_owners))
+        ranked = (
+            select(
+                webhook_batches.c.batch_id,
+                webhook_batches.c.owner_id,
+                webhook_batches.c.next_attempt_at,
+                rank,
+            )
+            .join(webhooks, webhooks.c.webhook_id == webhook_batches.c.webhook_id)
+            .where(*conditions)
+            .subquery()
+        )
+        query = (
+            select(ranked.c.batch_id, ranked.c.owner_id)
+            .where(ranked.c.owner_rank <= per_owner)
+            .order_by(ranked.c.owner_rank, ranked.c.next_attempt_at, ranked.c.batch_id)
             .limit(limit)
         )
-        return [str(r[0]) for r in conn.execute(query)]
+        return [(str(r[0]), str(r[1])) for r in conn.execute(query)]
 
     @staticmethod
     def claim(conn: Connection, batch_id: str, lease_owner: str, now: int, until: int) -> bool:
