@@ -42,7 +42,7 @@ def sign_up(page: Any, server: str, email: str) -> None:
     page.fill("input[name=name]", "Erin Example")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(f"{server}/book")
 
 
 def log_in(page: Any, server: str, email: str) -> None:

@@ -160,6 +160,14 @@ _SAVE = (
 _UNTAG_ALL = delete(contact_tags).where(contact_tags.c.contact_pk == bindparam("key"))
 
 
+# The live-only index (0017_book_letters) answers this without reading the table.
+_COUNT_LIVE = (
+    select(func.count())
+    .select_from(contacts)
+    .where(contacts.c.owner_id == bindparam("owner"), contacts.c.deleted_at.is_(None))
+)
+
+
 def _count_upsert(dialect_insert: Any) -> Any:
     statement = dialect_insert(owner_counts).values(
         owner_id=bindparam("owner"), contacts=bindparam("count")
@@ -283,10 +291,12 @@ class ContactRepository:
         limit: int,
         tag_ids: Sequence[str] = (),
         favorites_only: bool = False,
+        from_key: str | None = None,
     ) -> list[tuple[Contact, str]]:
         """Up to `limit` live contacts, each with its sort key, in (sort_key, pk) order after `after`.
 
-        For the web address book.
+        For the web address book. `from_key` (used when there is no `after`) starts at the
+        first key at or after it: the A-Z index's jump to a letter.
 
         Walks the index on (owner_id, sort_key, pk): a page costs the same wherever it
         starts, however many contacts the owner has.
@@ -301,6 +311,8 @@ class ContactRepository:
             # then only steps past the rows of the same key already shown.
             conditions.append(contacts.c.sort_key >= key)
             conditions.append(or_(contacts.c.sort_key > key, contacts.c.pk > pk))
+        elif from_key:
+            conditions.append(contacts.c.sort_key >= from_key)
         query = (
             select(*_COLUMNS, contacts.c.sort_key)
             .where(*conditions)
@@ -311,6 +323,37 @@ class ContactRepository:
         found = [_to_contact(row) for row in rows]
         cls.attach_tags(conn, found)
         return [(c, row.sort_key) for c, row in zip(found, rows, strict=True)]
+
+    @staticmethod
+    def count_live(conn: Connection, owner_id: str) -> int:
+        """How many live contacts the owner has: a walk of the live-only index (0017)."""
+        return int(conn.execute(_COUNT_LIVE, {"owner": owner_id}).scalar_one())
+
+    @staticmethod
+    def starts_present(conn: Connection, owner_id: str, starts: Sequence[str]) -> set[str]:
+        """Which of `starts` (one-character key prefixes) begin some live contact's sort key.
+
+        One statement of one index seek per prefix (`EXISTS` over the live-only index),
+        so it costs the same for 30 contacts or 100,000.
+        """
+        if not starts:
+            return set()
+        probes = [
+            select(
+                select(contacts.c.pk)
+                .where(
+                    contacts.c.owner_id == owner_id,
+                    contacts.c.deleted_at.is_(None),
+                    contacts.c.sort_key >= start,
+                    contacts.c.sort_key < chr(ord(start) + 1),
+                )
+                .limit(1)
+                .exists()
+            ).scalar_subquery()
+            for start in starts
+        ]
+        row = conn.execute(select(*probes)).one()
+        return {start for start, found in zip(starts, row, strict=True) if found}
 
     @staticmethod
     def insert(conn: Connection, contact: Contact) -> int:

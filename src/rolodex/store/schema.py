@@ -355,6 +355,15 @@ contacts.append_column(
     )
 )
 Index("ix_contacts_owner_sort", contacts.c.owner_id, contacts.c.sort_key, contacts.c.pk)
+# Live contacts only (revision 0017_book_letters): the book's count and its A-Z jumps.
+Index(
+    "ix_contacts_owner_live_sort",
+    contacts.c.owner_id,
+    contacts.c.sort_key,
+    contacts.c.pk,
+    sqlite_where=contacts.c.deleted_at.is_(None),
+    postgresql_where=contacts.c.deleted_at.is_(None),
+)
 
 # -- API key tiers (revision 0010_ratelimit, rolodex.ratelimit.tiers) -----------------
 
