@@ -35,6 +35,17 @@ class ListSpec:
     keep: tuple[str, ...] = ()
     blank_rows: int = 0
     plural_label: str = ""
+    # The label inside a sentence ("Add an IM address"): lower case unless it is an acronym.
+    sentence_label: str = ""
+
+    @property
+    def noun(self) -> str:
+        return self.sentence_label or self.label.lower()
+
+    @property
+    def add_label(self) -> str:
+        article = "an" if self.noun[:1].lower() in "aeiou" else "a"
+        return f"Add {article} {self.noun}"
 
     @property
     def plural(self) -> str:
@@ -84,7 +95,13 @@ LISTS: tuple[ListSpec, ...] = (
         ("type", "value", "username", "userId"),
         ("homepage", "work", "blog", "profile", "other"),
     ),
-    ListSpec("ims", "Instant messaging", ("type", "value"), ("skype", "xmpp", "signal", "matrix")),
+    ListSpec(
+        "ims",
+        "IM address",
+        ("type", "value"),
+        ("skype", "xmpp", "signal", "matrix"),
+        sentence_label="IM address",
+    ),
     ListSpec(
         "relatedPeople",
         "Related person",
@@ -156,6 +173,12 @@ class ContactForm:
 
     def error_for(self, name: str) -> str:
         return self.errors.get(name, "")
+
+    def shows_any(self, keys: list[str]) -> bool:
+        """Whether any of these lists has a row or a problem (a collapsed group opens)."""
+        return any(self.rows.get(k) for k in keys) or any(
+            name.split("-", 1)[0] in keys for name in self.errors
+        )
 
     @property
     def first_error(self) -> str:
