@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from rolodex.contacts.model import clean_contact_data
+from rolodex.contacts.model import clean_contact_data, email_problem, phone_problem
 from rolodex.errors import InvalidInput
 
 NAME_PARTS = ("prefix", "givenName", "middleName", "familyName", "suffix")
@@ -246,8 +246,9 @@ def form_from_post(fields: list[tuple[str, str]]) -> ContactForm:
 def data_from_form(form: ContactForm) -> dict[str, Any]:
     """The `contactData` the form describes, validated; InvalidInput with `form.errors` filled.
 
-    Numbers that are not numbers and emails without an `@` are refused here, the rest
-    by the canonical model; either way every problem lands on its own field.
+    Numbers that are not numbers, emails and phones are checked here (the emails and
+    phones with the model's own rules), the rest by the canonical model; either way
+    every problem lands on its own field.
     """
     data: dict[str, Any] = {}
     origin: dict[str, list[int]] = {}
@@ -273,10 +274,9 @@ def data_from_form(form: ContactForm) -> dict[str, Any]:
                     continue
                 name_of = f"{spec.key}-{index}-{part}"
                 entry[part] = _number(form, name_of, value) if part in spec.numeric else value
-            if spec.key == "emails" and not _looks_like_email(entry.get("value", "")):
-                form.errors.setdefault(
-                    f"emails-{index}-value", "An email address needs an @ with text either side."
-                )
+            problem = _value_problem(spec.key, entry.get("value", ""))
+            if problem:
+                form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(problem))
             entry.update(_kept(row.get("keep", ""), spec))
             entries.append(entry)
             indices.append(index)
@@ -304,9 +304,15 @@ def _number(form: ContactForm, name: str, value: str) -> int | str:
     return value
 
 
-def _looks_like_email(value: str) -> bool:
-    local, at, domain = value.partition("@")
-    return bool(local and at and domain)
+def _value_problem(key: str, value: Any) -> str | None:
+    """The model's own email and phone rules, so the form and the APIs agree (api-notes.md)."""
+    if not isinstance(value, str):
+        return None
+    if key == "emails":
+        return email_problem(value)
+    if key == "phoneNumbers":
+        return phone_problem(value)
+    return None
 
 
 def _kept(raw: str, spec: ListSpec) -> dict[str, Any]:
