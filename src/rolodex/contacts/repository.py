@@ -160,21 +160,26 @@ _SAVE = (
 _UNTAG_ALL = delete(contact_tags).where(contact_tags.c.contact_pk == bindparam("key"))
 
 
-# The live-only index (0017_book_letters) answers this without reading the table.
-_COUNT_LIVE = (
-    select(func.count())
-    .select_from(contacts)
-    .where(contacts.c.owner_id == bindparam("owner"), contacts.c.deleted_at.is_(None))
+# The owner's live contacts, kept beside the stored count (revision 0017_book_letters).
+_COUNT_LIVE = select(owner_counts.c.live).where(owner_counts.c.owner_id == bindparam("owner"))
+_ADD_LIVE = (
+    update(owner_counts)
+    .where(owner_counts.c.owner_id == bindparam("owner"))
+    .values(live=owner_counts.c.live + bindparam("change"))
 )
 
 
 def _count_upsert(dialect_insert: Any) -> Any:
+    # New contacts are live: both counts grow by the same number.
     statement = dialect_insert(owner_counts).values(
-        owner_id=bindparam("owner"), contacts=bindparam("count")
+        owner_id=bindparam("owner"), contacts=bindparam("count"), live=bindparam("count")
     )
     return statement.on_conflict_do_update(
         index_elements=[owner_counts.c.owner_id],
-        set_={"contacts": owner_counts.c.contacts + statement.excluded.contacts},
+        set_={
+            "contacts": owner_counts.c.contacts + statement.excluded.contacts,
+            "live": owner_counts.c.live + statement.excluded.live,
+        },
     ).returning(owner_counts.c.contacts)
 
 
@@ -326,8 +331,19 @@ class ContactRepository:
 
     @staticmethod
     def count_live(conn: Connection, owner_id: str) -> int:
-        """How many live contacts the owner has: a walk of the live-only index (0017)."""
-        return int(conn.execute(_COUNT_LIVE, {"owner": owner_id}).scalar_one())
+        """How many live contacts the owner has: one row read (`owner_counts.live`).
+
+        Kept in the writes' own transactions: `add_to_count` (new contacts) and
+        `add_live` (a delete, a restore). A write that makes a contact live or not
+        live in any other way must call `add_live` too.
+        """
+        found = conn.execute(_COUNT_LIVE, {"owner": owner_id}).scalar()
+        return int(found or 0)
+
+    @staticmethod
+    def add_live(conn: Connection, owner_id: str, change: int) -> None:
+        """Count contacts becoming live (+) or deleted (-), in the write's transaction."""
+        conn.execute(_ADD_LIVE, {"owner": owner_id, "change": change})
 
     @staticmethod
     def starts_present(conn: Connection, owner_id: str, starts: Sequence[str]) -> set[str]:
@@ -446,7 +462,7 @@ class ContactRepository:
 
     @staticmethod
     def add_to_count(conn: Connection, owner_id: str, count: int) -> int:
-        """Add to the owner's stored-contacts count (one upsert) and return the new total."""
+        """Add `count` new (live) contacts to the owner's counts (one upsert); the new total."""
         statement = _COUNT_UPSERT[conn.dialect.name]
         return int(conn.execute(statement, {"owner": owner_id, "count": count}).scalar_one())
 

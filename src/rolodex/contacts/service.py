@@ -208,7 +208,7 @@ class ContactService:
         return ScrollPage([c for c, _ in found], next_cursor)
 
     def count_live(self, owner_id: str) -> int:
-        """How many live contacts the owner has (the address book's total)."""
+        """How many live contacts the owner has (the address book's total): one row read."""
         with self.store.read() as conn:
             return self.repo.count_live(conn, owner_id)
 
@@ -374,6 +374,7 @@ class ContactService:
             contact.tag_ids = []
             self.repo.save(conn, contact)
             self.repo.set_tags(conn, contact.pk, [])
+            self.repo.add_live(conn, owner_id, -1)
             self._log(conn, contact, DELETED)
         self._photos_left(contact, photo_urls(contact.data), [])
         return contact
@@ -401,6 +402,7 @@ class ContactService:
             contact.etag = new_etag()
             contact.updated_at = max(now, contact.updated_at + 1)
             self.repo.save(conn, contact)
+            self.repo.add_live(conn, owner_id, 1)
             self._log(conn, contact, UPDATED)
         return contact
 

@@ -1,11 +1,16 @@
-"""The address book's live contacts by name: a partial index for its count and letter jumps.
+"""The address book's count and A-Z index: a live-contacts count, and a live-only index.
 
-The book shows how many live contacts it holds and jumps to the first name at or after
-a letter. Both read only live contacts (`deleted_at IS NULL`); the index of 0009_book,
-(owner_id, sort_key, pk), holds tombstones too, so counting through it reads every
-row's `deleted_at` from the table. This partial index holds live contacts only: the
-count is an index-only walk of one owner's entries and a letter is one seek
-(docs/address-book.md has the figures). SQLite and PostgreSQL both have partial indexes.
+The book shows how many live contacts it holds and which letters names start with.
+`owner_counts.contacts` (0012) counts tombstones too, so it gains `live`, kept by the
+same writes in the same transactions (ContactRepository.add_to_count and add_live):
+the count is one row read at any size, where counting even an index's 100,000 entries
+took 10 to 90 ms on SQLite on this machine. It is filled here from the contacts.
+
+The letter probes ("is there a live name starting with m") read a partial index of live
+contacts only, (owner_id, sort_key, pk, deleted_at) WHERE deleted_at IS NULL: one seek
+each. `deleted_at` is always NULL in it; as a column it lets SQLite answer from the
+index alone rather than read each contact's row to check it (SQLite and PostgreSQL both
+have partial indexes).
 
 Revision ID: 0017_book_letters
 Revises: 0016_search_words
@@ -23,10 +28,17 @@ _LIVE = sa.text("deleted_at IS NULL")
 
 
 def upgrade() -> None:
+    op.add_column(
+        "owner_counts", sa.Column("live", sa.BigInteger, nullable=False, server_default="0")
+    )
+    op.execute(
+        "UPDATE owner_counts SET live = (SELECT count(*) FROM contacts c"
+        " WHERE c.owner_id = owner_counts.owner_id AND c.deleted_at IS NULL)"
+    )
     op.create_index(
         "ix_contacts_owner_live_sort",
         "contacts",
-        ["owner_id", "sort_key", "pk"],
+        ["owner_id", "sort_key", "pk", "deleted_at"],
         sqlite_where=_LIVE,
         postgresql_where=_LIVE,
     )
@@ -34,3 +46,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_contacts_owner_live_sort", table_name="contacts")
+    with op.batch_alter_table("owner_counts") as batch:
+        batch.drop_column("live")
