@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -167,6 +168,27 @@ _ADD_LIVE = (
     .where(owner_counts.c.owner_id == bindparam("owner"))
     .values(live=owner_counts.c.live + bindparam("change"))
 )
+
+
+@lru_cache(maxsize=4)
+def _starts_statement(count: int) -> Any:
+    """`count` EXISTS probes in one SELECT, built once per size: building and compiling a
+    statement of 26 subqueries per page cost 15 to 60 ms, running it a few microseconds."""
+    probes = [
+        select(
+            select(contacts.c.pk)
+            .where(
+                contacts.c.owner_id == bindparam("owner"),
+                contacts.c.deleted_at.is_(None),
+                contacts.c.sort_key >= bindparam(f"lo{i}"),
+                contacts.c.sort_key < bindparam(f"hi{i}"),
+            )
+            .limit(1)
+            .exists()
+        ).scalar_subquery()
+        for i in range(count)
+    ]
+    return select(*probes)
 
 
 def _count_upsert(dialect_insert: Any) -> Any:
@@ -349,26 +371,15 @@ class ContactRepository:
     def starts_present(conn: Connection, owner_id: str, starts: Sequence[str]) -> set[str]:
         """Which of `starts` (one-character key prefixes) begin some live contact's sort key.
 
-        One statement of one index seek per prefix (`EXISTS` over the live-only index),
-        so it costs the same for 30 contacts or 100,000.
+        One statement of one index seek per prefix (`EXISTS` over the live-only index,
+        0017), so it costs the same for 30 contacts or 100,000.
         """
         if not starts:
             return set()
-        probes = [
-            select(
-                select(contacts.c.pk)
-                .where(
-                    contacts.c.owner_id == owner_id,
-                    contacts.c.deleted_at.is_(None),
-                    contacts.c.sort_key >= start,
-                    contacts.c.sort_key < chr(ord(start) + 1),
-                )
-                .limit(1)
-                .exists()
-            ).scalar_subquery()
-            for start in starts
-        ]
-        row = conn.execute(select(*probes)).one()
+        params: dict[str, str] = {"owner": owner_id}
+        for i, start in enumerate(starts):
+            params[f"lo{i}"], params[f"hi{i}"] = start, chr(ord(start) + 1)
+        row = conn.execute(_starts_statement(len(starts)), params).one()
         return {start for start, found in zip(starts, row, strict=True) if found}
 
     @staticmethod
