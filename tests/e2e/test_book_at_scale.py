@@ -64,7 +64,9 @@ def test_a_book_of_5000_contacts(server: str) -> None:
             expect(page.locator(".empty")).to_contain_text("No contacts yet")
             page.set_input_files(
                 "#import-file",
-                files=[{"name": "c.jsonl", "mimeType": "application/json", "buffer": contacts_file()}],
+                files=[
+                    {"name": "c.jsonl", "mimeType": "application/json", "buffer": contacts_file()}
+                ],
             )
             page.click("#import button[type=submit]")
             page.wait_for_url(re.compile(r".*/book\?notice=.*"), timeout=60_000)
@@ -84,7 +86,9 @@ def test_a_book_of_5000_contacts(server: str) -> None:
             expect(page.locator(".person")).to_have_count(150)
 
             # A letter jumps there; letters no name starts with are not links.
-            expect(page.locator(".az span", has_text="Q")).to_have_attribute("aria-disabled", "true")
+            expect(page.locator(".az span", has_text="Q")).to_have_attribute(
+                "aria-disabled", "true"
+            )
             page.click(".az a:text-is('M')")
             page.wait_for_url(re.compile(r".*/book\?letter=M.*"))
             expect(page.locator(".person-name").first).to_contain_text("Maya")
@@ -108,7 +112,7 @@ def test_a_book_of_5000_contacts(server: str) -> None:
                     page.locator("#f-notes").scroll_into_view_if_needed()
                 box = save.bounding_box()
                 assert box is not None
-                assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (where, box)
+                assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (where, box)
             page.evaluate("window.scrollTo(0, 0)")
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             expect(page.locator("text=Add an IM address")).to_be_attached()

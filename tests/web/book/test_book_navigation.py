@@ -56,7 +56,9 @@ def test_the_book_shows_its_live_count(reader: Reader, services: Services) -> No
     assert len(names_in(page.text)) == 50
 
 
-def test_a_letter_jumps_to_the_first_name_at_or_after_it(reader: Reader, services: Services) -> None:
+def test_a_letter_jumps_to_the_first_name_at_or_after_it(
+    reader: Reader, services: Services
+) -> None:
     owner = reader.account_id(services)
     fill(services, owner, [{"displayName": name} for name in NAMES])
     page = reader.get("/book")

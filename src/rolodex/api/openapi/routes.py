@@ -39,12 +39,12 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 def markdown_block(text: object) -> Markup:
     """A description as HTML paragraphs (lists, code, emphasis), escaped where it must be."""
-    return Markup(_MARKDOWN.render(str(text or "")))  # noqa: S704 (markdown-it escapes)
+    return Markup(_MARKDOWN.render(str(text or "")))
 
 
 def markdown_inline(text: object) -> Markup:
     """A short description (a summary, a table cell) as inline HTML: no paragraph around it."""
-    return Markup(_MARKDOWN.renderInline(str(text or "")))  # noqa: S704 (markdown-it escapes)
+    return Markup(_MARKDOWN.renderInline(str(text or "")))
 
 
 @lru_cache(maxsize=1)

@@ -96,7 +96,11 @@ def choices(
         only_they_changed = key in base and digest(ours) == base[key]
         out.append(
             FieldChoice(
-                key, title, _shown(key, mine), _shown(key, theirs), THEIRS if only_they_changed else MINE
+                key,
+                title,
+                _shown(key, mine),
+                _shown(key, theirs),
+                THEIRS if only_they_changed else MINE,
             )
         )
     return out

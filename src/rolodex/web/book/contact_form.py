@@ -274,9 +274,9 @@ def data_from_form(form: ContactForm) -> dict[str, Any]:
                     continue
                 name_of = f"{spec.key}-{index}-{part}"
                 entry[part] = _number(form, name_of, value) if part in spec.numeric else value
-            problem = _value_problem(spec.key, entry.get("value", ""))
-            if problem:
-                form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(problem))
+            doubt = _value_problem(spec.key, entry.get("value", ""))
+            if doubt:
+                form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(doubt))
             entry.update(_kept(row.get("keep", ""), spec))
             entries.append(entry)
             indices.append(index)

@@ -42,7 +42,11 @@ LIMITS = ImportLimits()
 
 
 def _render(
-    p: Page, book: Book, status: int = 200, error: str = "", problems: list[dict[str, str]] | None = None
+    p: Page,
+    book: Book,
+    status: int = 200,
+    error: str = "",
+    problems: list[dict[str, str]] | None = None,
 ) -> Response:
     shown = problems or []
     return p.render(
@@ -72,9 +76,7 @@ def _import(p: Page) -> Response:
         return _render(p, book, 413, f"The file is larger than {LIMITS.max_mib} MiB.")
     importer = ContactImporter(p.services.store, p.services.contacts)
     try:
-        created = importer.import_all(
-            book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES
-        )
+        created = importer.import_all(book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES)
     except InvalidInput as exc:
         return _render(p, book, 400, _sentence(exc.message), exc.details)
     notice = f"Imported {created:,} contact{'s' if created != 1 else ''}."
