@@ -122,7 +122,7 @@ RICH = [
         "addresses": [{"city": "Málaga", "country": "ES", "street": "Calle 1"}],
         "notes": "Zoë's friend",
     },
-    {"displayName": "Ana Łukasz", "phoneNumbers": [{"value": "12"}, {"value": "x"}]},
+    {"displayName": "Ana Łukasz", "phoneNumbers": [{"value": "12"}, {"value": "x 9"}]},
     {"emails": [{"value": "only@mail.example"}]},
     {},
 ]

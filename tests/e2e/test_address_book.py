@@ -42,7 +42,7 @@ def sign_up(page: Any, server: str, email: str) -> None:
     page.fill("input[name=name]", "Erin Example")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(f"{server}/book")
 
 
 def log_in(page: Any, server: str, email: str) -> None:
@@ -246,6 +246,24 @@ def test_the_address_book_in_chromium(server: str) -> None:
             page.goto(contact_url)
             expect(page.locator(".fields")).to_contain_text("Saved first, from the first window.")
             expect(page.locator(".fields")).not_to_contain_text("second window")
+
+            # A second conflict, merged field by field: the second window changed the
+            # name, the first the notes; the choices default to keeping both changes.
+            page.goto(contact_url + "/edit")
+            page.fill("#f-notes", "Notes from the first window, again.")
+            page.click("button:has-text('Save')")
+            page.wait_for_url(re.compile(re.escape(contact_url) + r".*"))
+            other.fill("#f-name-givenName", "Quentin R.")
+            other.click("button:has-text('Save')")
+            expect(other.locator("#conflict")).to_contain_text(re.compile(r"saved on .* UTC"))
+            expect(other.locator("#choice-name input[value=mine]")).to_be_checked()
+            expect(other.locator("#choice-notes input[value=theirs]")).to_be_checked()
+            expect(other.locator("#choice-notes")).to_contain_text("Notes from the first window")
+            other.screenshot(path=str(ARTIFACTS / "book-conflict-choices.png"), full_page=True)
+            other.click("button:has-text('Save with these choices')")
+            other.wait_for_url(re.compile(re.escape(contact_url) + r".*"))
+            expect(other.locator("h1")).to_have_text("Quentin R. Blake")
+            expect(other.locator(".fields")).to_contain_text("Notes from the first window, again.")
             other_context.close()
 
             # With JavaScript off: the list and contact pages read, and a plain form edit saves.

@@ -72,7 +72,8 @@ def test_sign_up_register_authorize_exchange_refresh_revoke(
             page.fill("input[name=name]", "Erin Example")
             page.fill("input[name=password]", "correct horse battery")
             page.click("button[type=submit]")
-            page.wait_for_url(f"{server}/")
+            page.wait_for_url(f"{server}/book")  # a person lands on their contacts
+            page.goto(f"{server}/")
             assert email in page.content()
 
             # Register an app with a loopback redirect URI (any port will match).

@@ -13,7 +13,7 @@ from tests.web.browser import PASSWORD, Browser, csrf_of, new_browser
 
 def test_sign_up_logs_in_and_the_cookie_is_httponly_and_samesite(browser: Browser) -> None:
     response = browser.sign_up()
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/book"
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(COOKIE_NAME + "=")
     assert "HttpOnly" in cookie
@@ -81,7 +81,7 @@ def test_next_cannot_leave_the_site(browser: Browser) -> None:
     browser.sign_up()
     browser.submit("/", "/logout", {})
     response = browser.log_in(browser.email, PASSWORD, "//evil.example.com/x")
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/book"
 
 
 def test_a_post_without_the_csrf_token_is_refused(browser: Browser) -> None:

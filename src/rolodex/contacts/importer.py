@@ -18,7 +18,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +97,15 @@ def contact_data_of(line: bytes, line_number: int) -> dict[str, Any]:
         return clean_contact_data(value, field_name=f"line {line_number}")
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="line", details=exc.details) from None
+
+
+def _line_problem(message: str, details: list[dict[str, str]]) -> str:
+    """What is wrong with one line, without repeating its number: "emails.0.value: ..."."""
+    if details:
+        first = details[0]
+        where = first["field"].split(".", 1)[1] if "." in first["field"] else ""
+        return f"{where}: {first['problem']}" if where else first["problem"]
+    return message.split(": ", 1)[1] if message.startswith("line ") else message
 
 
 def import_key(owner_id: str, source: Path) -> str:
@@ -197,6 +206,42 @@ class ContactImporter:
         if created:
             self.store.analyze()
         return ImportResult(max(line_number, done), created, done, skipped)
+
+    def import_all(self, owner_id: str, lines: Sequence[bytes], *, max_lines: int) -> int:
+        """Import every contact of `lines` (JSON lines) in one transaction, or none of them.
+
+        For an upload from the web address book: the whole file is read and validated
+        first, and any invalid line refuses the whole file with InvalidInput whose
+        `details` name each bad line (`{"field": "line N", "problem"}`, in file order),
+        so a person fixes them all in one go. Blank lines are skipped. The contacts are
+        then written through `ContactService.create_many` in one write transaction with
+        their `created` changes, counted against the owner's limit like any import.
+        Returns how many were created.
+        """
+        numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+        if not numbered:
+            raise InvalidInput("the file has no contacts in it", field="file")
+        if len(numbered) > max_lines:
+            raise InvalidInput(
+                f"the file has {len(numbered)} contacts; at most {max_lines} at a time",
+                field="file",
+            )
+        region = phones.default_region()
+        batch = prepare_batch(numbered, owner_id, self.store.engine.dialect.name, region)
+        if batch.invalid:
+            problems = [
+                {"field": f"line {number}", "problem": _line_problem(message, details)}
+                for number, message, details in batch.invalid
+            ]
+            count = len(problems)
+            raise InvalidInput(
+                f"{count} line{'s' if count > 1 else ''} could not be read; nothing was imported",
+                field="file",
+                details=problems,
+            )
+        with search_index.bulk_load(self.store), self.store.write(owner_id=owner_id) as conn:
+            datas = [p.data_json for p in batch.contacts]
+            return self.contacts.create_many(conn, owner_id, datas, batch.contacts)
 
     def _write(
         self,

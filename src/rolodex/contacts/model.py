@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from rolodex.errors import InvalidInput
 
@@ -59,6 +60,67 @@ class Labeled(_Part):
 
     type: Text | None = None
     value: Text | None = None
+
+
+def email_problem(value: str) -> str | None:
+    """Why `value` cannot be an email address, or None when it may be one.
+
+    The one rule every way in shares (the APIs, imports and the web form,
+    docs/api-notes.md): an `@` with text on either side. Anything subtler (a domain
+    that does not exist, an odd local part) is left to the person; an empty value is
+    an entry without an address, not a bad one.
+    """
+    local, at, domain = value.partition("@")
+    if value and not (local.strip() and at and domain.strip()):
+        return "an email address needs an @ with text either side"
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    """Why `value` cannot be a phone number, or None when it may be one.
+
+    The shared rule (docs/api-notes.md): at least one digit. People write numbers every
+    way (`+1 (415) 555-0100 ext. 12`, `1-800-FLOWERS`), so nothing else is refused.
+    """
+    if value and not any(ch.isdigit() for ch in value):
+        return "a phone number needs at least one digit"
+    return None
+
+
+def _email(value: str | None) -> str | None:
+    problem = email_problem(value) if value is not None else None
+    if problem:
+        raise PydanticCustomError("email", problem)
+    return value
+
+
+def _phone(value: str | None) -> str | None:
+    problem = phone_problem(value) if value is not None else None
+    if problem:
+        raise PydanticCustomError("phone", problem)
+    return value
+
+
+# The JSON Schema of a value (the OpenAPI documents) says the same rule as a pattern.
+_EMAIL_PATTERN = r"^$|^[^@]*[^@\s][^@]*@[\s\S]*\S[\s\S]*$"
+_PHONE_PATTERN = r"^$|[0-9]"
+
+
+EMAIL_RULE = [AfterValidator(_email), Field(json_schema_extra={"pattern": _EMAIL_PATTERN})]
+PHONE_RULE = [AfterValidator(_phone), Field(json_schema_extra={"pattern": _PHONE_PATTERN})]
+"""The rules as annotations, for the other dialects' own email and phone fields."""
+
+
+class Email(Labeled):
+    value: Annotated[
+        Text | None, AfterValidator(_email), Field(json_schema_extra={"pattern": _EMAIL_PATTERN})
+    ] = None
+
+
+class Phone(Labeled):
+    value: Annotated[
+        Text | None, AfterValidator(_phone), Field(json_schema_extra={"pattern": _PHONE_PATTERN})
+    ] = None
 
 
 class PartialDate(_Part):
@@ -108,8 +170,8 @@ LabeledList = Annotated[list[Labeled], Field(max_length=MAX_LIST)]
 class ContactData(_Part):
     name: Name | None = None
     displayName: Text | None = None
-    emails: LabeledList | None = None
-    phoneNumbers: LabeledList | None = None
+    emails: Annotated[list[Email], Field(max_length=MAX_LIST)] | None = None
+    phoneNumbers: Annotated[list[Phone], Field(max_length=MAX_LIST)] | None = None
     addresses: Annotated[list[Address], Field(max_length=MAX_LIST)] | None = None
     organizations: Annotated[list[Organization], Field(max_length=MAX_LIST)] | None = None
     urls: Annotated[list[Url], Field(max_length=MAX_LIST)] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -160,13 +161,47 @@ _SAVE = (
 _UNTAG_ALL = delete(contact_tags).where(contact_tags.c.contact_pk == bindparam("key"))
 
 
+# The owner's live contacts, kept beside the stored count (revision 0018_book_letters).
+_COUNT_LIVE = select(owner_counts.c.live).where(owner_counts.c.owner_id == bindparam("owner"))
+_ADD_LIVE = (
+    update(owner_counts)
+    .where(owner_counts.c.owner_id == bindparam("owner"))
+    .values(live=owner_counts.c.live + bindparam("change"))
+)
+
+
+@lru_cache(maxsize=4)
+def _starts_statement(count: int) -> Any:
+    """`count` EXISTS probes in one SELECT, built once per size: building and compiling a
+    statement of 26 subqueries per page cost 15 to 60 ms, running it a few microseconds."""
+    probes = [
+        select(
+            select(contacts.c.pk)
+            .where(
+                contacts.c.owner_id == bindparam("owner"),
+                contacts.c.deleted_at.is_(None),
+                contacts.c.sort_key >= bindparam(f"lo{i}"),
+                contacts.c.sort_key < bindparam(f"hi{i}"),
+            )
+            .limit(1)
+            .exists()
+        ).scalar_subquery()
+        for i in range(count)
+    ]
+    return select(*probes)
+
+
 def _count_upsert(dialect_insert: Any) -> Any:
+    # New contacts are live: both counts grow by the same number.
     statement = dialect_insert(owner_counts).values(
-        owner_id=bindparam("owner"), contacts=bindparam("count")
+        owner_id=bindparam("owner"), contacts=bindparam("count"), live=bindparam("count")
     )
     return statement.on_conflict_do_update(
         index_elements=[owner_counts.c.owner_id],
-        set_={"contacts": owner_counts.c.contacts + statement.excluded.contacts},
+        set_={
+            "contacts": owner_counts.c.contacts + statement.excluded.contacts,
+            "live": owner_counts.c.live + statement.excluded.live,
+        },
     ).returning(owner_counts.c.contacts)
 
 
@@ -283,10 +318,12 @@ class ContactRepository:
         limit: int,
         tag_ids: Sequence[str] = (),
         favorites_only: bool = False,
+        from_key: str | None = None,
     ) -> list[tuple[Contact, str]]:
         """Up to `limit` live contacts, each with its sort key, in (sort_key, pk) order after `after`.
 
-        For the web address book.
+        For the web address book. `from_key` (used when there is no `after`) starts at the
+        first key at or after it: the A-Z index's jump to a letter.
 
         Walks the index on (owner_id, sort_key, pk): a page costs the same wherever it
         starts, however many contacts the owner has.
@@ -301,6 +338,8 @@ class ContactRepository:
             # then only steps past the rows of the same key already shown.
             conditions.append(contacts.c.sort_key >= key)
             conditions.append(or_(contacts.c.sort_key > key, contacts.c.pk > pk))
+        elif from_key:
+            conditions.append(contacts.c.sort_key >= from_key)
         query = (
             select(*_COLUMNS, contacts.c.sort_key)
             .where(*conditions)
@@ -311,6 +350,37 @@ class ContactRepository:
         found = [_to_contact(row) for row in rows]
         cls.attach_tags(conn, found)
         return [(c, row.sort_key) for c, row in zip(found, rows, strict=True)]
+
+    @staticmethod
+    def count_live(conn: Connection, owner_id: str) -> int:
+        """How many live contacts the owner has: one row read (`owner_counts.live`).
+
+        Kept in the writes' own transactions: `add_to_count` (new contacts) and
+        `add_live` (a delete, a restore). A write that makes a contact live or not
+        live in any other way must call `add_live` too.
+        """
+        found = conn.execute(_COUNT_LIVE, {"owner": owner_id}).scalar()
+        return int(found or 0)
+
+    @staticmethod
+    def add_live(conn: Connection, owner_id: str, change: int) -> None:
+        """Count contacts becoming live (+) or deleted (-), in the write's transaction."""
+        conn.execute(_ADD_LIVE, {"owner": owner_id, "change": change})
+
+    @staticmethod
+    def starts_present(conn: Connection, owner_id: str, starts: Sequence[str]) -> set[str]:
+        """Which of `starts` (one-character key prefixes) begin some live contact's sort key.
+
+        One statement of one index seek per prefix (`EXISTS` over the live-only index,
+        0017), so it costs the same for 30 contacts or 100,000.
+        """
+        if not starts:
+            return set()
+        params: dict[str, str] = {"owner": owner_id}
+        for i, start in enumerate(starts):
+            params[f"lo{i}"], params[f"hi{i}"] = start, chr(ord(start) + 1)
+        row = conn.execute(_starts_statement(len(starts)), params).one()
+        return {start for start, found in zip(starts, row, strict=True) if found}
 
     @staticmethod
     def insert(conn: Connection, contact: Contact) -> int:
@@ -403,7 +473,7 @@ class ContactRepository:
 
     @staticmethod
     def add_to_count(conn: Connection, owner_id: str, count: int) -> int:
-        """Add to the owner's stored-contacts count (one upsert) and return the new total."""
+        """Add `count` new (live) contacts to the owner's counts (one upsert); the new total."""
         statement = _COUNT_UPSERT[conn.dialect.name]
         return int(conn.execute(statement, {"owner": owner_id, "count": count}).scalar_one())
 

@@ -179,12 +179,15 @@ class ContactService:
         cursor: str | None = None,
         tag_ids: Sequence[str] = (),
         favorites_only: bool = False,
+        from_key: str | None = None,
     ) -> ScrollPage:
         """One page of live contacts sorted by the name they are shown under (the address book).
 
         Keyset paging on (sort_key, pk): the cursor names the last contact shown, so a
         page costs the same at the start or the end of 100,000 contacts, and contacts
-        renamed during a walk may show twice or not at all (never an error).
+        renamed during a walk may show twice or not at all (never an error). Without a
+        cursor, `from_key` starts the page at the first sort key at or after it (a jump
+        to a letter: keys are case-folded and accent-free, `sort_names.sort_key`).
         """
         limit = self.page_size(size)
         after = None if cursor is None else NameCursor.decode(cursor)
@@ -196,12 +199,26 @@ class ContactService:
                 limit=limit + 1,
                 tag_ids=tag_ids,
                 favorites_only=favorites_only,
+                from_key=from_key,
             )
         more = len(found) > limit
         found = found[:limit]
         last = found[-1] if found else None
         next_cursor = NameCursor.encode(last[1], last[0].pk) if more and last else None
         return ScrollPage([c for c, _ in found], next_cursor)
+
+    def count_live(self, owner_id: str) -> int:
+        """How many live contacts the owner has (the address book's total): one row read."""
+        with self.store.read() as conn:
+            return self.repo.count_live(conn, owner_id)
+
+    def name_starts(self, owner_id: str, starts: Sequence[str]) -> set[str]:
+        """Which of the one-character sort-key prefixes `starts` some live contact's name has.
+
+        For the address book's A-Z index: letters no name starts with are shown unlinked.
+        """
+        with self.store.read() as conn:
+            return self.repo.starts_present(conn, owner_id, starts)
 
     def get_with_tombstones(self, owner_id: str, contact_ids: Sequence[str]) -> dict[str, Contact]:
         """The owner's contacts among the ids, deleted ones included (sync diffs show deletions)."""
@@ -357,6 +374,7 @@ class ContactService:
             contact.tag_ids = []
             self.repo.save(conn, contact)
             self.repo.set_tags(conn, contact.pk, [])
+            self.repo.add_live(conn, owner_id, -1)
             self._log(conn, contact, DELETED)
         self._photos_left(contact, photo_urls(contact.data), [])
         return contact
@@ -384,6 +402,7 @@ class ContactService:
             contact.etag = new_etag()
             contact.updated_at = max(now, contact.updated_at + 1)
             self.repo.save(conn, contact)
+            self.repo.add_live(conn, owner_id, 1)
             self._log(conn, contact, UPDATED)
         return contact
 

@@ -361,6 +361,17 @@ contacts.append_column(
     )
 )
 Index("ix_contacts_owner_sort", contacts.c.owner_id, contacts.c.sort_key, contacts.c.pk)
+# Live contacts only (revision 0018_book_letters): the A-Z index's probes. `deleted_at`
+# (always NULL here) is a column too so that SQLite answers from the index alone.
+Index(
+    "ix_contacts_owner_live_sort",
+    contacts.c.owner_id,
+    contacts.c.sort_key,
+    contacts.c.pk,
+    contacts.c.deleted_at,
+    sqlite_where=contacts.c.deleted_at.is_(None),
+    postgresql_where=contacts.c.deleted_at.is_(None),
+)
 
 # -- API key tiers (revision 0010_ratelimit, rolodex.ratelimit.tiers) -----------------
 
@@ -375,4 +386,6 @@ owner_counts = Table(
     metadata,
     Column("owner_id", String(64), primary_key=True),
     Column("contacts", BigInteger, nullable=False),
+    # The live ones among them (revision 0018_book_letters): the address book's count.
+    Column("live", BigInteger, nullable=False, server_default="0"),
 )

@@ -21,12 +21,21 @@ def fields(**parts: Any) -> st.SearchStrategy[dict[str, Any]]:
 
 
 labeled = fields(type=text, value=text)
+# Emails and phones within the one rule every API shares (docs/api-notes.md): an email
+# has an @ with text either side, a phone a digit; an empty value is no address at all.
+_part = st.text(st.characters(exclude_characters="\x00@", exclude_categories=("Cs",)), max_size=15)
+email = st.one_of(
+    st.just(""), st.builds(lambda a, b, c, d: f"{a}x{b}@{c}y{d}", _part, _part, text, text)
+)
+phone = st.one_of(
+    st.just(""), st.builds(lambda a, d, b: f"{a}{d}{b}", text, st.sampled_from("0123456789"), text)
+)
 partial_date = fields(month=st.integers(1, 12), day=st.integers(1, 31), year=st.integers(1, 9999))
 contact_data = fields(
     name=fields(givenName=text, middleName=text, familyName=text, prefix=text, suffix=text),
     displayName=text,
-    emails=st.lists(labeled, max_size=3),
-    phoneNumbers=st.lists(labeled, max_size=3),
+    emails=st.lists(fields(type=text, value=email), max_size=3),
+    phoneNumbers=st.lists(fields(type=text, value=phone), max_size=3),
     addresses=st.lists(
         fields(
             type=text,

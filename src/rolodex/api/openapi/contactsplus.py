@@ -509,7 +509,7 @@ def _build() -> dict[str, Any]:
         "1",
         "Every method is `POST /api/v1/<method>` with a JSON object body (`{}` when empty) "
         'and a bearer token. Errors: `{"error": {code, message, field, details}}`. '
-        "See docs/api-notes.md and docs/scopes.md.",
+        "Each method needs the OAuth scope its description names.",
         servers=[{"url": "/"}],
         paths=paths,
         components={

@@ -232,7 +232,7 @@ def _build() -> dict[str, Any]:
         "1",
         "Contacts at `/api/user/contacts`, authenticated with `Authorization: Bearer` and an "
         "OAuth access token or an API key. Errors: "
-        '`{"errors": [{"code", "message", "detail"}]}`. See docs/personal-api.md.',
+        '`{"errors": [{"code", "message", "detail"}]}`.',
         servers=[{"url": "/"}],
         paths=paths,
         components={

@@ -102,7 +102,12 @@ def _build() -> dict[str, Any]:
                     text_query("tags", "Comma-separated tag names, all required", MAX_TEXT),
                     text_query("locationId", "Only contacts at this location", MAX_TEXT),
                     text_query("channel", "Only contacts from this source", MAX_TEXT),
-                    text_query("searchText", "Search words (docs/search.md)", MAX_TEXT),
+                    text_query(
+                        "searchText",
+                        "Search words: each must start a word of the contact; quotes, OR, "
+                        "NOT and `field:` as in Contacts+ `contacts.search`",
+                        MAX_TEXT,
+                    ),
                 ],
             ),
             "post": _op(
@@ -182,8 +187,7 @@ def _build() -> dict[str, Any]:
         "Rolodex: REST contacts API",
         "1",
         "Contacts at `/v1/contacts`, authenticated with an API key in `x-api-key`. Errors: "
-        '`{"message": "..."}`; a missing or bad key is `403 {"message": "Forbidden"}`. '
-        "See docs/rest-api.md.",
+        '`{"message": "..."}`; a missing or bad key is `403 {"message": "Forbidden"}`.',
         servers=[{"url": "/"}],
         paths=paths,
         components={

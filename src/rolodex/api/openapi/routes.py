@@ -1,7 +1,10 @@
 """Serving the documents: `/openapi/<api>.json`, and pages at `/docs` and `/docs/<api>`.
 
 The pages are rendered on the server from the same document the JSON URL serves (no
-script, no CDN), so what a reader sees is what the contract tests check.
+script, no CDN), so what a reader sees is what the contract tests check. Descriptions in
+an OpenAPI document are CommonMark (OpenAPI 3.1 §4.8.1: "CommonMark syntax MAY be used
+for rich text"), so they are rendered as such (markdown-it-py, raw HTML off), not shown
+with their backticks.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any, cast
 
 import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -28,14 +33,31 @@ DOCUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
 _METHODS = ("get", "put", "post", "delete", "patch", "head")
 
 
+# CommonMark without raw HTML: a description's `<method>` is text, never markup.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_block(text: object) -> Markup:
+    """A description as HTML paragraphs (lists, code, emphasis), escaped where it must be."""
+    return Markup(_MARKDOWN.render(str(text or "")))
+
+
+def markdown_inline(text: object) -> Markup:
+    """A short description (a summary, a table cell) as inline HTML: no paragraph around it."""
+    return Markup(_MARKDOWN.renderInline(str(text or "")))
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("rolodex.api.openapi", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["md"] = markdown_block
+    env.filters["md_inline"] = markdown_inline
+    return env
 
 
 @lru_cache(maxsize=len(DOCUMENTS))
@@ -101,6 +123,18 @@ def _fields(doc: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]
     ]
 
 
+def _body_text(doc: dict[str, Any], schema: dict[str, Any]) -> str:
+    """What a body without listed fields is: `{}` only, or its shape (no empty table)."""
+    resolved = _resolve(doc, schema)
+    if resolved.get("properties"):
+        return ""
+    if resolved.get("type") == "object" and resolved.get("additionalProperties") is False:
+        return "an empty JSON object, `{}`"
+    if resolved.get("type") == "object" or _type_text(schema) == "object":
+        return "a JSON object with no documented fields"
+    return _type_text(schema)
+
+
 def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for path, item in doc["paths"].items():
@@ -131,6 +165,8 @@ def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
                     "parameters": op.get("parameters", []),
                     "media": media,
                     "fields": _fields(doc, content["schema"]) if content else [],
+                    "body": _body_text(doc, content["schema"]) if content else "",
+                    "body_required": bool(op.get("requestBody", {}).get("required")),
                     "responses": responses,
                 }
             )

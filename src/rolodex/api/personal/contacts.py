@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from rolodex.api.resource_routes import ApiRequest
 from rolodex.contacts.mapping_personal import WRITABLE_FIELDS, apply_personal, to_personal
-from rolodex.contacts.model import Contact, invalid_from
+from rolodex.contacts.model import EMAIL_RULE, PHONE_RULE, Contact, invalid_from
 from rolodex.errors import InvalidInput
 
 READ = "contacts.read"
@@ -28,6 +28,9 @@ MAX_SKIP = 1_000_000_000_000
 # Field limits as the spec gives them (docs/limits.md).
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Short = Annotated[str, StringConstraints(max_length=128)]
+# The same rules as every other way in (contacts/model.py, docs/api-notes.md).
+EmailText = Annotated[Short, *EMAIL_RULE]
+PhoneText = Annotated[Short, *PHONE_RULE]
 Notes = Annotated[str, StringConstraints(max_length=1024)]
 
 
@@ -37,18 +40,18 @@ class PersonalContactBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Name | None = None
-    email: Short | None = None
+    email: EmailText | None = None
     company: Short | None = None
     title: Short | None = None
-    business: Short | None = None
-    business2: Short | None = None
-    mobile_phone: Short | None = None
-    mobile_phone2: Short | None = None
-    home_phone: Short | None = None
-    home_phone2: Short | None = None
-    other: Short | None = None
-    business_fax: Short | None = None
-    home_fax: Short | None = None
+    business: PhoneText | None = None
+    business2: PhoneText | None = None
+    mobile_phone: PhoneText | None = None
+    mobile_phone2: PhoneText | None = None
+    home_phone: PhoneText | None = None
+    home_phone2: PhoneText | None = None
+    other: PhoneText | None = None
+    business_fax: PhoneText | None = None
+    home_fax: PhoneText | None = None
     address: Short | None = None
     notes: Notes | None = None
     # Read-only fields of a contact as this API shows it: accepted and ignored, so a

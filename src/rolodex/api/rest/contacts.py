@@ -16,7 +16,15 @@ from starlette.responses import Response
 from rolodex.api.resource_routes import ApiRequest
 from rolodex.api.rest import tag_names
 from rolodex.contacts.mapping_rest import Stage, apply_rest, to_rest
-from rolodex.contacts.model import MAX_ITEMS, MAX_LIST, MAX_NOTES, MAX_TEXT, Contact, invalid_from
+from rolodex.contacts.model import (
+    MAX_ITEMS,
+    MAX_LIST,
+    MAX_NOTES,
+    MAX_TEXT,
+    PHONE_RULE,
+    Contact,
+    invalid_from,
+)
 from rolodex.contacts.repository import ContactFilters
 from rolodex.errors import InvalidInput
 from rolodex.tags.model import MAX_NAME
@@ -49,7 +57,7 @@ class RestContactBody(_Strict):
 
     id: Any = None
     name: Required
-    phoneNumber: Required
+    phoneNumber: Annotated[Required, *PHONE_RULE]
     stage: Stage | None = None
     notes: Annotated[str, StringConstraints(max_length=MAX_NOTES)] | None = None
     customFields: Annotated[dict[Required, Text | None], Field(max_length=MAX_ITEMS)] | None = None

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from rolodex.contacts.model import clean_contact_data
+from rolodex.contacts.model import clean_contact_data, email_problem, phone_problem
 from rolodex.errors import InvalidInput
 
 NAME_PARTS = ("prefix", "givenName", "middleName", "familyName", "suffix")
@@ -35,6 +35,17 @@ class ListSpec:
     keep: tuple[str, ...] = ()
     blank_rows: int = 0
     plural_label: str = ""
+    # The label inside a sentence ("Add an IM address"): lower case unless it is an acronym.
+    sentence_label: str = ""
+
+    @property
+    def noun(self) -> str:
+        return self.sentence_label or self.label.lower()
+
+    @property
+    def add_label(self) -> str:
+        article = "an" if self.noun[:1].lower() in "aeiou" else "a"
+        return f"Add {article} {self.noun}"
 
     @property
     def plural(self) -> str:
@@ -84,7 +95,13 @@ LISTS: tuple[ListSpec, ...] = (
         ("type", "value", "username", "userId"),
         ("homepage", "work", "blog", "profile", "other"),
     ),
-    ListSpec("ims", "Instant messaging", ("type", "value"), ("skype", "xmpp", "signal", "matrix")),
+    ListSpec(
+        "ims",
+        "IM address",
+        ("type", "value"),
+        ("skype", "xmpp", "signal", "matrix"),
+        sentence_label="IM address",
+    ),
     ListSpec(
         "relatedPeople",
         "Related person",
@@ -157,6 +174,12 @@ class ContactForm:
     def error_for(self, name: str) -> str:
         return self.errors.get(name, "")
 
+    def shows_any(self, keys: list[str]) -> bool:
+        """Whether any of these lists has a row or a problem (a collapsed group opens)."""
+        return any(self.rows.get(k) for k in keys) or any(
+            name.split("-", 1)[0] in keys for name in self.errors
+        )
+
     @property
     def first_error(self) -> str:
         return next(iter(self.errors), "")
@@ -223,8 +246,9 @@ def form_from_post(fields: list[tuple[str, str]]) -> ContactForm:
 def data_from_form(form: ContactForm) -> dict[str, Any]:
     """The `contactData` the form describes, validated; InvalidInput with `form.errors` filled.
 
-    Numbers that are not numbers and emails without an `@` are refused here, the rest
-    by the canonical model; either way every problem lands on its own field.
+    Numbers that are not numbers, emails and phones are checked here (the emails and
+    phones with the model's own rules), the rest by the canonical model; either way
+    every problem lands on its own field.
     """
     data: dict[str, Any] = {}
     origin: dict[str, list[int]] = {}
@@ -250,10 +274,9 @@ def data_from_form(form: ContactForm) -> dict[str, Any]:
                     continue
                 name_of = f"{spec.key}-{index}-{part}"
                 entry[part] = _number(form, name_of, value) if part in spec.numeric else value
-            if spec.key == "emails" and not _looks_like_email(entry.get("value", "")):
-                form.errors.setdefault(
-                    f"emails-{index}-value", "An email address needs an @ with text either side."
-                )
+            doubt = _value_problem(spec.key, entry.get("value", ""))
+            if doubt:
+                form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(doubt))
             entry.update(_kept(row.get("keep", ""), spec))
             entries.append(entry)
             indices.append(index)
@@ -281,9 +304,15 @@ def _number(form: ContactForm, name: str, value: str) -> int | str:
     return value
 
 
-def _looks_like_email(value: str) -> bool:
-    local, at, domain = value.partition("@")
-    return bool(local and at and domain)
+def _value_problem(key: str, value: Any) -> str | None:
+    """The model's own email and phone rules, so the form and the APIs agree (api-notes.md)."""
+    if not isinstance(value, str):
+        return None
+    if key == "emails":
+        return email_problem(value)
+    if key == "phoneNumbers":
+        return phone_problem(value)
+    return None
 
 
 def _kept(raw: str, spec: ListSpec) -> dict[str, Any]:

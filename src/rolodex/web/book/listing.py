@@ -11,8 +11,10 @@ from starlette.responses import Response
 from rolodex.contacts.service import ScrollPage
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.tags.model import Tag, name_key
+from rolodex.web.book.alphabet import LETTER_PARAM, Jump, jumps, key_starts, start_key
 from rolodex.web.book.books import Book, open_book
 from rolodex.web.book.endpoint import book_page
+from rolodex.web.book.importing import LIMITS as IMPORT_LIMITS
 from rolodex.web.book.people import Row, row_of
 from rolodex.web.pages.context import Page, redirect, safe_next
 
@@ -30,6 +32,7 @@ class Listing:
     tag_id: str
     favorites: bool
     error: str
+    letter: str = ""
 
 
 def all_tags(p: Page, owner_id: str) -> list[Tag]:
@@ -51,11 +54,13 @@ def _listing(p: Page, book: Book, tags: dict[str, Tag]) -> tuple[Listing, int]:
     tag_id = params.get("tag", "")
     favorites = params.get("favorites") == "1"
     cursor = params.get("after") or None
+    letter = params.get(LETTER_PARAM, "").strip()
     tag_ids = [tag_id] if tag_id in tags else []
     error = ""
     status = 200
     try:
         page: ScrollPage
+        from_key = start_key(letter)
         if query:
             page = p.services.search.search(
                 book.owner_id, query, size=PAGE_SIZE, cursor=cursor, tag_ids=tag_ids
@@ -67,13 +72,23 @@ def _listing(p: Page, book: Book, tags: dict[str, Tag]) -> tuple[Listing, int]:
                 cursor=cursor,
                 tag_ids=tag_ids,
                 favorites_only=favorites,
+                from_key=from_key,
             )
     except InvalidInput as exc:
         page = ScrollPage([], None)
         error = exc.message if exc.field != "after" else "That page link is out of date."
+        if exc.field == LETTER_PARAM:
+            error, letter = "There is no such letter in the index: choose one below.", ""
         status = 400
     rows = [row_of(c, tags) for c in page.contacts]
-    return Listing(rows, page.cursor, query, tag_id, favorites, error), status
+    return Listing(rows, page.cursor, query, tag_id, favorites, error, letter), status
+
+
+def _index(p: Page, book: Book, listing: Listing) -> tuple[int, list[Jump]]:
+    """The book's live total and its A-Z index (both index reads, at any book size)."""
+    total = p.services.contacts.count_live(book.owner_id)
+    present = p.services.contacts.name_starts(book.owner_id, key_starts()) if total else set()
+    return total, jumps(present, listing.letter, total)
 
 
 def _deleted(p: Page, book: Book) -> dict[str, Any] | None:
@@ -104,13 +119,17 @@ def _book_list(p: Page) -> Response:
         "tags": list(tags.values()),
         "next_url": _next_url(book, listing),
         "here": _here(p),
+        "import_limits": IMPORT_LIMITS,
     }
     if p.request.query_params.get("fragment") == "1":
         return p.render("book/_results.html", status, **context)
+    total, index = _index(p, book, listing)
     return p.render(
         "book/list.html",
         status,
         title=book.name,
+        total=total,
+        index=index,
         undo=_deleted(p, book),
         notice=p.request.query_params.get("notice", ""),
         **context,

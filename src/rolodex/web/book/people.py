@@ -20,6 +20,8 @@ class Row:
     email: str
     phone: str
     favorite: bool
+    company: str
+    title: str
     tags: list[Tag]
 
 
@@ -29,6 +31,19 @@ def _first(data: dict[str, Any], key: str) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
+
+
+def _work(data: dict[str, Any]) -> tuple[str, str]:
+    """The first organization's company name and job title (either may be empty)."""
+    for entry in data.get("organizations") or []:
+        if not isinstance(entry, dict):
+            continue
+        name, title = entry.get("name"), entry.get("title")
+        company = name.strip() if isinstance(name, str) else ""
+        job = title.strip() if isinstance(title, str) else ""
+        if company or job:
+            return company, job
+    return "", ""
 
 
 def thumbnail(data: dict[str, Any]) -> str:
@@ -48,6 +63,9 @@ def initials(name: str) -> str:
 def row_of(contact: Contact, tags: dict[str, Tag]) -> Row:
     data = contact.data
     name = display_label(data) or "(no name)"
+    company, title = _work(data)
+    if company == name:
+        company = ""  # a company's own card is listed under the company's name already
     return Row(
         contact_id=contact.contact_id,
         name=name,
@@ -56,5 +74,7 @@ def row_of(contact: Contact, tags: dict[str, Tag]) -> Row:
         email=_first(data, "emails"),
         phone=_first(data, "phoneNumbers"),
         favorite=contact.meta.get("favorite") is True,
+        company=company,
+        title=title,
         tags=[tags[t] for t in contact.tag_ids if t in tags],
     )

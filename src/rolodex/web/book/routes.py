@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from rolodex.web.book import contact_pages, editing, listing
+from rolodex.web.book import contact_pages, editing, importing, listing
 
 _FORM = ["GET", "POST"]
 _POST = ["POST"]
@@ -12,6 +12,7 @@ _POST = ["POST"]
 routes: list[BaseRoute] = [
     Route("/book", listing.book_list, methods=["GET"]),
     Route("/book/tags", listing.bulk_tags, methods=_POST),
+    Route("/book/import", importing.import_contacts, methods=_FORM),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),

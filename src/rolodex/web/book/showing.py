@@ -108,7 +108,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
     found.append(Section("Address", addresses) if addresses else None)
     found.append(_organizations(data))
     found.append(_labelled(data, "urls", "Web"))
-    found.append(_labelled(data, "ims", "Instant messaging"))
+    found.append(_labelled(data, "ims", "IM"))
     found.append(_labelled(data, "relatedPeople", "Related people"))
     dates = [Entry(d.get("type") or "", partial_date(d)) for d in data.get("dates") or []]
     if data.get("birthday"):

@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.observability.origin import client_address
-from rolodex.web.pages.context import Page, page, redirect, safe_next
+from rolodex.web.pages.context import LANDING, Page, page, redirect, safe_next
 from rolodex.web.pages.throttled import too_many_attempts
 from rolodex.web.sessions import WebSession
 
@@ -18,7 +18,7 @@ def home(p: Page) -> Response:
 
 @page
 def signup(p: Page) -> Response:
-    next_url = safe_next(p.field("next") or p.request.query_params.get("next"))
+    next_url = safe_next(p.field("next") or p.request.query_params.get("next"), LANDING)
     if p.request.method == "GET":
         return p.render("signup.html", title="Sign up", next=next_url, values={})
     values = {"email": p.field("email"), "name": p.field("name")}
@@ -42,7 +42,7 @@ def signup(p: Page) -> Response:
 
 @page
 def login(p: Page) -> Response:
-    next_url = safe_next(p.field("next") or p.request.query_params.get("next"))
+    next_url = safe_next(p.field("next") or p.request.query_params.get("next"), LANDING)
     if p.request.method == "GET":
         if p.account is not None:
             return redirect(next_url)

@@ -128,8 +128,12 @@ def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def safe_next(value: str | None) -> str:
+LANDING = "/book"
+"""Where a person lands after logging in or signing up: their contacts."""
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
     """Where to go after logging in: only a path on this site (no open redirect)."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
+        return default
     return value

@@ -99,9 +99,40 @@
       var link = event.target.closest && event.target.closest("[data-more]");
       if (!link) return;
       event.preventDefault();
-      var url = new URL(link.href, location.href);
-      load(url.searchParams, true);
+      more(link);
     });
+
+    // Infinite scroll: when the "More contacts" link comes near the screen, the next
+    // page is appended (one request at a time); the link itself stays for keyboards.
+    var loadingMore = false;
+    var watcher = null;
+    function more(link) {
+      if (loadingMore) return;
+      loadingMore = true;
+      link.textContent = "Loading more…";
+      var url = new URL(link.href, location.href);
+      load(url.searchParams, true).then(function () {
+        loadingMore = false;
+        watchMore();
+      });
+    }
+    function watchMore() {
+      if (!watcher) return;
+      watcher.disconnect();
+      var link = results.querySelector("[data-more]");
+      if (link) watcher.observe(link);
+    }
+    if ("IntersectionObserver" in window) {
+      watcher = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) more(entry.target);
+        });
+      }, { rootMargin: "600px 0px" });
+      watchMore();
+      new MutationObserver(function () {
+        if (!loadingMore) watchMore();
+      }).observe(results, { childList: true });
+    }
   }
 
   // Ticking a contact opens the "tag the ticked contacts" bar.
