@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rolodex.contacts import quick_reads
-from rolodex.contacts.cursors import ScrollCursor
+from rolodex.contacts.cursors import BOOK, SCROLL, CursorCodec
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
-from rolodex.contacts.sort_names import NameCursor
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_etag, new_etags, new_id, new_ids
 from rolodex.oauth.credentials import CredentialService, Principal
@@ -62,9 +61,17 @@ class ContactLimits:
 
 
 class ContactService:
-    def __init__(self, store: Store, limits: ContactLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limits: ContactLimits | None = None,
+        cursors: CursorCodec | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits or ContactLimits()
+        # Makes and checks every paging cursor (of tags and search too): signed with the
+        # server's key by the Services wiring.
+        self.cursors = cursors or CursorCodec()
         self.repo = ContactRepository
         # Set by the Services wiring (rolodex.photos): told, after a write committed, which
         # photo URLs left a contact, so that uploaded photos do not outlive their use.
@@ -141,7 +148,11 @@ class ContactService:
         walk at its end.
         """
         limit = self.page_size(size)
-        after = 0 if cursor is None else ScrollCursor.decode(cursor)
+        after = (
+            0
+            if cursor is None
+            else self.cursors.position(cursor, SCROLL, owner_id, field="scrollCursor")
+        )
         found = quick_reads.page(
             self.store.quick,
             owner_id,
@@ -151,7 +162,8 @@ class ContactService:
         )
         more = len(found) > limit
         found = found[:limit]
-        return ScrollPage(found, ScrollCursor.encode(found[-1].pk) if more else None)
+        next_cursor = self.cursors.encode(SCROLL, owner_id, found[-1].pk) if more else None
+        return ScrollPage(found, next_cursor)
 
     def list_page(
         self,
@@ -187,7 +199,10 @@ class ContactService:
         renamed during a walk may show twice or not at all (never an error).
         """
         limit = self.page_size(size)
-        after = None if cursor is None else NameCursor.decode(cursor)
+        after: tuple[str, int] | None = None
+        if cursor is not None:
+            pk, key = self.cursors.decode(cursor, BOOK, owner_id, field="after", shape="is")
+            after = (key, pk)
         with self.store.read() as conn:
             found = self.repo.page_by_name(
                 conn,
@@ -200,7 +215,9 @@ class ContactService:
         more = len(found) > limit
         found = found[:limit]
         last = found[-1] if found else None
-        next_cursor = NameCursor.encode(last[1], last[0].pk) if more and last else None
+        next_cursor = (
+            self.cursors.encode(BOOK, owner_id, last[0].pk, last[1]) if more and last else None
+        )
         return ScrollPage([c for c, _ in found], next_cursor)
 
     def get_with_tombstones(self, owner_id: str, contact_ids: Sequence[str]) -> dict[str, Contact]:

@@ -91,7 +91,10 @@ class SearchService:
         wanted_tags = _tag_ids(tag_ids)
         node = parse(query, region=phones.default_region())
         fingerprint = SearchCursor.fingerprint(query, wanted_tags)
-        bucket, after = (0, 0) if cursor is None else SearchCursor.decode(cursor, fingerprint)
+        codec = self.contacts.cursors
+        bucket, after = (
+            (0, 0) if cursor is None else SearchCursor.decode(codec, owner_id, cursor, fingerprint)
+        )
         rows: list[tuple[int, int]] = []
         backend = _backend(self.store)
         with self.store.read() as conn:
@@ -144,7 +147,9 @@ class SearchService:
         if len(rows) <= limit:
             return ScrollPage(found, None)
         last_bucket, last_pk = rows[limit - 1]
-        return ScrollPage(found, SearchCursor.encode(last_bucket, last_pk, fingerprint))
+        return ScrollPage(
+            found, SearchCursor.encode(codec, owner_id, last_bucket, last_pk, fingerprint)
+        )
 
     def search_offset(
         self, owner_id: str, query: str, *, offset: int, limit: int
