@@ -61,6 +61,7 @@ class Services:
         limits = ContactLimits(
             default_page_size=settings.scroll_default_size,
             max_page_size=settings.scroll_max_size,
+            page_max_bytes=settings.page_max_bytes,
             max_ids_per_get=settings.contacts_get_max_ids,
             max_contacts_per_owner=settings.max_contacts_per_owner,
         )

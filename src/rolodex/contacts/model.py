@@ -28,6 +28,9 @@ MAX_TEXT = 1024
 MAX_NOTES = 65_536
 MAX_LIST = 100
 MAX_ITEMS = 200
+# What a page counts for a contact beyond its stored data and metadata (its id, etag,
+# times and tags as shown): `Contact.stored_size`.
+PAGE_ROW_OVERHEAD = 256
 
 
 def _no_nul(value: str) -> str:
@@ -205,6 +208,21 @@ class Contact:
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def stored_size(self) -> int:
+        """What a page counts for this contact (docs/limits.md, page bytes).
+
+        Its data and metadata as stored (JSON, in UTF-8 bytes) and PAGE_ROW_OVERHEAD for
+        the rest of what an API shows: no rendering, so counting costs next to nothing.
+        """
+        total = PAGE_ROW_OVERHEAD
+        for slot in ("_data", "_meta"):
+            value = self.__dict__[slot]
+            if not isinstance(value, str):
+                value = orjson.dumps(value).decode()
+            # `isascii` reads a flag of the string: most contacts cost no encoding.
+            total += len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+        return total
 
     def data_for_json(self) -> dict[str, Any] | orjson.Fragment:
         """`data` for `orjson.dumps`, without parsing it if it was never read."""

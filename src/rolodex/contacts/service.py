@@ -43,6 +43,16 @@ def _in_order(wanted: Sequence[str], found: Sequence[Contact]) -> list[Contact]:
     return [by_id[i] for i in wanted if i in by_id]
 
 
+def fitting(found: Sequence[Contact], max_bytes: int) -> int:
+    """How many of the first contacts fit in `max_bytes` (`Contact.stored_size`); one at least."""
+    total = 0
+    for count, contact in enumerate(found):
+        total += contact.stored_size()
+        if total > max_bytes:
+            return max(count, 1)
+    return len(found)
+
+
 @dataclass(frozen=True, slots=True)
 class ScrollPage:
     contacts: list[Contact]
@@ -55,6 +65,9 @@ class ContactLimits:
 
     default_page_size: int = 100
     max_page_size: int = 1000
+    # A page stops before its contacts' stored data passes this many bytes (but always
+    # holds one contact), and the cursor or paging header says where to go on.
+    page_max_bytes: int = 8 * 1024 * 1024
     max_ids_per_get: int = 1000
     # Contacts one account or team may store, deleted ones (tombstones) included.
     max_contacts_per_owner: int = 2_000_000
@@ -145,7 +158,8 @@ class ContactService:
 
         The order is the contacts' internal key, which only grows: a walk sees every
         contact that lives throughout it exactly once, and contacts created during the
-        walk at its end.
+        walk at its end. A page holds `size` contacts, or fewer when their stored data
+        would pass `limits.page_max_bytes` (never none), with a cursor for the rest.
         """
         limit = self.page_size(size)
         after = (
@@ -153,15 +167,14 @@ class ContactService:
             if cursor is None
             else self.cursors.position(cursor, SCROLL, owner_id, field="scrollCursor")
         )
-        found = quick_reads.page(
+        found, more = quick_reads.page(
             self.store.quick,
             owner_id,
             after_pk=after,
-            limit=limit + 1,
+            limit=limit,
+            max_bytes=self.limits.page_max_bytes,
             include_deleted=include_deleted,
         )
-        more = len(found) > limit
-        found = found[:limit]
         next_cursor = self.cursors.encode(SCROLL, owner_id, found[-1].pk) if more else None
         return ScrollPage(found, next_cursor)
 
@@ -172,15 +185,39 @@ class ContactService:
         offset: int,
         limit: int,
         filters: ContactFilters | None = None,
+        field: str = "limit",
     ) -> tuple[list[Contact], int]:
         """One offset page of live contacts in creation order, and the total that match.
 
         For the APIs that page by number (REST `page`/`limit`, personal `skip`/`top`);
-        a page past the end is simply empty.
+        a page past the end is simply empty. A page whose contacts would pass
+        `limits.page_max_bytes` is refused (`check_page_bytes`) rather than cut short:
+        a shorter page would make the next page by number skip contacts.
         """
         with self.store.read() as conn:
-            return self.repo.page_offset(
-                conn, owner_id, offset=offset, limit=limit, filters=filters
+            found, total = self.repo.page_offset(
+                conn,
+                owner_id,
+                offset=offset,
+                limit=limit,
+                filters=filters,
+                max_bytes=self.limits.page_max_bytes,
+            )
+        self.check_page_bytes(found, field=field)
+        return found, total
+
+    def check_page_bytes(self, found: Sequence[Contact], *, field: str) -> None:
+        """A 400 on the page-size parameter `field` when `found` is over the byte budget.
+
+        For the APIs that page by number, which cannot hand out a cursor for the rest:
+        the message says how many contacts from this position fit (docs/limits.md).
+        """
+        fits = fitting(found, self.limits.page_max_bytes)
+        if fits < len(found):
+            raise InvalidInput(
+                f"these contacts hold more than {self.limits.page_max_bytes} bytes, the most"
+                f" one page may hold: ask for at most {fits} from here",
+                field=field,
             )
 
     def list_by_name(
@@ -214,6 +251,10 @@ class ContactService:
             )
         more = len(found) > limit
         found = found[:limit]
+        # The byte budget, counted after reading: a page holds at most `size` (50 in the
+        # address book) contacts, each under the body limit.
+        fits = fitting([c for c, _ in found], self.limits.page_max_bytes)
+        more, found = more or fits < len(found), found[:fits]
         last = found[-1] if found else None
         next_cursor = (
             self.cursors.encode(BOOK, owner_id, last[0].pk, last[1]) if more and last else None

@@ -86,7 +86,9 @@ def list_contacts(req: ApiRequest) -> Response:
     req.principal.require(READ)
     skip = _int_param(req, "skip", 0, 0, MAX_SKIP)
     top = _int_param(req, "top", MAX_TOP, 1, MAX_TOP)
-    found, total = req.services.contacts.list_page(req.owner_id, offset=skip, limit=top)
+    found, total = req.services.contacts.list_page(
+        req.owner_id, offset=skip, limit=top, field="top"
+    )
     return json_response({"count": total, "items": [to_personal(c) for c in found]})
 
 

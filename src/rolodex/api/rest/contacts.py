@@ -129,6 +129,7 @@ def list_contacts(req: ApiRequest) -> Response:
         except InvalidInput as exc:
             # The search parser names its own field; here the query is `searchText`.
             raise InvalidInput(exc.message, field="searchText") from None
+        req.services.contacts.check_page_bytes(contacts, field="limit")
     else:
         filters = ContactFilters(tag_ids=tag_ids, location_id=location_id, source=source)
         contacts, _total = req.services.contacts.list_page(
