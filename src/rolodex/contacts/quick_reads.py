@@ -61,8 +61,9 @@ _LIVE_BY_ID = _statement(
 # PostgreSQL, whose driver receives the whole result at once, the statement leaves out
 # every row whose previous row starts past the budget, by a running total of the rows'
 # sizes. Either way the row that crosses the budget comes back (the one after it too,
-# when the first row crosses it alone): it says that more follow. A row's size is that
-# of its data and metadata as stored, in bytes, plus ROW_OVERHEAD.
+# when the first row crosses it alone): it says that more follow. A row's size is
+# `Contact.stored_size`: never less than its UTF-8 bytes, which PostgreSQL's running
+# total counts, so the rows Python wants are always among those the statement returns.
 ROW_OVERHEAD = PAGE_ROW_OVERHEAD
 _PG_SIZE = "octet_length(c.data) + octet_length(c.meta)"
 
@@ -162,7 +163,7 @@ def page(
 ) -> tuple[list[Contact], bool]:
     """The owner's contacts with keys above `after_pk`, in key order, and whether more follow.
 
-    At most `limit` contacts, and no more than fit in `max_bytes` (`row_size`), but
+    At most `limit` contacts, and no more than fit in `max_bytes` (`Contact.stored_size`), but
     always one, so that a walk moves on.
     """
     statement = _PAGE if include_deleted else _LIVE_PAGE
@@ -170,17 +171,19 @@ def page(
     if reads.postgres:
         params += (max_bytes,)
     found: list[Contact] = []
+    append = found.append
     total = 0
     with reads.stepping(statement, params) as rows:
+        # `Contact.stored_size`, inline: this loop runs for every contact a scroll shows,
+        # so its common case (ASCII text) is a few operations. At most `limit + 1` rows
+        # come: the last only says that more follow.
         for row in rows:
-            # `Contact.stored_size`, inline: this loop runs for every contact a scroll shows.
             data, meta = row[7], row[8]
-            total += (
-                (len(data) if data.isascii() else len(data.encode("utf-8", "surrogatepass")))
-                + (len(meta) if meta.isascii() else len(meta.encode("utf-8", "surrogatepass")))
-                + ROW_OVERHEAD
-            )
-            if len(found) == limit or (found and total > max_bytes):
-                return found, True
-            found.append(_contact(row))
+            size = len(data) + len(meta)
+            total += (size if data.isascii() and meta.isascii() else 4 * size) + ROW_OVERHEAD
+            if total > max_bytes and found:
+                return found[:limit], True
+            append(_contact(row))
+    if len(found) > limit:
+        return found[:limit], True
     return found, False

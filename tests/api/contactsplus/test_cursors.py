@@ -7,6 +7,7 @@ that pages with a cursor, on both stores.
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 import pytest
@@ -134,6 +135,18 @@ def test_a_changed_cursor_is_a_400(
         assert_refused(user.call(method, {**body, sent: changed}), field)
     assert_refused(user.call(method, {**body, sent: cursor[:-4]}), field)
     assert_refused(user.call(method, {**body, sent: cursor + "AAAA"}), field)
+
+
+@pytest.mark.parametrize("position", ["0:9223372036854775808", "9223372036854775808:1", "0:\uff15"])
+def test_an_unsigned_search_cursor_for_the_right_query_is_a_400(
+    user: ApiUser, position: str
+) -> None:
+    """The issue's case: the old format, with the query's own fingerprint, overflowing."""
+    fill(user)
+    fingerprint = hashlib.sha256(b"p\x00").hexdigest()[:12]
+    cursor = b64(f"q1:{position}:{fingerprint}")
+    response = user.call("contacts.search", {"searchQuery": "p", "searchCursor": cursor})
+    assert_refused(response, "searchCursor")
 
 
 def test_a_cursor_does_not_show_the_internal_key(user: ApiUser, services: Services) -> None:
