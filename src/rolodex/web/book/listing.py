@@ -70,7 +70,9 @@ def _listing(p: Page, book: Book, tags: dict[str, Tag]) -> tuple[Listing, int]:
             )
     except InvalidInput as exc:
         page = ScrollPage([], None)
-        error = exc.message if exc.field != "after" else "That page link is out of date."
+        # A page link's cursor: `after` for the list, `searchCursor` for search results.
+        link = exc.field in ("after", "searchCursor")
+        error = "That page link is out of date." if link else exc.message
         status = 400
     rows = [row_of(c, tags) for c in page.contacts]
     return Listing(rows, page.cursor, query, tag_id, favorites, error), status
