@@ -97,7 +97,9 @@ class CursorCodec:
 
     @staticmethod
     def _tag(key: bytes, kind: str, owner_id: str, payload: bytes) -> bytes:
-        signed = b"\x00".join((kind.encode(), owner_id.encode("utf-8", "surrogatepass"), payload))
+        # Each part after its length, so that no two (kind, owner, payload) sign alike.
+        parts = (kind.encode(), owner_id.encode("utf-8", "surrogatepass"), payload)
+        signed = b"".join(len(p).to_bytes(4, "big") + p for p in parts)
         return hmac.new(key, signed, hashlib.sha256).digest()[:TAG_BYTES]
 
     def encode(self, kind: str, owner_id: str, *fields: int | str) -> str:
