@@ -57,7 +57,7 @@ _LIVE_BY_ID = _statement(
 )
 # A scroll page is cut by count and by bytes (docs/limits.md), and never reads much
 # more than its byte budget from the store: on SQLite the rows are stepped through and
-# the walk stops at the row that crosses the budget (`QuickReads.rows_until`); on
+# the walk stops at the row that crosses the budget (`QuickReads.stepping`); on
 # PostgreSQL, whose driver receives the whole result at once, the statement leaves out
 # every row whose previous row starts past the budget, by a running total of the rows'
 # sizes. Either way the row that crosses the budget comes back (the one after it too,

@@ -66,7 +66,8 @@ class ContactLimits:
     default_page_size: int = 100
     max_page_size: int = 1000
     # A page stops before its contacts' stored data passes this many bytes (but always
-    # holds one contact), and the cursor or paging header says where to go on.
+    # holds one contact) and hands out a cursor for the rest; a page by number over it
+    # is refused (docs/limits.md, Pages).
     page_max_bytes: int = 8 * 1024 * 1024
     max_ids_per_get: int = 1000
     # Contacts one account or team may store, deleted ones (tombstones) included.
