@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rolodex.accounts.service import AccountService
 from rolodex.contacts import phones
+from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
@@ -61,10 +62,13 @@ class Services:
         limits = ContactLimits(
             default_page_size=settings.scroll_default_size,
             max_page_size=settings.scroll_max_size,
+            page_max_bytes=settings.page_max_bytes,
             max_ids_per_get=settings.contacts_get_max_ids,
             max_contacts_per_owner=settings.max_contacts_per_owner,
         )
-        contacts = ContactService(store, limits)
+        secret_key = SecretKeyService(store, settings.secret_key)
+        # Paging cursors are signed under a key derived from the server's (read on first use).
+        contacts = ContactService(store, limits, CursorCodec(secret_key.get))
         photos = PhotoService(
             store,
             load_storage(settings, store),
@@ -94,7 +98,7 @@ class Services:
                 refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
             ),
             grants=GrantService(store),
-            secret_key=SecretKeyService(store, settings.secret_key),
+            secret_key=secret_key,
             login_throttle=LoginThrottle(store),
             tags=TagService(store, contacts),
             teams=TeamService(store, contacts),

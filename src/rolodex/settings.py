@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, min_length=16)
     scroll_default_size: int = Field(default=100, ge=1)
     scroll_max_size: int = Field(default=1000, ge=1)
+    # The most a page of contacts may hold, by their stored size (docs/limits.md): a page
+    # with a cursor ends early, a page by number over it is refused. Always one contact.
+    page_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_contacts_per_owner: int = Field(default=2_000_000, ge=1)
     contacts_get_max_ids: int = Field(default=1000, ge=1)
     # Search (docs/search.md): phone numbers written without a country code are read as

@@ -29,6 +29,9 @@ MAX_TEXT = 1024
 MAX_NOTES = 65_536
 MAX_LIST = 100
 MAX_ITEMS = 200
+# What a page counts for a contact beyond its stored data and metadata (its id, etag,
+# times and tags as shown): `Contact.stored_size`.
+PAGE_ROW_OVERHEAD = 256
 
 
 def _no_nul(value: str) -> str:
@@ -267,6 +270,22 @@ class Contact:
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def stored_size(self) -> int:
+        """What a page counts for this contact (docs/limits.md, Pages).
+
+        Its data and metadata as stored (JSON), a byte a character when all of it is
+        ASCII and otherwise four (the most UTF-8 takes: never less than the real size,
+        and no encoding to count it), plus PAGE_ROW_OVERHEAD for the rest of what an API
+        shows. `contacts/quick_reads.page` counts the same, inline.
+        """
+        data, meta = self.__dict__["_data"], self.__dict__["_meta"]
+        if not isinstance(data, str):
+            data = orjson.dumps(data).decode()
+        if not isinstance(meta, str):
+            meta = orjson.dumps(meta).decode()
+        size = len(data) + len(meta)
+        return (size if data.isascii() and meta.isascii() else 4 * size) + PAGE_ROW_OVERHEAD
 
     def data_for_json(self) -> dict[str, Any] | orjson.Fragment:
         """`data` for `orjson.dumps`, without parsing it if it was never read."""

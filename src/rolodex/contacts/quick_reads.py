@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from rolodex.contacts.model import Contact
+from rolodex.contacts.model import PAGE_ROW_OVERHEAD, Contact
 from rolodex.oauth.credentials import with_credential
 from rolodex.store.quick_read import QuickReads, Reader, Statement
 
@@ -55,11 +55,35 @@ _LIVE_BY_IDS = _statement(
 _LIVE_BY_ID = _statement(
     "FROM contacts c WHERE c.contact_id = ? AND c.owner_id = ? AND c.deleted_at IS NULL"
 )
-_PAGE = _statement("FROM contacts c WHERE c.owner_id = ? AND c.pk > ? ORDER BY c.pk LIMIT ?")
-_LIVE_PAGE = _statement(
-    "FROM contacts c WHERE c.owner_id = ? AND c.pk > ? AND c.deleted_at IS NULL"
-    " ORDER BY c.pk LIMIT ?"
-)
+# A scroll page is cut by count and by bytes (docs/limits.md), and never reads much
+# more than its byte budget from the store: on SQLite the rows are stepped through and
+# the walk stops at the row that crosses the budget (`QuickReads.stepping`); on
+# PostgreSQL, whose driver receives the whole result at once, the statement leaves out
+# every row whose previous row starts past the budget, by a running total of the rows'
+# sizes. Either way the row that crosses the budget comes back (the one after it too,
+# when the first row crosses it alone): it says that more follow. A row's size is
+# `Contact.stored_size`: never less than its UTF-8 bytes, which PostgreSQL's running
+# total counts, so the rows Python wants are always among those the statement returns.
+ROW_OVERHEAD = PAGE_ROW_OVERHEAD
+_PG_SIZE = "octet_length(c.data) + octet_length(c.meta)"
+
+
+def _page_statement(live_only: bool) -> Statement:
+    where = "c.owner_id = ? AND c.pk > ?" + (" AND c.deleted_at IS NULL" if live_only else "")
+    return Statement(
+        _SELECT["sqlite"] + f" FROM contacts c WHERE {where} ORDER BY c.pk LIMIT ?",
+        _SELECT["postgresql"]
+        + " FROM (SELECT c.pk, c.contact_id, c.owner_id, c.etag, c.created_at,"
+        " c.updated_at, c.deleted_at, c.data, c.meta,"
+        f" coalesce(sum({_PG_SIZE} + {ROW_OVERHEAD}) OVER (ORDER BY c.pk"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS before"
+        f" FROM contacts c WHERE {where} ORDER BY c.pk LIMIT ?) c"
+        " WHERE c.before <= ? ORDER BY c.pk",
+    )
+
+
+_PAGE = _page_statement(live_only=False)
+_LIVE_PAGE = _page_statement(live_only=True)
 
 
 # `contacts.get` of one id with the bearer token's lookup, in one statement (one round
@@ -129,8 +153,37 @@ async def live_by_ids_async(
 
 
 def page(
-    reader: Reader, owner_id: str, *, after_pk: int, limit: int, include_deleted: bool
-) -> list[Contact]:
-    """Up to `limit` contacts of the owner with keys above `after_pk`, in key order."""
+    reads: QuickReads,
+    owner_id: str,
+    *,
+    after_pk: int,
+    limit: int,
+    max_bytes: int,
+    include_deleted: bool,
+) -> tuple[list[Contact], bool]:
+    """The owner's contacts with keys above `after_pk`, in key order, and whether more follow.
+
+    At most `limit` contacts, and no more than fit in `max_bytes` (`Contact.stored_size`), but
+    always one, so that a walk moves on.
+    """
     statement = _PAGE if include_deleted else _LIVE_PAGE
-    return [_contact(row) for row in reader.rows(statement, owner_id, after_pk, limit)]
+    params: tuple[Any, ...] = (owner_id, after_pk, limit + 1)
+    if reads.postgres:
+        params += (max_bytes,)
+    found: list[Contact] = []
+    append = found.append
+    total = 0
+    with reads.stepping(statement, params) as rows:
+        # `Contact.stored_size`, inline: this loop runs for every contact a scroll shows,
+        # so its common case (ASCII text) is a few operations. At most `limit + 1` rows
+        # come: the last only says that more follow.
+        for row in rows:
+            data, meta = row[7], row[8]
+            size = len(data) + len(meta)
+            total += (size if data.isascii() and meta.isascii() else 4 * size) + ROW_OVERHEAD
+            if total > max_bytes and found:
+                return found[:limit], True
+            append(_contact(row))
+    if len(found) > limit:
+        return found[:limit], True
+    return found, False

@@ -74,6 +74,24 @@ def _to_contact(row: Any) -> Contact:
     )
 
 
+def _within_bytes(rows: Iterable[Any], max_bytes: int | None) -> list[Contact]:
+    """The rows' contacts, in order, through the first that takes them past `max_bytes`.
+
+    That last one (if any) is read but does not fit: it tells the caller the page is
+    cut. Rows are read one at a time, so on SQLite the rest is never read from disk.
+    """
+    found: list[Contact] = []
+    total = 0
+    for row in rows:
+        contact = _to_contact(row)
+        found.append(contact)
+        if max_bytes is not None:
+            total += contact.stored_size()
+            if total > max_bytes and len(found) > 1:
+                break
+    return found
+
+
 def dumps(value: dict[str, Any]) -> str:
     return orjson.dumps(value).decode()
 
@@ -290,11 +308,14 @@ class ContactRepository:
         offset: int,
         limit: int,
         filters: ContactFilters | None = None,
+        max_bytes: int | None = None,
     ) -> tuple[list[Contact], int]:
         """One offset page of the owner's live contacts in creation order, and how many match.
 
         For the APIs that page by number (`page`/`limit`, `skip`/`top`). The filters are
-        conditions on indexed columns and on the stored metadata JSON.
+        conditions on indexed columns and on the stored metadata JSON. With `max_bytes`,
+        the page ends at the first contact that takes it past that size
+        (`_within_bytes`).
         """
         conditions: list[Any] = [contacts.c.owner_id == owner_id, contacts.c.deleted_at.is_(None)]
         if filters is not None:
@@ -304,7 +325,11 @@ class ContactRepository:
         query = (
             select(*_COLUMNS).where(*conditions).order_by(contacts.c.pk).offset(offset).limit(limit)
         )
-        found = [_to_contact(row) for row in conn.execute(query)]
+        result = conn.execute(query)
+        try:
+            found = _within_bytes(result, max_bytes)
+        finally:
+            result.close()
         cls.attach_tags(conn, found)
         return found, count
 

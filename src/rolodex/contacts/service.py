@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rolodex.contacts import quick_reads
-from rolodex.contacts.cursors import ScrollCursor
+from rolodex.contacts.cursors import BOOK, SCROLL, CursorCodec
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
-from rolodex.contacts.sort_names import NameCursor
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_etag, new_etags, new_id, new_ids
 from rolodex.oauth.credentials import CredentialService, Principal
@@ -44,6 +43,16 @@ def _in_order(wanted: Sequence[str], found: Sequence[Contact]) -> list[Contact]:
     return [by_id[i] for i in wanted if i in by_id]
 
 
+def fitting(found: Sequence[Contact], max_bytes: int) -> int:
+    """How many of the first contacts fit in `max_bytes` (`Contact.stored_size`); one at least."""
+    total = 0
+    for count, contact in enumerate(found):
+        total += contact.stored_size()
+        if total > max_bytes:
+            return max(count, 1)
+    return len(found)
+
+
 @dataclass(frozen=True, slots=True)
 class ScrollPage:
     contacts: list[Contact]
@@ -56,15 +65,27 @@ class ContactLimits:
 
     default_page_size: int = 100
     max_page_size: int = 1000
+    # A page stops before its contacts' stored data passes this many bytes (but always
+    # holds one contact) and hands out a cursor for the rest; a page by number over it
+    # is refused (docs/limits.md, Pages).
+    page_max_bytes: int = 8 * 1024 * 1024
     max_ids_per_get: int = 1000
     # Contacts one account or team may store, deleted ones (tombstones) included.
     max_contacts_per_owner: int = 2_000_000
 
 
 class ContactService:
-    def __init__(self, store: Store, limits: ContactLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limits: ContactLimits | None = None,
+        cursors: CursorCodec | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits or ContactLimits()
+        # Makes and checks every paging cursor (of tags and search too): signed with the
+        # server's key by the Services wiring.
+        self.cursors = cursors or CursorCodec()
         self.repo = ContactRepository
         # Set by the Services wiring (rolodex.photos): told, after a write committed, which
         # photo URLs left a contact, so that uploaded photos do not outlive their use.
@@ -138,20 +159,25 @@ class ContactService:
 
         The order is the contacts' internal key, which only grows: a walk sees every
         contact that lives throughout it exactly once, and contacts created during the
-        walk at its end.
+        walk at its end. A page holds `size` contacts, or fewer when their stored data
+        would pass `limits.page_max_bytes` (never none), with a cursor for the rest.
         """
         limit = self.page_size(size)
-        after = 0 if cursor is None else ScrollCursor.decode(cursor)
-        found = quick_reads.page(
+        after = (
+            0
+            if cursor is None
+            else self.cursors.position(cursor, SCROLL, owner_id, field="scrollCursor")
+        )
+        found, more = quick_reads.page(
             self.store.quick,
             owner_id,
             after_pk=after,
-            limit=limit + 1,
+            limit=limit,
+            max_bytes=self.limits.page_max_bytes,
             include_deleted=include_deleted,
         )
-        more = len(found) > limit
-        found = found[:limit]
-        return ScrollPage(found, ScrollCursor.encode(found[-1].pk) if more else None)
+        next_cursor = self.cursors.encode(SCROLL, owner_id, found[-1].pk) if more else None
+        return ScrollPage(found, next_cursor)
 
     def list_page(
         self,
@@ -160,15 +186,39 @@ class ContactService:
         offset: int,
         limit: int,
         filters: ContactFilters | None = None,
+        field: str = "limit",
     ) -> tuple[list[Contact], int]:
         """One offset page of live contacts in creation order, and the total that match.
 
         For the APIs that page by number (REST `page`/`limit`, personal `skip`/`top`);
-        a page past the end is simply empty.
+        a page past the end is simply empty. A page whose contacts would pass
+        `limits.page_max_bytes` is refused (`check_page_bytes`) rather than cut short:
+        a shorter page would make the next page by number skip contacts.
         """
         with self.store.read() as conn:
-            return self.repo.page_offset(
-                conn, owner_id, offset=offset, limit=limit, filters=filters
+            found, total = self.repo.page_offset(
+                conn,
+                owner_id,
+                offset=offset,
+                limit=limit,
+                filters=filters,
+                max_bytes=self.limits.page_max_bytes,
+            )
+        self.check_page_bytes(found, field=field)
+        return found, total
+
+    def check_page_bytes(self, found: Sequence[Contact], *, field: str) -> None:
+        """A 400 on the page-size parameter `field` when `found` is over the byte budget.
+
+        For the APIs that page by number, which cannot hand out a cursor for the rest:
+        the message says how many contacts from this position fit (docs/limits.md).
+        """
+        fits = fitting(found, self.limits.page_max_bytes)
+        if fits < len(found):
+            raise InvalidInput(
+                f"these contacts hold more than {self.limits.page_max_bytes} bytes, the most"
+                f" one page may hold: ask for at most {fits} from here",
+                field=field,
             )
 
     def list_by_name(
@@ -190,7 +240,10 @@ class ContactService:
         to a letter: keys are case-folded and accent-free, `sort_names.sort_key`).
         """
         limit = self.page_size(size)
-        after = None if cursor is None else NameCursor.decode(cursor)
+        after: tuple[str, int] | None = None
+        if cursor is not None:
+            pk, key = self.cursors.decode(cursor, BOOK, owner_id, field="after", shape="is")
+            after = (key, pk)
         with self.store.read() as conn:
             found = self.repo.page_by_name(
                 conn,
@@ -203,8 +256,14 @@ class ContactService:
             )
         more = len(found) > limit
         found = found[:limit]
+        # The byte budget, counted after reading: a page holds at most `size` (50 in the
+        # address book) contacts, each under the body limit.
+        fits = fitting([c for c, _ in found], self.limits.page_max_bytes)
+        more, found = more or fits < len(found), found[:fits]
         last = found[-1] if found else None
-        next_cursor = NameCursor.encode(last[1], last[0].pk) if more and last else None
+        next_cursor = (
+            self.cursors.encode(BOOK, owner_id, last[0].pk, last[1]) if more and last else None
+        )
         return ScrollPage([c for c, _ in found], next_cursor)
 
     def count_live(self, owner_id: str) -> int:

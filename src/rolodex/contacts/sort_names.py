@@ -10,13 +10,8 @@ key without counting or sorting the rest. Contacts with no name at all sort last
 
 from __future__ import annotations
 
-import base64
 import unicodedata
 from typing import Any
-
-import orjson
-
-from rolodex.errors import InvalidInput
 
 MAX_KEY = 200
 NAMELESS = "~"
@@ -62,22 +57,3 @@ def sort_key(data: dict[str, Any]) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     key = " ".join(stripped.casefold().split())
     return key[:MAX_KEY] or NAMELESS
-
-
-class NameCursor:
-    """Where a by-name listing resumes: the last (sort_key, pk) shown, opaque to clients."""
-
-    @staticmethod
-    def encode(key: str, pk: int) -> str:
-        return base64.urlsafe_b64encode(orjson.dumps([key, pk])).decode().rstrip("=")
-
-    @staticmethod
-    def decode(cursor: str, *, field: str = "after") -> tuple[str, int]:
-        try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            key, pk = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
-        except (ValueError, TypeError, orjson.JSONDecodeError):
-            raise InvalidInput("not a cursor this server made", field=field) from None
-        if not isinstance(key, str) or not isinstance(pk, int) or isinstance(pk, bool):
-            raise InvalidInput("not a cursor this server made", field=field)
-        return key, pk

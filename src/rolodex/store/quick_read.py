@@ -132,6 +132,24 @@ class QuickReads:
                     raise
         raise AssertionError("unreachable")
 
+    @contextmanager
+    def stepping(self, statement: Statement, params: tuple[Any, ...]) -> Iterator[Iterator[Any]]:
+        """The rows of `statement`, for a caller that may stop before the last.
+
+        For reads whose rows may be large (a scroll page of big contacts): on SQLite the
+        statement is stepped row by row, so the rows after a stop are never read from
+        disk. A PostgreSQL statement must bound itself, as the driver receives its whole
+        result at once.
+        """
+        if not self.is_sqlite:
+            yield iter(self.rows(statement, *params))
+            return
+        cursor = self._connection().execute(statement.sqlite, params)
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     async def rows_async(self, statement: Statement, *params: Any) -> list[Any]:
         """`rows`, for a caller on the event loop: no worker thread on either store.
 

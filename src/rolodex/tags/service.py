@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from rolodex.contacts.cursors import ScrollCursor
+from rolodex.contacts.cursors import TAGS
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service import ContactService
@@ -71,14 +71,17 @@ class TagService:
     ) -> TagPage:
         """One page of the owner's tags in creation order, and a cursor while more remain."""
         limit = self.contacts.page_size(size)
-        after = 0 if cursor is None else ScrollCursor.decode(cursor)
+        codec = self.contacts.cursors
+        after = (
+            0 if cursor is None else codec.position(cursor, TAGS, owner_id, field="scrollCursor")
+        )
         with self.store.read() as conn:
             found = self.repo.page(
                 conn, owner_id, after_pk=after, limit=limit + 1, include_deleted=include_deleted
             )
         more = len(found) > limit
         found = found[:limit]
-        return TagPage(found, ScrollCursor.encode(found[-1].pk) if more else None)
+        return TagPage(found, codec.encode(TAGS, owner_id, found[-1].pk) if more else None)
 
     # -- writes ------------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ import orjson
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from starlette.responses import Response
 
+from rolodex.api.query_numbers import int_param
 from rolodex.api.resource_routes import ApiRequest
 from rolodex.contacts.mapping_personal import WRITABLE_FIELDS, apply_personal, to_personal
 from rolodex.contacts.model import EMAIL_RULE, PHONE_RULE, Contact, invalid_from
-from rolodex.errors import InvalidInput
 
 READ = "contacts.read"
 WRITE = "contacts.write"
@@ -82,24 +82,16 @@ def _parse_body(req: ApiRequest) -> PersonalContactBody:
 
 
 def _int_param(req: ApiRequest, name: str, default: int, low: int, high: int | None) -> int:
-    raw = req.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput("must be an integer", field=name) from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidInput(f"must be {bounds}", field=name)
-    return value
+    return int_param(req.query, name, default=default, low=low, high=high)
 
 
 def list_contacts(req: ApiRequest) -> Response:
     req.principal.require(READ)
     skip = _int_param(req, "skip", 0, 0, MAX_SKIP)
     top = _int_param(req, "top", MAX_TOP, 1, MAX_TOP)
-    found, total = req.services.contacts.list_page(req.owner_id, offset=skip, limit=top)
+    found, total = req.services.contacts.list_page(
+        req.owner_id, offset=skip, limit=top, field="top"
+    )
     return json_response({"count": total, "items": [to_personal(c) for c in found]})
 
 

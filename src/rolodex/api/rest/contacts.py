@@ -13,6 +13,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.responses import Response
 
+from rolodex.api.query_numbers import int_param
 from rolodex.api.resource_routes import ApiRequest
 from rolodex.api.rest import tag_names
 from rolodex.contacts.mapping_rest import Stage, apply_rest, to_rest
@@ -101,17 +102,7 @@ def _one(req: ApiRequest, contact: Contact) -> Response:
 
 
 def _int_param(req: ApiRequest, name: str, default: int, low: int, high: int | None) -> int:
-    raw = req.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput("must be an integer", field=name) from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidInput(f"must be {bounds}", field=name)
-    return value
+    return int_param(req.query, name, default=default, low=low, high=high)
 
 
 def _text_param(req: ApiRequest, name: str) -> str | None:
@@ -146,6 +137,7 @@ def list_contacts(req: ApiRequest) -> Response:
         except InvalidInput as exc:
             # The search parser names its own field; here the query is `searchText`.
             raise InvalidInput(exc.message, field="searchText") from None
+        req.services.contacts.check_page_bytes(contacts, field="limit")
     else:
         filters = ContactFilters(tag_ids=tag_ids, location_id=location_id, source=source)
         contacts, _total = req.services.contacts.list_page(

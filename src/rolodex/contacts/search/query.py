@@ -136,7 +136,16 @@ def _lex(query: str) -> list[_Token]:
             star = end + 1 < n and query[end + 1] == "*"
             out.append(_Token("PHRASE", i, query[i + 1 : end], star))
             i = end + 1 + (1 if star else 0)
-        elif ch == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != ")":
+        elif (
+            ch == "-"
+            and (
+                (i + 1 < n and not query[i + 1].isspace() and query[i + 1] != ")")
+                # docs/search.md: `-` with nothing after it (the query's end, or a `)`) is an
+                # error, like `NOT`; read as a negation, the parser says so. A `-` between
+                # spaces with a term after it stays punctuation (`jean - luc`).
+                or query[i + 1 :].lstrip()[:1] in ("", ")")
+            )
+        ):
             out.append(_Token("NEG", i))
             i += 1
         else:

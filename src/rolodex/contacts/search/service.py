@@ -41,7 +41,7 @@ from rolodex.contacts.search.cursor import SearchCursor
 from rolodex.contacts.search.matching import node_found
 from rolodex.contacts.search.query import And, Node, Not, Or, TagTerm, Term, has_tags, parse
 from rolodex.contacts.search.query import restrict as restrict_term
-from rolodex.contacts.service import ContactService, ScrollPage
+from rolodex.contacts.service import ContactService, ScrollPage, fitting
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
 from rolodex.store.schema import contact_tags, contacts, owner_counts, tags
@@ -91,7 +91,10 @@ class SearchService:
         wanted_tags = _tag_ids(tag_ids)
         node = parse(query, region=phones.default_region())
         fingerprint = SearchCursor.fingerprint(query, wanted_tags)
-        bucket, after = (0, 0) if cursor is None else SearchCursor.decode(cursor, fingerprint)
+        codec = self.contacts.cursors
+        bucket, after = (
+            (0, 0) if cursor is None else SearchCursor.decode(codec, owner_id, cursor, fingerprint)
+        )
         rows: list[tuple[int, int]] = []
         backend = _backend(self.store)
         with self.store.read() as conn:
@@ -141,10 +144,20 @@ class SearchService:
                 if len(rows) > limit:
                     break
             found = ContactRepository.by_pks(conn, owner_id, [pk for _, pk in rows[:limit]])
+        # The byte budget (docs/limits.md): a page ends early, with a cursor after its last.
+        fits = fitting(found, self.contacts.limits.page_max_bytes)
+        if fits < len(found):
+            found = found[:fits]
+            last_bucket, last_pk = next((r, pk) for r, pk in rows if pk == found[-1].pk)
+            return ScrollPage(
+                found, SearchCursor.encode(codec, owner_id, last_bucket, last_pk, fingerprint)
+            )
         if len(rows) <= limit:
             return ScrollPage(found, None)
         last_bucket, last_pk = rows[limit - 1]
-        return ScrollPage(found, SearchCursor.encode(last_bucket, last_pk, fingerprint))
+        return ScrollPage(
+            found, SearchCursor.encode(codec, owner_id, last_bucket, last_pk, fingerprint)
+        )
 
     def search_offset(
         self, owner_id: str, query: str, *, offset: int, limit: int

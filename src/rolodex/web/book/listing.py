@@ -76,7 +76,9 @@ def _listing(p: Page, book: Book, tags: dict[str, Tag]) -> tuple[Listing, int]:
             )
     except InvalidInput as exc:
         page = ScrollPage([], None)
-        error = exc.message if exc.field != "after" else "That page link is out of date."
+        # A page link's cursor: `after` for the list, `searchCursor` for search results.
+        link = exc.field in ("after", "searchCursor")
+        error = "That page link is out of date." if link else exc.message
         if exc.field == LETTER_PARAM:
             error, letter = "There is no such letter in the index: choose one below.", ""
         status = 400
