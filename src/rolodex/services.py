@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rolodex.accounts.service import AccountService
+from rolodex.accounts.sessions import SessionService
 from rolodex.contacts import phones
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
@@ -32,6 +33,7 @@ class Services:
     settings: Settings
     store: Store
     accounts: AccountService
+    sessions: SessionService
     credentials: CredentialService
     contacts: ContactService
     sync: SyncService
@@ -76,6 +78,7 @@ class Services:
             settings=settings,
             store=store,
             accounts=AccountService(store),
+            sessions=SessionService(store),
             credentials=CredentialService(store),
             contacts=contacts,
             sync=SyncService(store, contacts),

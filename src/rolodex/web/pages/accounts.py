@@ -7,7 +7,6 @@ from starlette.responses import Response
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.observability.origin import client_address
 from rolodex.web.pages.context import Page, page, redirect, safe_next
-from rolodex.web.sessions import WebSession
 from rolodex.web.throttle import MAX_FAILURES, WINDOW_SECONDS
 
 
@@ -36,7 +35,7 @@ def signup(p: Page) -> Response:
             error=exc.message,
             error_field=exc.field,
         )
-    p.session = WebSession.logged_in(account.account_id)
+    p.log_in(account.account_id)
     return redirect(next_url)
 
 
@@ -76,11 +75,11 @@ def login(p: Page) -> Response:
             error="Wrong email or password.",
         )
     throttle.record_success(email)
-    p.session = WebSession.logged_in(account.account_id)
+    p.log_in(account.account_id)
     return redirect(next_url)
 
 
 @page
 def logout(p: Page) -> Response:
-    p.session = WebSession.anonymous()
+    p.log_out()
     return redirect("/login")
