@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rolodex.accounts.deletion import AccountDeletion
 from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
 from rolodex.contacts import phones
@@ -34,6 +35,7 @@ class Services:
     store: Store
     accounts: AccountService
     sessions: SessionService
+    account_deletion: AccountDeletion
     credentials: CredentialService
     contacts: ContactService
     sync: SyncService
@@ -79,6 +81,7 @@ class Services:
             store=store,
             accounts=AccountService(store),
             sessions=SessionService(store),
+            account_deletion=AccountDeletion(store, photos.discard),
             credentials=CredentialService(store),
             contacts=contacts,
             sync=SyncService(store, contacts),
