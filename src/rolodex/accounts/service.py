@@ -148,14 +148,19 @@ class AccountService:
             raise InvalidInput("is not your current password", field=field)
 
     def set_password(
-        self, account_id: str, password: str, *, keep_session: str | None = None
+        self,
+        account_id: str,
+        password: str,
+        *,
+        keep_session: str | None = None,
+        field: str = "password",
     ) -> None:
         """Set a new password and end every web session of the account but `keep_session`.
 
         One transaction: no moment exists where the new password works and an old
         session (perhaps the reason for the change) still does.
         """
-        _check_password(password)
+        _check_password(password, field)
         digest = hash_password(password)  # slow: before the write transaction, not in it
         with self.store.write() as conn:
             changed = conn.execute(
