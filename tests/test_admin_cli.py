@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
+import select
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -263,3 +267,45 @@ def test_the_readmes_import_line_imports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["contactsCreated"] == 1 and result["skipped"] == []
+
+
+def _talk(fd: int, until: bytes, seen: bytearray) -> None:
+    """Read the terminal until `until` shows (or the process ends, or a minute passes)."""
+    end = time.monotonic() + 60
+    while until not in seen and time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen += chunk
+
+
+def test_at_a_terminal_the_password_is_asked_twice_and_not_shown(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: `rolodex` with the pseudo-terminal as its terminal
+        os.execv(
+            sys.executable,
+            [*ROLODEX, "accounts", "create", "--email", "tty@example.com", "--data-dir", data],
+        )
+    seen = bytearray()
+    try:
+        _talk(fd, b"New password", seen)
+        os.write(fd, b"typed-pass-1\n")
+        _talk(fd, b"Repeat for confirmation", seen)
+        os.write(fd, b"typed-pass-1\n")
+        _talk(fd, b"accountId", seen)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
+    assert b"typed-pass-1" not in seen  # never echoed
+    services = Services.build(Settings(data_dir=Path(data)))
+    try:
+        assert services.accounts.authenticate("tty@example.com", "typed-pass-1") is not None
+    finally:
+        services.close()
