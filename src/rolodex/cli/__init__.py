@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperGroup, _TyperParameter
+from typer.core import TyperArgument, TyperGroup
 from typer.main import get_command
 
 from rolodex.cli import (
@@ -80,15 +80,18 @@ def _plain_help(command: Any) -> None:
     if help_option is not None:
         options.append(help_option)
     for param in options:
-        if not isinstance(param, _TyperParameter) or param.metavar is not None:
+        if getattr(param, "metavar", "set") is not None:
             continue
         if isinstance(param, TyperArgument):
             param.metavar = (param.name or "value").upper()
         elif getattr(param, "is_flag", False):
             param.metavar = ""
         else:
-            bare = param.bare_type().removeprefix("list[").removesuffix("]")
-            param.metavar = _TYPE_WORDS.get(bare, bare.upper())
+            # typer's own name for the type ("str", "list[str]"), else click's ("text").
+            bare_type = getattr(param, "bare_type", None)
+            bare = bare_type() if callable(bare_type) else str(param.type.name)
+            bare = bare.removeprefix("list[").removesuffix("]")
+            param.metavar = _TYPE_WORDS.get(bare, bare.split()[0].upper())
     if isinstance(command, TyperGroup):
         for sub in command.commands.values():
             _plain_help(sub)
