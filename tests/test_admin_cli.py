@@ -7,8 +7,10 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -269,10 +271,9 @@ def test_the_readmes_import_line_imports(tmp_path: Path) -> None:
     assert result["contactsCreated"] == 1 and result["skipped"] == []
 
 
-def _talk(fd: int, until: bytes, seen: bytearray) -> None:
-    """Read the terminal until `until` shows (or the process ends, or a minute passes)."""
-    end = time.monotonic() + 60
-    while until not in seen and time.monotonic() < end:
+def _talk(fd: int, until: bytes, seen: bytearray, deadline: float) -> None:
+    """Read the terminal until `until` shows, the process ends, or the deadline passes."""
+    while until not in seen and time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 1)
         if ready:
             try:
@@ -284,23 +285,40 @@ def _talk(fd: int, until: bytes, seen: bytearray) -> None:
             seen += chunk
 
 
+def _type_hidden(fd: int, text: bytes, deadline: float) -> None:
+    """Type once the program has turned echo off: getpass flushes what came before."""
+    while termios.tcgetattr(fd)[3] & termios.ECHO and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.write(fd, text)
+
+
 def test_at_a_terminal_the_password_is_asked_twice_and_not_shown(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
+    # Everything the child runs is made before the fork: it only calls execv.
+    argv = [*ROLODEX, "accounts", "create", "--email", "tty@example.com", "--data-dir", data]
+    # Generous: a loaded machine takes long to start Python; pytest-timeout allows 300 s.
+    deadline = time.monotonic() + 240
     pid, fd = pty.fork()
     if pid == 0:  # the child: `rolodex` with the pseudo-terminal as its terminal
-        os.execv(
-            sys.executable,
-            [*ROLODEX, "accounts", "create", "--email", "tty@example.com", "--data-dir", data],
-        )
+        os.execv(sys.executable, argv)
     seen = bytearray()
     try:
-        _talk(fd, b"New password", seen)
-        os.write(fd, b"typed-pass-1\n")
-        _talk(fd, b"Repeat for confirmation", seen)
-        os.write(fd, b"typed-pass-1\n")
-        _talk(fd, b"accountId", seen)
+        _talk(fd, b"New password", seen, deadline)
+        _type_hidden(fd, b"typed-pass-1\n", deadline)
+        _talk(fd, b"Repeat for confirmation", seen, deadline)
+        _type_hidden(fd, b"typed-pass-1\n", deadline)
+        _talk(fd, b"accountId", seen, deadline)
+        _talk(fd, b"}", seen, deadline)
     finally:
-        _, status = os.waitpid(pid, 0)
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        for _ in range(100):
+            if finished:
+                break
+            time.sleep(0.1)
+            finished, status = os.waitpid(pid, os.WNOHANG)
+        if not finished:  # stuck: never leave a child behind
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
     assert b"typed-pass-1" not in seen  # never echoed
