@@ -28,6 +28,8 @@ SESSION_SECONDS = 14 * 24 * 3600
 # while is enough for the sessions list.
 _TOUCH_EVERY_MS = 5 * 60 * 1000
 MAX_USER_AGENT = 256
+MAX_SESSIONS = 100
+"""Live sessions per account; logging in once more ends the least recently used one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,11 @@ class SessionService:
         self.store = store
 
     def start(self, account_id: str, user_agent: str = "") -> StartedSession:
-        """A new session for the account (at log-in or sign-up)."""
+        """A new session for the account (at log-in or sign-up).
+
+        The account's expired sessions are dropped, and beyond `MAX_SESSIONS` the least
+        recently used ones end, so no account grows the table without bound.
+        """
         now = now_ms()
         info = SessionInfo(
             session_id=new_id("ws_"),
@@ -83,6 +89,24 @@ class SessionService:
         )
         secret = secrets.token_urlsafe(32)
         with self.store.write() as conn:
+            # Expired rows go here, so the table only holds what a list could show.
+            conn.execute(
+                delete(web_sessions).where(
+                    web_sessions.c.account_id == account_id, web_sessions.c.expires_at <= now
+                )
+            )
+            kept = (
+                select(web_sessions.c.session_id)
+                .where(web_sessions.c.account_id == account_id)
+                .order_by(web_sessions.c.last_seen_at.desc(), web_sessions.c.session_id)
+                .limit(MAX_SESSIONS - 1)
+            )
+            conn.execute(
+                delete(web_sessions).where(
+                    web_sessions.c.account_id == account_id,
+                    web_sessions.c.session_id.not_in(kept),
+                )
+            )
             conn.execute(
                 insert(web_sessions).values(
                     session_id=info.session_id,
