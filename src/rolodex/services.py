@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rolodex.accounts.deletion import AccountDeletion
 from rolodex.accounts.service import AccountService
+from rolodex.accounts.sessions import SessionService
 from rolodex.contacts import phones
 from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
@@ -34,6 +36,8 @@ class Services:
     settings: Settings
     store: Store
     accounts: AccountService
+    sessions: SessionService
+    account_deletion: AccountDeletion
     credentials: CredentialService
     contacts: ContactService
     sync: SyncService
@@ -86,6 +90,8 @@ class Services:
             settings=settings,
             store=store,
             accounts=AccountService(store),
+            sessions=SessionService(store),
+            account_deletion=AccountDeletion(store, photos.discard),
             credentials=CredentialService(store),
             contacts=contacts,
             sync=SyncService(store, contacts),

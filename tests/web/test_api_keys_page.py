@@ -72,3 +72,10 @@ def test_another_account_cannot_revoke_a_key(
     other.submit("/settings/api-keys", f"/settings/api-keys/{principal.credential_id}/revoke", {})
     assert services.credentials.resolve(secret, kinds=(API_KEY,)) is not None
     assert "Mine" not in other.get("/settings/api-keys").text
+
+
+def test_the_page_says_a_key_is_also_the_personal_apis_bearer(client: TestClient) -> None:
+    browser = new_browser(client)
+    browser.sign_up()
+    text = browser.get("/settings/api-keys").text
+    assert "Bearer" in text and "/api/user/contacts" in text

@@ -89,3 +89,53 @@ def test_another_account_cannot_regenerate_an_apps_secret(
     assert response.status_code == 404
     assert oauth_app.exchange(oauth_app.code()).status_code == 200
     assert oauth_app.client_id not in other.get("/developer/apps").text
+
+
+def test_editing_an_app_renames_it_and_replaces_its_redirect_uris(oauth_app: OAuthApp) -> None:
+    page = f"/developer/apps/{oauth_app.client_id}/edit"
+    bad = oauth_app.browser.submit(
+        "/developer/apps", page, {"name": "Renamed", "redirect_uris": "/relative"}
+    )
+    assert bad.status_code == 400
+    assert "not an absolute URI" in bad.text
+    moved = "https://moved.example.com/cb"
+    done = oauth_app.browser.submit(
+        "/developer/apps", page, {"name": "Renamed", "redirect_uris": moved}
+    )
+    assert done.status_code == 303
+    listing = oauth_app.browser.get("/developer/apps").text
+    assert "Renamed" in listing and moved in listing
+    assert oauth_app.redirect_uri not in listing
+    # The old redirect URI is no longer accepted; the new one is.
+    refused = oauth_app.browser.authorize(oauth_app.params())
+    assert refused.status_code == 400
+    oauth_app.redirect_uri = moved
+    assert oauth_app.exchange(oauth_app.code()).status_code == 200
+
+
+def test_deleting_an_app_revokes_its_tokens(oauth_app: OAuthApp, client: TestClient) -> None:
+    tokens = oauth_app.tokens()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post("/api/v1/account.get", json={}, headers=bearer).status_code == 200
+    stranger = new_browser(client)
+    stranger.sign_up()
+    not_theirs = stranger.submit(
+        "/developer/apps", f"/developer/apps/{oauth_app.client_id}/delete", {}
+    )
+    assert not_theirs.status_code == 404
+    done = oauth_app.browser.submit(
+        "/developer/apps", f"/developer/apps/{oauth_app.client_id}/delete", {}
+    )
+    assert done.status_code == 303
+    assert oauth_app.client_id not in oauth_app.browser.get("/developer/apps").text
+    assert client.post("/api/v1/account.get", json={}, headers=bearer).status_code == 401
+    refreshed = client.post(
+        "/v3/oauth.refreshToken",
+        data={
+            "client_id": oauth_app.client_id,
+            "client_secret": oauth_app.client_secret,
+            "refresh_token": tokens["refresh_token"],
+            "grant_type": "refresh_token",
+        },
+    )
+    assert refreshed.status_code in (400, 401)

@@ -1,13 +1,17 @@
-"""Creating and reading accounts."""
+"""Accounts: creating, reading, changing them (name, email, password).
+
+Deleting one is `rolodex.accounts.deletion`; sessions are `rolodex.accounts.sessions`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rolodex.accounts.passwords import hash_password, verify_password
+from rolodex.accounts.sessions import SessionService
 from rolodex.accounts.validation import (
     check_email,
     check_name,
@@ -15,7 +19,7 @@ from rolodex.accounts.validation import (
     is_plausible_email,
     normalise_email,
 )
-from rolodex.errors import Conflict, NotFound
+from rolodex.errors import Conflict, InvalidInput, NotFound
 from rolodex.ids import new_id
 from rolodex.store import Store
 from rolodex.store.schema import accounts
@@ -105,3 +109,69 @@ class AccountService:
         if row is None or not verify_password(password, row._mapping["password_hash"]):
             return None
         return _row_to_account(row)
+
+    def list_all(self) -> list[Account]:
+        """Every account, oldest first (the operator's `rolodex accounts list`)."""
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(accounts).order_by(accounts.c.created_at, accounts.c.account_id)
+            ).all()
+        return [_row_to_account(r) for r in rows]
+
+    def check_password(self, account_id: str, password: str, *, field: str) -> None:
+        """Refuse (InvalidInput naming `field`) unless this is the account's password."""
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(accounts.c.password_hash).where(accounts.c.account_id == account_id)
+            ).first()
+        if row is None:
+            raise NotFound("no such account")
+        if not verify_password(password, row.password_hash):
+            raise InvalidInput("is not your current password", field=field)
+
+    def set_password(
+        self,
+        account_id: str,
+        password: str,
+        *,
+        keep_session: str | None = None,
+        field: str = "password",
+    ) -> None:
+        """Set a new password and end every web session of the account but `keep_session`.
+
+        One transaction: no moment exists where the new password works and an old
+        session (perhaps the reason for the change) still does.
+        """
+        check_password(password, field)
+        digest = hash_password(password)  # slow: before the write transaction, not in it
+        with self.store.write() as conn:
+            changed = conn.execute(
+                update(accounts)
+                .where(accounts.c.account_id == account_id)
+                .values(password_hash=digest, updated_at=now_ms())
+            )
+            if not changed.rowcount:
+                raise NotFound("no such account", field="email")
+            SessionService.end_all_in(conn, account_id, except_id=keep_session)
+
+    def update_profile(self, account_id: str, *, name: str, email: str) -> Account:
+        """Change the account's name and email (unique, case-insensitively)."""
+        email = check_email(email)
+        name = check_name(name)
+        try:
+            with self.store.write() as conn:
+                taken = conn.execute(
+                    select(accounts.c.account_id).where(
+                        accounts.c.email == email, accounts.c.account_id != account_id
+                    )
+                ).first()
+                if taken is not None:
+                    raise Conflict("another account has this email", field="email")
+                conn.execute(
+                    update(accounts)
+                    .where(accounts.c.account_id == account_id)
+                    .values(email=email, name=name, updated_at=now_ms())
+                )
+                return self.get_in(conn, account_id)
+        except IntegrityError as exc:
+            raise Conflict("another account has this email", field="email") from exc

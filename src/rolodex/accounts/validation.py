@@ -46,15 +46,15 @@ def check_email(email: str) -> str:
     return email
 
 
-def check_password(password: str) -> str:
-    """The password, unchanged, or InvalidInput naming `password`."""
+def check_password(password: str, field: str = "password") -> str:
+    """The password, unchanged, or InvalidInput naming `field` (the form's name for it)."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput(
             f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
-            field="password",
+            field=field,
         )
     if has_control_character(password):
-        raise InvalidInput("may not contain control characters", field="password")
+        raise InvalidInput("may not contain control characters", field=field)
     return password
 
 

@@ -70,7 +70,8 @@ class Dialect:
     # (status, code, message, field) -> response, in the dialect's error shape.
     error: Callable[[int, str, str, str | None], Response]
     domain_error: Callable[[DomainError], Response]
-    unauthenticated: Callable[[], Response]
+    # (whether the secret was missing, rather than unknown) -> the dialect's refusal.
+    unauthenticated: Callable[[bool], Response]
 
 
 class _Unauthenticated(Exception):
@@ -115,14 +116,14 @@ def endpoint(
         services: Services = request.app.state.services
         secret = dialect.secret(request)
         if secret is None:
-            return dialect.unauthenticated()
+            return dialect.unauthenticated(True)
         try:
             raw = b""
             if request.method in _BODY_METHODS:
                 raw = await read_limited(request, services.settings.max_body_bytes)
             return await run_in_threadpool(answer, services, secret, request, raw)
         except _Unauthenticated:
-            return dialect.unauthenticated()
+            return dialect.unauthenticated(False)
         except BodyError as exc:
             return dialect.error(exc.status, exc.code, exc.message, None)
         except DomainError as exc:

@@ -7,8 +7,12 @@ Every command takes the same `--data-dir` / `--database-url` (or `ROLODEX_DATA_D
 from __future__ import annotations
 
 import sys
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperGroup
+from typer.main import get_command
 
 from rolodex.cli import (
     accounts,
@@ -24,6 +28,30 @@ from rolodex.cli import (
 )
 
 app = typer.Typer(help="Rolodex, a self-hosted contacts server.", no_args_is_help=True)
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        try:
+            number = version("rolodex")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown"
+        typer.echo(f"rolodex {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
+) -> None:
+    """Rolodex, a self-hosted contacts server."""
+
+
 app.command()(serve.serve)
 app.command()(worker.worker)
 app.command("import")(imports.import_contacts)
@@ -37,5 +65,44 @@ app.add_typer(teams.app, name="teams")
 app.add_typer(photos.app, name="photos")
 
 
+# Typer labels an option with its Python type; these are the usual words instead.
+_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH"}
+
+
+def _plain_help(command: Any) -> None:
+    """Show options as `--email TEXT` and flags bare, not typer's `<str>` and `<bool>`.
+
+    A metavar, when set, takes the place of typer's type label; the help option is
+    made here (it is otherwise made on first use) so that it gets one too.
+    """
+    options = list(command.params)
+    help_option = command.get_help_option(typer.Context(command))
+    if help_option is not None:
+        options.append(help_option)
+    for param in options:
+        if getattr(param, "metavar", "set") is not None:
+            continue
+        if isinstance(param, TyperArgument):
+            param.metavar = (param.name or "value").upper()
+        elif getattr(param, "is_flag", False):
+            param.metavar = ""
+        else:
+            # typer's own name for the type ("str", "list[str]"), else click's ("text").
+            bare_type = getattr(param, "bare_type", None)
+            bare = bare_type() if callable(bare_type) else str(param.type.name)
+            bare = bare.removeprefix("list[").removesuffix("]")
+            param.metavar = _TYPE_WORDS.get(bare, bare.split()[0].upper())
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            _plain_help(sub)
+
+
+def command() -> Any:
+    """The `rolodex` command as it runs (typer's click command), with plain help labels."""
+    built = get_command(app)
+    _plain_help(built)
+    return built
+
+
 def main() -> None:
-    sys.exit(app())
+    sys.exit(command()())

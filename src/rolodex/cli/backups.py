@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, fail, print_json, settings_from
+from rolodex.cli.common import (
+    DatabaseUrl,
+    DataDir,
+    fail,
+    print_json,
+    require_store,
+    settings_from,
+)
 from rolodex.errors import DomainError
 from rolodex.store import backup as backups
 
@@ -19,6 +26,7 @@ def backup(
 ) -> None:
     """Write a consistent backup of a live SQLite store, with the data folder's files."""
     settings = settings_from(data_dir, database_url)
+    require_store(settings)
     try:
         made = backups.backup(settings.resolved_database_url(), settings.data_dir, out)
     except DomainError as exc:

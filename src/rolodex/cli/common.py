@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from rolodex.errors import DomainError
+from rolodex.errors import DomainError, NotFound
 from rolodex.services import Services
 from rolodex.settings import Settings
 
@@ -47,13 +50,56 @@ def fail(exc: DomainError) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+def require_store(settings: Settings) -> None:
+    """Stop (exit 1, JSON on stderr) unless the settings name an existing Rolodex store.
+
+    Without this, a command given the wrong folder (or none, in the wrong directory)
+    would make an empty store there and answer "no account with this email". Looked at
+    without creating anything: the SQLite file must exist, and any database must hold
+    the table Alembic keeps its revision in.
+    """
+    url = settings.resolved_database_url()
+    parsed = make_url(url)
+    where = (
+        parsed.render_as_string(hide_password=True)
+        if settings.database_url
+        else str(settings.data_dir)
+    )
+    missing = NotFound(
+        f"no Rolodex store in {where}: pass the --data-dir (or --database-url) that "
+        "`rolodex serve` uses, or make the store with `rolodex accounts create`",
+        field="database_url" if settings.database_url else "data_dir",
+    )
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and (not parsed.database or not Path(parsed.database).is_file()):
+        fail(missing)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        original = getattr(exc, "orig", None)  # the driver's own sentence, when there is one
+        reason = str(original if original is not None else exc)
+        fail(DomainError(f"cannot open the store: {reason.strip().splitlines()[0]}"))
+    finally:
+        engine.dispose()
+    if not found:
+        fail(missing)
+
+
 @contextmanager
-def open_services(data_dir: Path | None, database_url: str | None) -> Iterator[Services]:
+def open_services(
+    data_dir: Path | None, database_url: str | None, *, create_store: bool = False
+) -> Iterator[Services]:
     """The services one command works with (the store migrated), closed when it is done.
 
-    A refusal from a service (a DomainError) is reported as JSON on stderr, exit 1.
+    The store must exist already (`require_store`) unless `create_store`. A refusal
+    from a service (a DomainError) is reported as JSON on stderr, exit 1.
     """
-    services = Services.build(settings_from(data_dir, database_url))
+    settings = settings_from(data_dir, database_url)
+    if not create_store:
+        require_store(settings)
+    services = Services.build(settings)
     try:
         yield services
     except DomainError as exc:

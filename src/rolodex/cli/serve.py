@@ -6,10 +6,23 @@ import os
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import make_url
 
 from rolodex.cli.common import DatabaseUrl, DataDir, settings_from
 from rolodex.services import Services
 from rolodex.settings import Settings
+
+
+def ready_line(settings: Settings, host: str, port: int) -> str:
+    """The one line `serve` prints once it listens: where to go, and where the data is."""
+    shown_host = f"[{host}]" if ":" in host else host
+    base = f"http://{shown_host}:{port}"
+    if settings.database_url:
+        url = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+        store = f"database {url}"
+    else:
+        store = f"data folder {settings.data_dir.resolve()}"
+    return f"Rolodex is serving {base} ({store}); the address book is at {base}/book"
 
 
 def serve(
@@ -40,6 +53,12 @@ def serve(
     """Serve every API on one port (migrating the store first)."""
     import uvicorn
 
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                typer.echo(ready_line(settings, host, port))
+
     from rolodex.app import create_app
 
     settings = settings_from(data_dir, database_url)
@@ -58,6 +77,8 @@ def serve(
         os.environ["ROLODEX_MIGRATE_ON_START"] = "false"
         if settings.database_url:
             os.environ["ROLODEX_DATABASE_URL"] = settings.database_url
+        # The workers start listening right after this: the supervisor binds the socket.
+        typer.echo(ready_line(settings, host, port))
         uvicorn.run(
             "rolodex.app:create_app",
             factory=True,
@@ -68,7 +89,8 @@ def serve(
             **http,
         )
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **http)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", **http)
+    _Server(config).run()
 
 
 def http_options(settings: Settings) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from rolodex.errors import InvalidInput
+from rolodex.problems import sentence
 
 # Documented in docs/limits.md.
 MAX_TEXT = 1024
@@ -188,14 +189,14 @@ class ContactData(_Part):
 
 
 def validation_problems(exc: ValidationError, prefix: str) -> list[dict[str, str]]:
-    """Pydantic's errors as `{field, problem}` pairs, with dotted paths from the request root."""
+    """Pydantic's errors as `{field, problem}` pairs, with dotted paths from the request root.
+
+    The problem is a sentence in Rolodex's words (`rolodex.problems`), never pydantic's.
+    """
     problems = []
     for error in exc.errors(include_url=False):
         path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        problems.append({"field": path, "problem": message})
+        problems.append({"field": path, "problem": sentence(error)})
     return problems
 
 

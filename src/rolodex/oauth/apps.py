@@ -2,7 +2,8 @@
 
 A developer registers an app with a name and one or more redirect URIs and receives a
 `client_id` (public) and a `client_secret`. The secret is shown once and kept only as
-its SHA-256; it can be regenerated, which makes the old one stop working at once.
+its SHA-256; it can be regenerated, which makes the old one stop working at once. Its
+name and redirect URIs can be changed, and deleting it revokes every token it was given.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from rolodex.controls import has_control_character
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.ids import new_id
 from rolodex.oauth.credentials import hash_secret
 from rolodex.oauth.errors import invalid_client
-from rolodex.oauth.redirects import check_redirect_uri
+from rolodex.oauth.redirects import check_redirect_uri, redirect_uri_matches
 from rolodex.store import Store
-from rolodex.store.schema import oauth_apps
+from rolodex.store.schema import credentials, oauth_apps, oauth_codes, oauth_token_grants
 from rolodex.timestamps import now_ms
 
 MAX_APP_NAME_LENGTH = 100
@@ -63,6 +64,28 @@ def _plausible_client_id(client_id: str) -> bool:
     return 0 < len(client_id) <= 64 and client_id.isascii() and client_id.isprintable()
 
 
+def _checked(name: str, redirect_uris: list[str]) -> tuple[str, list[str]]:
+    """An app's name and redirect URIs as stored, or InvalidInput naming the problem."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("an app needs a name", field="name")
+    if len(name) > MAX_APP_NAME_LENGTH:
+        raise InvalidInput(f"must be at most {MAX_APP_NAME_LENGTH} characters", field="name")
+    if has_control_character(name):
+        raise InvalidInput("may not contain control characters", field="name")
+    uris: list[str] = []
+    for uri in redirect_uris:
+        if uri.strip() and (checked := check_redirect_uri(uri)) not in uris:
+            uris.append(checked)
+    if not uris:
+        raise InvalidInput("register at least one redirect URI", field="redirect_uri")
+    if len(uris) > MAX_REDIRECT_URIS:
+        raise InvalidInput(
+            f"at most {MAX_REDIRECT_URIS} redirect URIs per app", field="redirect_uri"
+        )
+    return name, uris
+
+
 def _new_secret() -> str:
     return "rdx_cs_" + secrets.token_urlsafe(32)
 
@@ -73,23 +96,7 @@ class AppService:
 
     def create(self, account_id: str, name: str, redirect_uris: list[str]) -> AppWithSecret:
         """Register an app owned by the account; the answer holds the secret, shown only now."""
-        name = name.strip()
-        if not name:
-            raise InvalidInput("an app needs a name", field="name")
-        if len(name) > MAX_APP_NAME_LENGTH:
-            raise InvalidInput(f"must be at most {MAX_APP_NAME_LENGTH} characters", field="name")
-        if has_control_character(name):
-            raise InvalidInput("may not contain control characters", field="name")
-        uris: list[str] = []
-        for uri in redirect_uris:
-            if uri.strip() and (checked := check_redirect_uri(uri)) not in uris:
-                uris.append(checked)
-        if not uris:
-            raise InvalidInput("register at least one redirect URI", field="redirect_uri")
-        if len(uris) > MAX_REDIRECT_URIS:
-            raise InvalidInput(
-                f"at most {MAX_REDIRECT_URIS} redirect URIs per app", field="redirect_uri"
-            )
+        name, uris = _checked(name, redirect_uris)
         now = now_ms()
         app = App(new_id("app_"), account_id, name, uris, now)
         secret = _new_secret()
@@ -140,6 +147,54 @@ class AppService:
                 raise NotFound("no such app", field="client_id")
             row = conn.execute(select(oauth_apps).where(oauth_apps.c.client_id == client_id)).one()
         return AppWithSecret(_row_to_app(row), secret)
+
+    def update(self, account_id: str, client_id: str, name: str, redirect_uris: list[str]) -> App:
+        """Rename the account's app and replace its redirect URIs.
+
+        Codes already issued for a redirect URI no longer registered are dropped in the
+        same transaction, so none of them can be exchanged afterwards.
+        """
+        name, uris = _checked(name, redirect_uris)
+        with self.store.write() as conn:
+            result = conn.execute(
+                update(oauth_apps)
+                .where(oauth_apps.c.client_id == client_id, oauth_apps.c.account_id == account_id)
+                .values(name=name, redirect_uris=json.dumps(uris), updated_at=now_ms())
+            )
+            if not result.rowcount:
+                raise NotFound("no such app", field="client_id")
+            pending = conn.execute(
+                select(oauth_codes.c.code_hash, oauth_codes.c.redirect_uri).where(
+                    oauth_codes.c.client_id == client_id, oauth_codes.c.redirect_uri.is_not(None)
+                )
+            ).all()
+            stale = [c.code_hash for c in pending if not redirect_uri_matches(c.redirect_uri, uris)]
+            if stale:
+                conn.execute(delete(oauth_codes).where(oauth_codes.c.code_hash.in_(stale)))
+            row = conn.execute(select(oauth_apps).where(oauth_apps.c.client_id == client_id)).one()
+        return _row_to_app(row)
+
+    def delete(self, account_id: str, client_id: str) -> None:
+        """Delete the account's app, and with it every token and code it was given.
+
+        One transaction: the app's access and refresh tokens stop working, for every
+        account that had authorized it, on the next request.
+        """
+        with self.store.write() as conn:
+            found = conn.execute(
+                select(oauth_apps.c.client_id).where(
+                    oauth_apps.c.client_id == client_id, oauth_apps.c.account_id == account_id
+                )
+            ).first()
+            if found is None:
+                raise NotFound("no such app", field="client_id")
+            issued = select(credentials.c.credential_id).where(credentials.c.client_id == client_id)
+            conn.execute(
+                delete(oauth_token_grants).where(oauth_token_grants.c.credential_id.in_(issued))
+            )
+            conn.execute(delete(credentials).where(credentials.c.client_id == client_id))
+            conn.execute(delete(oauth_codes).where(oauth_codes.c.client_id == client_id))
+            conn.execute(delete(oauth_apps).where(oauth_apps.c.client_id == client_id))
 
     def authenticate(self, client_id: str | None, client_secret: str | None) -> App:
         """The app these client credentials belong to, or `invalid_client` (RFC 6749 §5.2)."""

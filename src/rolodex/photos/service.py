@@ -208,6 +208,10 @@ class PhotoService:
             self._drop(unused)
             dropped += len(unused)
 
+    def discard(self, photo_ids: Sequence[str]) -> None:
+        """Delete these photos' bytes and rows (their owner is gone: `AccountDeletion`)."""
+        self._drop(list(photo_ids))
+
     def _drop(self, photo_ids: list[str]) -> None:
         """Bytes first, then the row: a photo without bytes is already a 404, and a row
         left behind by a crash here is found again by `sweep`."""

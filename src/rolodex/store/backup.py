@@ -8,11 +8,13 @@ tools (pg_dump, base backups); `backup` refuses them rather than pretending.
 
 from __future__ import annotations
 
+import gzip
 import io
 import sqlite3
 import tarfile
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -72,13 +74,20 @@ def restore(archive_path: Path, data_dir: Path, *, force: bool = False) -> dict[
             "the data folder already holds a store; restore into an empty folder or pass --force",
             field="data_dir",
         )
-    with tarfile.open(archive_path, "r:gz") as archive:
-        names = archive.getnames()
-        if "ROLODEX_BACKUP" not in names or DATABASE_NAME not in names:
-            raise InvalidInput("not a Rolodex backup archive", field="archive")
-        data_dir.mkdir(parents=True, exist_ok=True)
-        for stale in _SQLITE_FILES:
-            (data_dir / stale).unlink(missing_ok=True)
-        members = [m for m in archive.getmembers() if m.name != "ROLODEX_BACKUP"]
-        archive.extractall(data_dir, members=members, filter="data")  # no paths outside data_dir
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            names = archive.getnames()
+            if "ROLODEX_BACKUP" not in names or DATABASE_NAME not in names:
+                raise InvalidInput("not a Rolodex backup archive", field="archive")
+            data_dir.mkdir(parents=True, exist_ok=True)
+            for stale in _SQLITE_FILES:
+                (data_dir / stale).unlink(missing_ok=True)
+            members = [m for m in archive.getmembers() if m.name != "ROLODEX_BACKUP"]
+            # No paths outside data_dir.
+            archive.extractall(data_dir, members=members, filter="data")
+    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error):
+        raise InvalidInput(
+            f"{archive_path} is not a backup archive (a .tar.gz made by `rolodex backup`)",
+            field="archive",
+        ) from None
     return {"files": len(members)}

@@ -389,3 +389,20 @@ owner_counts = Table(
     # The live ones among them (revision 0018_book_letters): the address book's count.
     Column("live", BigInteger, nullable=False, server_default="0"),
 )
+
+# -- web sessions (revision 0019_web_sessions, rolodex.accounts.sessions) --------------
+
+# One row per logged-in browser. The cookie holds a random secret; only its SHA-256 is
+# kept, as for the bearer secrets. Deleting the row ends the session at once.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("user_agent", String(256), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_web_sessions_account", "account_id"),
+)

@@ -8,7 +8,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from rolodex.web.book.routes import routes as book_routes
-from rolodex.web.pages import accounts, api_keys, authorize, authorized, developer, teams
+from rolodex.web.pages import (
+    accounts,
+    api_keys,
+    authorize,
+    authorized,
+    developer,
+    settings,
+    teams,
+)
 
 _STATIC = Path(__file__).parent / "static"
 _FORM = ["GET", "POST"]
@@ -20,6 +28,13 @@ routes: list[BaseRoute] = [
     Route("/logout", accounts.logout, methods=["POST"]),
     Route("/developer/apps", developer.apps, methods=_FORM),
     Route("/developer/apps/{client_id}/secret", developer.regenerate_secret, methods=["POST"]),
+    Route("/developer/apps/{client_id}/edit", developer.edit_app, methods=["POST"]),
+    Route("/developer/apps/{client_id}/delete", developer.delete_app, methods=["POST"]),
+    Route("/settings/account", settings.account_settings, methods=["GET"]),
+    Route("/settings/account/profile", settings.update_profile, methods=["POST"]),
+    Route("/settings/account/password", settings.change_password, methods=["POST"]),
+    Route("/settings/account/delete", settings.delete_account, methods=["POST"]),
+    Route("/settings/sessions/{session_id}/end", settings.end_session, methods=["POST"]),
     Route("/settings/api-keys", api_keys.api_keys, methods=_FORM),
     Route("/settings/api-keys/{credential_id}/revoke", api_keys.revoke_api_key, methods=["POST"]),
     Route("/settings/authorized-apps", authorized.authorized_apps, methods=["GET"]),

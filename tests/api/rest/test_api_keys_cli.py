@@ -58,7 +58,9 @@ def test_create_list_and_revoke_an_api_key(tmp_path: Path) -> None:
                 data,
             )
             assert revoked.returncode == 0, revoked.stderr
-            assert client.get("/v1/contacts", headers=headers).json() == {"message": "Forbidden"}
+            assert client.get("/v1/contacts", headers=headers).json() == {
+                "message": "Forbidden: unknown API key (revoked, or never made here)"
+            }
     finally:
         services.close()
 

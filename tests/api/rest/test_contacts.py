@@ -280,21 +280,25 @@ def test_body_must_be_a_json_object(rest: RestClient) -> None:
 # -- auth ------------------------------------------------------------------------------
 
 
-def test_missing_or_bad_key_is_forbidden(user: ApiUser) -> None:
-    for headers in (
-        {},
-        {"x-api-key": "nope"},
-        {"x-api-key": ""},
-        {"Authorization": f"Bearer {user.token}"},
+NO_KEY = {"message": "Forbidden: no x-api-key header (send an API key in it)"}
+UNKNOWN_KEY = {"message": "Forbidden: unknown API key (revoked, or never made here)"}
+
+
+def test_missing_or_bad_key_is_forbidden_and_says_which(user: ApiUser) -> None:
+    for headers, answer in (
+        ({}, NO_KEY),
+        ({"x-api-key": "nope"}, UNKNOWN_KEY),
+        ({"x-api-key": ""}, NO_KEY),
+        ({"Authorization": f"Bearer {user.token}"}, NO_KEY),
     ):
         response = user.client.get("/v1/contacts", headers=headers)
         assert response.status_code == 403
-        assert response.json() == {"message": "Forbidden"}
+        assert response.json() == answer
 
 
 def test_an_access_token_is_not_an_api_key(user: ApiUser) -> None:
     response = RestClient(user.client, user.token).request("GET")
-    assert response.json() == {"message": "Forbidden"}
+    assert response.json() == UNKNOWN_KEY
 
 
 def test_revoked_key_is_forbidden(user: ApiUser, services: Services) -> None:
@@ -302,7 +306,7 @@ def test_revoked_key_is_forbidden(user: ApiUser, services: Services) -> None:
     rest = RestClient(user.client, issued.secret)
     assert rest.request("GET").status_code == 200
     services.credentials.revoke(user.account_id, issued.credential_id)
-    assert rest.request("GET").json() == {"message": "Forbidden"}
+    assert rest.request("GET").json() == UNKNOWN_KEY
 
 
 def test_scopes_are_checked(user: ApiUser, services: Services) -> None:

@@ -27,9 +27,11 @@ from rolodex.contacts.model import MAX_TEXT
 from rolodex.contacts.service import ContactLimits
 
 ERROR = "Error"
-# This API has no 401: a missing, unknown or revoked key is `403 {"message": "Forbidden"}`.
+# This API has no 401: a missing, unknown or revoked key is a 403 whose message starts
+# "Forbidden" and says which (rolodex.api.rest.errors).
 _FORBIDDEN = (
-    'No API key, or an unknown or revoked one ({"message": "Forbidden"}); '
+    'No API key (`{"message": "Forbidden: no x-api-key header ..."}`), or an unknown or '
+    'revoked one (`{"message": "Forbidden: unknown API key ..."}`); '
     "or a key without the scope this operation needs"
 )
 KEY: list[dict[str, list[str]]] = [{"apiKey": []}]
@@ -187,7 +189,7 @@ def _build() -> dict[str, Any]:
         "Rolodex: REST contacts API",
         "1",
         "Contacts at `/v1/contacts`, authenticated with an API key in `x-api-key`. Errors: "
-        '`{"message": "..."}`; a missing or bad key is `403 {"message": "Forbidden"}`.',
+        '`{"message": "..."}`; a missing or bad key is a 403 whose message starts `Forbidden`.',
         servers=[{"url": "/"}],
         paths=paths,
         components={

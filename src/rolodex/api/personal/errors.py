@@ -63,13 +63,14 @@ def domain_error_response(exc: DomainError) -> Response:
     return response
 
 
-def unauthenticated_response() -> Response:
-    response = error_response(
-        401,
-        "UNAUTHORIZED",
-        "send an access token or API key: Authorization: Bearer <token>",
-        "Authorization",
+def unauthenticated_response(missing: bool) -> Response:
+    """The 401 for a request without a usable token; `missing`: it sent none at all."""
+    message = (
+        "send an access token or API key: Authorization: Bearer <token>"
+        if missing
+        else "unknown, expired or revoked token"
     )
+    response = error_response(401, "UNAUTHORIZED", message, "Authorization")
     # RFC 6750 §3: tell the client which scheme to use.
     response.headers["WWW-Authenticate"] = 'Bearer realm="rolodex"'
     return response

@@ -1,7 +1,9 @@
 """The REST API's single error shape: `{"message": "..."}` with the status that fits.
 
-A missing or bad `x-api-key` is exactly `403 {"message": "Forbidden"}`, as the original
-service answers (DESIGN.md).
+A missing or bad `x-api-key` is a 403 whose message starts `Forbidden`, as the original
+service answers (DESIGN.md), and then says which: no key, or a key unknown here
+(docs/rest-api.md). Clients that test the status, or that the message starts with
+"Forbidden", see no difference.
 """
 
 from __future__ import annotations
@@ -45,5 +47,12 @@ def domain_error_response(exc: DomainError) -> Response:
     return error_response(status, exc.code, exc.message, exc.field)
 
 
-def forbidden_response() -> Response:
-    return error_response(403, "forbidden", "Forbidden", None)
+FORBIDDEN_NO_KEY = "Forbidden: no x-api-key header (send an API key in it)"
+FORBIDDEN_UNKNOWN_KEY = "Forbidden: unknown API key (revoked, or never made here)"
+
+
+def forbidden_response(missing: bool) -> Response:
+    """The 403 for a request without a usable key; `missing`: it sent none at all."""
+    return error_response(
+        403, "forbidden", FORBIDDEN_NO_KEY if missing else FORBIDDEN_UNKNOWN_KEY, None
+    )

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, delete, func, select
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search.matching import Document, term_found
 from rolodex.contacts.search.query import Node, Term
-from rolodex.store.schema import contacts
+from rolodex.store.schema import contact_search, contacts
 
 _BACKENDS: dict[str, type[SearchBackend]] = {}
 
@@ -73,6 +73,10 @@ class SearchBackend(ABC):
 
         `new`: the contacts were just inserted, so there is nothing indexed to replace.
         """
+
+    def forget_owner(self, conn: Connection, owner_id: str) -> None:
+        """Drop every document of one owner (its account or team is being deleted)."""
+        conn.execute(delete(contact_search).where(contact_search.c.owner_id == owner_id))
 
     @abstractmethod
     def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:

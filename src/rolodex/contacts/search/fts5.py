@@ -89,6 +89,17 @@ class Fts5Backend(SearchBackend):
             ],
         )
 
+    def forget_owner(self, conn: Connection, owner_id: str) -> None:
+        # A contentless table forgets a row only when told the values it indexed.
+        indexed = conn.execute(
+            select(contact_search.c.contact_pk, contact_search.c.document).where(
+                contact_search.c.owner_id == owner_id
+            )
+        ).all()
+        if indexed:
+            conn.execute(_REMOVE, [{"pk": pk, **orjson.loads(doc)} for pk, doc in indexed])
+        super().forget_owner(conn, owner_id)
+
     def documents(self, conn: Connection, keys: Sequence[int]) -> dict[int, Document] | None:
         # `contact_search.document` holds the very values given to FTS5 (see `write`).
         rows = conn.execute(

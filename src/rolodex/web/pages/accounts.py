@@ -8,7 +8,6 @@ from rolodex.errors import Conflict, InvalidInput
 from rolodex.observability.origin import client_address
 from rolodex.web.pages.context import LANDING, Page, page, redirect, safe_next
 from rolodex.web.pages.throttled import too_many_attempts
-from rolodex.web.sessions import WebSession
 
 
 @page
@@ -36,7 +35,7 @@ def signup(p: Page) -> Response:
             error=exc.message,
             error_field=exc.field,
         )
-    p.session = WebSession.logged_in(account.account_id)
+    p.log_in(account.account_id)
     return redirect(next_url)
 
 
@@ -67,11 +66,11 @@ def login(p: Page) -> Response:
             error="Wrong email or password.",
         )
     throttle.succeeded(attempt)
-    p.session = WebSession.logged_in(account.account_id)
+    p.log_in(account.account_id)
     return redirect(next_url)
 
 
 @page
 def logout(p: Page) -> Response:
-    p.session = WebSession.anonymous()
+    p.log_out()
     return redirect("/login")

@@ -40,6 +40,8 @@ class Page:
     def account(self) -> Account | None:
         """The logged-in account, or None (a session naming a vanished account is logged out)."""
         if self.session.account_id is None:
+            if self.session.secret is not None:  # ended elsewhere: drop the stale cookie
+                self.session = WebSession.anonymous()
             return None
         if self._account is None:
             try:
@@ -48,6 +50,20 @@ class Page:
                 self.session = WebSession.anonymous()
                 return None
         return self._account
+
+    def log_in(self, account_id: str) -> None:
+        """Start a server-side session for the account in this browser (a fresh CSRF token)."""
+        agent = self.request.headers.get("user-agent", "")
+        started = self.services.sessions.start(account_id, agent)
+        self.session = WebSession.logged_in(started)
+
+    def log_out(self) -> None:
+        """End this browser's session on the server, then forget it here."""
+        account_id, session_id = self.session.account_id, self.session.session_id
+        if account_id is not None and session_id is not None:
+            self.services.sessions.end(account_id, session_id)
+        self.session = WebSession.anonymous()
+        self._account = None
 
     def field(self, name: str) -> str:
         value = self.form.get(name) if self.form is not None else None

@@ -1,4 +1,4 @@
-"""Developer apps: register an app, see its client_id, get (or regenerate) its secret."""
+"""Developer apps: register an app, see its client_id, get (or regenerate) its secret, edit or delete it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from starlette.responses import Response
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.oauth.apps import App
 from rolodex.oauth.redirects import is_valid_redirect_uri
-from rolodex.web.pages.context import Page, page
+from rolodex.web.pages.context import Page, page, redirect
 
 
 def _redirect_uris(p: Page) -> list[str]:
@@ -63,9 +63,7 @@ def regenerate_secret(p: Page) -> Response:
     try:
         created = p.services.apps.regenerate_secret(account.account_id, client_id)
     except NotFound:
-        return p.render(
-            "error.html", 404, title="No such app", message="You have no app with this client_id."
-        )
+        return _no_such_app(p)
     listed = p.services.apps.list_for(account.account_id)
     return p.render(
         "apps.html",
@@ -76,3 +74,50 @@ def regenerate_secret(p: Page) -> Response:
         regenerated=True,
         values={},
     )
+
+
+def _no_such_app(p: Page) -> Response:
+    return p.render(
+        "error.html", 404, title="No such app", message="You have no app with this client_id."
+    )
+
+
+@page
+def edit_app(p: Page) -> Response:
+    """Rename an app and replace its redirect URIs (the list's edit form)."""
+    account = p.account
+    if account is None:
+        return p.login_redirect("/developer/apps")
+    client_id = p.request.path_params["client_id"]
+    try:
+        p.services.apps.update(account.account_id, client_id, p.field("name"), _redirect_uris(p))
+    except NotFound:
+        return _no_such_app(p)
+    except InvalidInput as exc:
+        listed = p.services.apps.list_for(account.account_id)
+        return p.render(
+            "apps.html",
+            400,
+            title="Developer apps",
+            apps=listed,
+            unsafe_uris=_unsafe_uris(listed),
+            created=None,
+            error=None,
+            edit_error=exc.message,
+            editing=client_id,
+            values={},
+        )
+    return redirect("/developer/apps")
+
+
+@page
+def delete_app(p: Page) -> Response:
+    """Delete an app: every token it was given stops working."""
+    account = p.account
+    if account is None:
+        return p.login_redirect("/developer/apps")
+    try:
+        p.services.apps.delete(account.account_id, p.request.path_params["client_id"])
+    except NotFound:
+        return _no_such_app(p)
+    return redirect("/developer/apps")
