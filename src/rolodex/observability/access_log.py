@@ -19,6 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rolodex.observability.access_line import access_line, direct_handler, is_clean
 from rolodex.observability.log_format import REQUEST_ID
 from rolodex.observability.origin import client_address, header
 from rolodex.observability.redaction import redact_path, redact_query, scrub
@@ -57,7 +58,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = request_id_from(header(scope, b"x-request-id"))
+        incoming = header(scope, b"x-request-id")
+        request_id = request_id_from(incoming)
         scope.setdefault("state", {})["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         status = 500
@@ -78,24 +80,48 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if access_log.isEnabledFor(logging.INFO):
-                self._log(scope, status, started)
+                self._log(scope, request_id, request_id is not incoming, status, started)
             REQUEST_ID.reset(token)
 
     @staticmethod
-    def _log(scope: Scope, status: int, started: float) -> None:
+    def _log(scope: Scope, request_id: str, own_id: bool, status: int, started: float) -> None:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
         services = getattr(scope["app"].state, "services", None)
         trust = bool(services is not None and services.settings.trust_proxy_headers)
+        method: str = scope["method"]
+        path: str = scope["path"]
+        client = client_address(scope, trust)
+        # Whether each value is one `scrub` leaves as it is (then so is the whole line).
+        clean = (own_id or is_clean(request_id)) and is_clean(method) and is_clean(client)
+        if is_clean(path) and not path.startswith("/photos/"):
+            logged_path = path  # what redact_path would make of it
+        else:
+            logged_path, clean = redact_path(path), False
         fields: dict[str, Any] = {
-            "method": scope["method"],
-            "path": redact_path(scope["path"]),
+            "method": method,
+            "path": logged_path,
             "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "client": client_address(scope, trust),
+            "duration_ms": duration_ms,
+            "client": client,
         }
         query = scope.get("query_string", b"")
         if query:
             fields["query"] = redact_query(query.decode("latin-1"))
+            clean = clean and is_clean(fields["query"])
         agent = header(scope, b"user-agent")
         if agent:
-            fields["user_agent"] = scrub(agent[:200])
-        access_log.info("request", extra={"fields": fields})
+            agent = agent[:200]
+            if is_clean(agent):
+                fields["user_agent"] = agent
+            else:
+                fields["user_agent"], clean = scrub(agent), False
+        handler = direct_handler()
+        if handler is None:
+            access_log.info("request", extra={"fields": fields})
+            return
+        try:
+            handler.lines.write(access_line(request_id, fields, clean))
+        except Exception:
+            handler.handleError(
+                access_log.makeRecord(access_log.name, logging.INFO, "", 0, "request", (), None)
+            )
