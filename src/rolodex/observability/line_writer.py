@@ -93,8 +93,10 @@ class LineWriter:
                 self._pending.clear()
 
     def _after_fork(self) -> None:
-        # The parent's thread and lock do not exist in the child; its queue was the parent's.
+        # The parent's thread does not exist in the child, and its locks may have been
+        # held by it at the fork; the queue was the parent's to write.
         self._lock = threading.Lock()
+        self._wake = threading.Event()
         self._thread = None
         self._pending.clear()
 
