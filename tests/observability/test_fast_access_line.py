@@ -17,12 +17,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolodex.observability import redaction
-from rolodex.observability.access_line import direct_handler, is_clean
+from rolodex.observability.access_line import access_line, direct_handler, is_clean
 from rolodex.observability.access_log import RequestLogMiddleware
 from rolodex.observability.log_format import REQUEST_ID, JsonLogHandler, configure_logging
 from rolodex.observability.redaction import scrub
@@ -190,3 +191,23 @@ def test_the_direct_line_is_the_line_the_logging_module_writes(
     finally:
         REQUEST_ID.reset(token)
     assert direct == _line(rolodex_log)
+
+
+@pytest.mark.parametrize("duration_ms", [0.0, 0.01, 0.5, 12.34, 1234.5, 86_400_000.0, 1e16])
+@pytest.mark.parametrize("status", [200, 404, 500])
+def test_the_direct_line_writes_numbers_as_orjson_does(duration_ms: float, status: int) -> None:
+    line = access_line(
+        "0123456789abcdef0123456789abcdef",
+        True,
+        "GET",
+        "/x",
+        b"",
+        None,
+        "1.2.3.4",
+        status,
+        duration_ms,
+    )
+    fields = {"method": "GET", "path": "/x", "status": status, "duration_ms": duration_ms}
+    expected = orjson.dumps({**fields, "client": "1.2.3.4"}).decode()[1:]
+    assert line.endswith(expected + "\n")
+    assert json.loads(line)["duration_ms"] == duration_ms

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from rolodex.observability.log_format import JsonLogHandler, RedactingFilter
-from rolodex.observability.redaction import might_hold_secret, scrub
+from rolodex.observability.redaction import might_hold_secret, redact_path, redact_query, scrub
 from rolodex.timestamps import iso
 
 _access_log = logging.getLogger("rolodex.access")
@@ -47,23 +47,94 @@ def is_clean(text: str) -> bool:
     return known
 
 
-def access_line(request_id: str, fields: dict[str, Any], clean: bool = False) -> str:
-    """What JsonFormatter writes for the access record, newline included.
-
-    `clean` says every value is clean (`is_clean`), and own request ids (hexadecimal)
-    are: then scrubbing the line would change nothing, and is skipped.
-    """
-    line = {
-        "ts": _now_iso(),
-        "level": "info",
-        "logger": "rolodex.access",
-        "event": "request",
-        "request_id": request_id,
-        **fields,
+def access_fields(
+    method: str,
+    path: str,
+    query: bytes,
+    agent: str | None,
+    client: str,
+    status: int,
+    duration_ms: float,
+) -> tuple[dict[str, Any], bool]:
+    """The access record's fields, redacted, and whether every value is clean."""
+    clean = is_clean(method) and is_clean(client)
+    if is_clean(path) and not path.startswith("/photos/"):
+        logged_path = path  # what redact_path would make of it
+    else:
+        logged_path, clean = redact_path(path), False
+    fields: dict[str, Any] = {
+        "method": method,
+        "path": logged_path,
+        "status": status,
+        "duration_ms": duration_ms,
+        "client": client,
     }
-    text = orjson.dumps(line, default=str, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    if query:
+        fields["query"] = redact_query(query.decode("latin-1"))
+        clean = clean and is_clean(fields["query"])
+    if agent:
+        agent = agent[:200]
+        if is_clean(agent):
+            fields["user_agent"] = agent
+        else:
+            fields["user_agent"], clean = scrub(agent), False
+    return fields, clean
+
+
+# The line's JSON around the status and duration, by what it is made of: the method and
+# path (`"method":...,"path":...`), and the client, query and user agent after them.
+# Each repeats from request to request (a path with an id in it misses only the first).
+_heads: dict[tuple[str, str], tuple[str, bool]] = {}
+_tails: dict[tuple[str, bytes, str | None], tuple[str, bool]] = {}
+
+
+def access_line(
+    request_id: str,
+    own_id: bool,
+    method: str,
+    path: str,
+    query: bytes,
+    agent: str | None,
+    client: str,
+    status: int,
+    duration_ms: float,
+) -> str:
+    """What JsonFormatter writes for the access record of these fields, newline included.
+
+    The same keys in the same order, each value as orjson writes it. A line whose values
+    are all clean (`is_clean`; the server's own request ids are hexadecimal) would come
+    out of the final `scrub` unchanged, so it skips it; any other is scrubbed whole.
+    """
+    head = _heads.get((method, path))
+    if head is None:
+        fields, clean = access_fields(method, path, b"", None, "", 0, 0.0)
+        text = orjson.dumps({"method": fields["method"], "path": fields["path"]}).decode()
+        head = _remember(_heads, (method, path), (text[1:-1], clean))
+    tail = _tails.get((client, query, agent))
+    if tail is None:
+        fields, clean = access_fields("", "", query, agent, client, 0, 0.0)
+        for key in ("method", "path", "status", "duration_ms"):
+            del fields[key]
+        text = orjson.dumps(fields).decode()
+        tail = _remember(_tails, (client, query, agent), (text[1:-1], clean))
+    line = (
+        f'{{"ts":"{_now_iso()}","level":"info","logger":"rolodex.access","event":"request",'
+        f'"request_id":{orjson.dumps(request_id).decode()},{head[0]},"status":{status},'
+        f'"duration_ms":{orjson.dumps(duration_ms).decode()},{tail[0]}}}\n'
+    )
+    if head[1] and tail[1] and (own_id or is_clean(request_id)):
+        return line
     # The last net, as JsonFormatter's: nothing credential-shaped comes out.
-    return text if clean else scrub(text)
+    return scrub(line)
+
+
+def _remember(
+    cache: dict[Any, tuple[str, bool]], key: Any, value: tuple[str, bool]
+) -> tuple[str, bool]:
+    if len(cache) >= _CLEAN_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 _second = -1

@@ -15,14 +15,12 @@ import random
 import re
 import secrets
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rolodex.observability.access_line import access_line, direct_handler, is_clean
+from rolodex.observability.access_line import access_fields, access_line, direct_handler
 from rolodex.observability.log_format import REQUEST_ID
 from rolodex.observability.origin import client_address, header
-from rolodex.observability.redaction import redact_path, redact_query, scrub
 
 access_log = logging.getLogger("rolodex.access")
 
@@ -90,37 +88,19 @@ class RequestLogMiddleware:
         trust = bool(services is not None and services.settings.trust_proxy_headers)
         method: str = scope["method"]
         path: str = scope["path"]
-        client = client_address(scope, trust)
-        # Whether each value is one `scrub` leaves as it is (then so is the whole line).
-        clean = (own_id or is_clean(request_id)) and is_clean(method) and is_clean(client)
-        if is_clean(path) and not path.startswith("/photos/"):
-            logged_path = path  # what redact_path would make of it
-        else:
-            logged_path, clean = redact_path(path), False
-        fields: dict[str, Any] = {
-            "method": method,
-            "path": logged_path,
-            "status": status,
-            "duration_ms": duration_ms,
-            "client": client,
-        }
-        query = scope.get("query_string", b"")
-        if query:
-            fields["query"] = redact_query(query.decode("latin-1"))
-            clean = clean and is_clean(fields["query"])
+        query: bytes = scope.get("query_string", b"")
         agent = header(scope, b"user-agent")
-        if agent:
-            agent = agent[:200]
-            if is_clean(agent):
-                fields["user_agent"] = agent
-            else:
-                fields["user_agent"], clean = scrub(agent), False
+        client = client_address(scope, trust)
         handler = direct_handler()
         if handler is None:
+            fields, _ = access_fields(method, path, query, agent, client, status, duration_ms)
             access_log.info("request", extra={"fields": fields})
             return
         try:
-            handler.lines.write(access_line(request_id, fields, clean))
+            line = access_line(
+                request_id, own_id, method, path, query, agent, client, status, duration_ms
+            )
+            handler.lines.write(line)
         except Exception:
             handler.handleError(
                 access_log.makeRecord(access_log.name, logging.INFO, "", 0, "request", (), None)
