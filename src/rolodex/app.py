@@ -24,6 +24,7 @@ from rolodex.api.personal.routes import routes as personal_routes
 from rolodex.api.photo_files import routes as photo_file_routes
 from rolodex.api.rest.routes import routes as rest_routes
 from rolodex.observability.access_log import RequestLogMiddleware
+from rolodex.observability.line_writer import flush_all
 from rolodex.observability.log_format import configure_logging
 from rolodex.photos.malloc import return_large_blocks_to_the_os
 from rolodex.ratelimit.middleware import RateLimitMiddleware
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.store.quick.close_loop()
             if owned:
                 app.state.services.close()
+                # The last lines queued by the log's background writer (line_writer.py).
+                flush_all()
 
     # Plain Starlette: every route is a Starlette route, and FastAPI's layer (its exit
     # stack and telemetry hooks on each request) cost time on every call for no use.

@@ -48,17 +48,29 @@ def test_the_runner_measures_every_figure_at_tiny_scale(tmp_path: Path) -> None:
         text=True,
         timeout=600,
         cwd=Path(__file__).resolve().parents[2],
+        # The suite turns the access log off for the servers it starts; the runner
+        # measures the defaults.
+        env={k: v for k, v in os.environ.items() if k != "ROLODEX_ACCESS_LOG"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out.read_text())
-    for figure in ("ceiling", "read", "write", "search", "scroll", "import", "memory", "mixed"):
+    figures = ("ceiling", "read", "write", "search", "scroll", "import", "memory", "mixed")
+    for figure in (*figures, "access_log"):
         assert figure in results, figure
     assert results["scroll"]["contacts"] == 2000, "the walk visits every imported contact"
     assert results["read"]["non_2xx"] == 0
     assert results["write"]["non_2xx"] == 0
     assert results["search"]["non_2xx"] == 0
     assert results["mixed"]["errors"] == 0
+    assert results["mixed"]["p99_ms"] is not None, "the mix sent open-loop below its peak"
+    # The defaults: the access log on, written to a file, and its cost measured beside.
+    assert results["access_log"]["on_in_main_run"]
+    assert results["access_log"]["lines_written"] > results["scroll"]["contacts"] / 1000
+    assert results["access_log"]["off_ceiling_rps"] > 0
+    assert results["access_log"]["non_2xx"] == 0
     assert "| ceiling (GET /healthz)" in done.stdout
+    assert "| access log off: contacts.get peak" in done.stdout
+    assert "rate limits off: one load generator is one client address" in done.stdout
 
 
 def test_the_slowest_queries_are_timed_one_by_one(tmp_path: Path) -> None:

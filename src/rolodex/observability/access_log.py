@@ -15,13 +15,12 @@ import random
 import re
 import secrets
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rolodex.observability.access_line import access_fields, access_line, direct_handler
 from rolodex.observability.log_format import REQUEST_ID
 from rolodex.observability.origin import client_address, header
-from rolodex.observability.redaction import redact_path, redact_query, scrub
 
 access_log = logging.getLogger("rolodex.access")
 
@@ -57,7 +56,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = request_id_from(header(scope, b"x-request-id"))
+        incoming = header(scope, b"x-request-id")
+        request_id = request_id_from(incoming)
         scope.setdefault("state", {})["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         status = 500
@@ -78,24 +78,30 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if access_log.isEnabledFor(logging.INFO):
-                self._log(scope, status, started)
+                self._log(scope, request_id, request_id is not incoming, status, started)
             REQUEST_ID.reset(token)
 
     @staticmethod
-    def _log(scope: Scope, status: int, started: float) -> None:
+    def _log(scope: Scope, request_id: str, own_id: bool, status: int, started: float) -> None:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
         services = getattr(scope["app"].state, "services", None)
         trust = bool(services is not None and services.settings.trust_proxy_headers)
-        fields: dict[str, Any] = {
-            "method": scope["method"],
-            "path": redact_path(scope["path"]),
-            "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "client": client_address(scope, trust),
-        }
-        query = scope.get("query_string", b"")
-        if query:
-            fields["query"] = redact_query(query.decode("latin-1"))
+        method: str = scope["method"]
+        path: str = scope["path"]
+        query: bytes = scope.get("query_string", b"")
         agent = header(scope, b"user-agent")
-        if agent:
-            fields["user_agent"] = scrub(agent[:200])
-        access_log.info("request", extra={"fields": fields})
+        client = client_address(scope, trust)
+        handler = direct_handler()
+        if handler is None:
+            fields, _ = access_fields(method, path, query, agent, client, status, duration_ms)
+            access_log.info("request", extra={"fields": fields})
+            return
+        try:
+            line = access_line(
+                request_id, own_id, method, path, query, agent, client, status, duration_ms
+            )
+            handler.lines.write(line)
+        except Exception:
+            handler.handleError(
+                access_log.makeRecord(access_log.name, logging.INFO, "", 0, "request", (), None)
+            )

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import orjson
 
+from rolodex.observability.line_writer import LineWriter
 from rolodex.observability.redaction import scrub
 from rolodex.timestamps import iso
 
@@ -64,18 +65,38 @@ class JsonFormatter(logging.Formatter):
 
 
 class JsonLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """A JSON-lines handler; without a stream, whatever sys.stderr is when a line is written."""
+    """A JSON-lines handler; without a stream, whatever sys.stderr is when a line is written.
+
+    Lines go through a `LineWriter`: to an OS file (stderr, a file it is redirected to)
+    they are written in batches by a background thread, and a line at WARNING or above
+    at once, with all before it (line_writer.py).
+    """
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         super().__init__(stream)
         self._fixed = stream is not None
         self.setFormatter(JsonFormatter())
         self.addFilter(RedactingFilter())
+        self.lines = LineWriter(self._stream_now)
+
+    def _stream_now(self) -> IO[str]:
+        return self.stream if self._fixed else sys.stderr
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self._fixed:
-            self.stream = sys.stderr
-        super().emit(record)
+        try:
+            line = self.format(record) + "\n"
+            self.lines.write(line, urgent=record.levelno >= logging.WARNING)
+        except RecursionError:  # as logging.StreamHandler does
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def flush(self) -> None:
+        """Write every queued line now (logging.shutdown and setStream call this)."""
+        lines = getattr(self, "lines", None)  # StreamHandler.__init__ may flush before it exists
+        if lines is not None:
+            lines.flush()
+        super().flush()
 
 
 def configure_logging(stream: IO[str] | None = None) -> JsonLogHandler:
@@ -89,7 +110,7 @@ def configure_logging(stream: IO[str] | None = None) -> JsonLogHandler:
         handler = JsonLogHandler(stream)
         logger.addHandler(handler)
     elif stream is not None:
-        handler.setStream(stream)
+        handler.setStream(stream)  # writes what was queued for the old stream first
         handler._fixed = True
     logger.setLevel(logging.INFO)
     # Our handler writes these lines; the root logger's would write them twice.

@@ -65,8 +65,25 @@ def redact_path(path: str) -> str:
     return scrub(path)
 
 
+# Every pattern above needs one of these words (in any case) to match: text without any
+# of them comes back unchanged, so it is looked at once instead of four times. The
+# patterns' word runs (`[\w.-]*` before and after the name) backtrack over every long
+# word, and an access line is mostly long words (request ids, timestamps): scrubbing
+# them all cost more than the rest of a /healthz request (docs/benchmarks.md).
+_TRIGGER = re.compile(r"bearer|basic|rdx_|passw|secret|token|api[_-]?key|code|cookie|session")
+
+
+def might_hold_secret(text: str) -> bool:
+    """False only when no pattern of `scrub` can match anywhere in `text`."""
+    # For ASCII text, lower case is exactly what the patterns' (?i) matching compares;
+    # beyond ASCII, case folding has surprises (the long s matches "s"), so say maybe.
+    return not text.isascii() or _TRIGGER.search(text.lower()) is not None
+
+
 def scrub(text: str) -> str:
     """Text with anything that looks like a credential replaced by [redacted]."""
+    if not might_hold_secret(text):
+        return text
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
