@@ -41,16 +41,8 @@ def create(
     with open_services(data_dir, database_url) as services:
         account = services.accounts.find_by_email(email)
         made = services.apps.create(account.account_id, name, redirect_uri)
-    print_json(
-        {
-            "client_id": made.app.client_id,
-            "client_secret": made.client_secret,
-            "name": made.app.name,
-            "redirect_uris": made.app.redirect_uris,
-            "accountId": account.account_id,
-            "created": iso(made.app.created_at),
-        }
-    )
+    shown = _app(made.app)
+    print_json({"client_id": shown.pop("client_id"), "client_secret": made.client_secret, **shown})
 
 
 @app.command("list")
