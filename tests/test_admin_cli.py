@@ -146,10 +146,16 @@ def test_version_and_help_without_type_noise() -> None:
     version = run("--version")
     assert version.returncode == 0
     assert re.fullmatch(r"rolodex \d+\.\d+\.\d+\S*\n", version.stdout)
-    for args in (("--help",), ("accounts", "create", "--help"), ("api-keys", "create", "--help")):
+    for args in (
+        ("--help",),
+        ("accounts", "create", "--help"),
+        ("api-keys", "create", "--help"),
+        ("import", "--help"),
+    ):
         shown = run(*args)
         assert shown.returncode == 0
-        assert "<bool>" not in shown.stdout and "<str>" not in shown.stdout, shown.stdout
+        assert not re.search(r"<\w+>", shown.stdout), shown.stdout
+    assert re.search(r"FILE\s+PATH", run("import", "--help").stdout)
     assert "--email" in run("accounts", "create", "--help").stdout
 
 

@@ -7,6 +7,7 @@ Every command takes the same `--data-dir` / `--database-url` (or `ROLODEX_DATA_D
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
@@ -69,6 +70,13 @@ app.add_typer(photos.app, name="photos")
 _TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH"}
 
 
+def _fixed_label(word: str) -> Callable[[Any], str]:
+    def label(ctx: Any) -> str:
+        return word
+
+    return label
+
+
 def _plain_help(command: Any) -> None:
     """Show options as `--email TEXT` and flags bare, not typer's `<str>` and `<bool>`.
 
@@ -83,7 +91,11 @@ def _plain_help(command: Any) -> None:
         if getattr(param, "metavar", "set") is not None:
             continue
         if isinstance(param, TyperArgument):
+            # typer shows an argument's type as `<file>` whatever its metavar: say PATH.
             param.metavar = (param.name or "value").upper()
+            param.display_type_rich = _fixed_label(  # type: ignore[method-assign, assignment]
+                _TYPE_WORDS.get(param.bare_type(), "VALUE")
+            )
         elif getattr(param, "is_flag", False):
             param.metavar = ""
         else:
