@@ -242,8 +242,9 @@ class TsvectorBackend(SearchBackend):
         the page's rest should lie (`STRETCH` times the estimate), which the planner
         answers by ANDing GIN's bitmap with the key index's. Each step scans GIN's lists
         again, which is cheap for whole words but not for prefixes (a query of several
-        short ones pays it each time): a query of whole words tries up to `BOUNDED_STEPS` stretches, each sized
-        from all it has seen, and one with a prefix a single stretch. What is still
+        short ones pays it each time): a query of whole words tries up to
+        `BOUNDED_STEPS` stretches, each sized from all it has seen, and one with a
+        prefix a single stretch. What is still
         missing then is read all at once. A query expected to match fewer (a rare one)
         is read all at once from the start.
         """
@@ -256,8 +257,8 @@ class TsvectorBackend(SearchBackend):
         """As the base method, but a window that predicts many matches answers None at once.
 
         Finding out that a query matches many costs GIN steps over all of them (two for
-        `Li Na Man` in a large index, docs/benchmarks.md); the first `window` documents already
-        tell, and the answer is only ever a shortcut (None walks the ranks as usual). A
+        `Li Na Man` in a large index, docs/benchmarks.md); the first `window` documents
+        already tell, and the answer is only ever a shortcut (None walks the ranks as usual). A
         window holding more than `most` matches holds the first ones: those are the answer.
         """
         window = self._window(conn, found, contact, after=0)
