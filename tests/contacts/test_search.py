@@ -9,6 +9,7 @@ import pytest
 
 from rolodex.contacts.search.pages import Tuning
 from rolodex.contacts.search.service import SearchService
+from rolodex.contacts.service import ScrollPage
 from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
 from rolodex.services import Services
@@ -228,12 +229,13 @@ def test_paging_a_large_result_sees_each_contact_exactly_once(services: Services
     expected = set()
     for i in range(250):
         # Matches spread over every rank bucket, interleaved in creation order.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Pat", "familyName": f"N{i}"}},
             {"name": {"givenName": "Patrick", "familyName": f"N{i}"}},
             {"name": {"givenName": f"N{i}"}, "organizations": [{"name": "Patisserie"}]},
             {"name": {"givenName": f"N{i}"}, "notes": "met pat"},
-        ][i % 4]
+        ]
+        data = shapes[i % 4]
         expected.add(services.contacts.create(owner, data).contact_id)
     for i in range(20):
         services.contacts.create(owner, {"name": {"givenName": f"Other{i}"}})
@@ -303,7 +305,10 @@ def test_tag_filters_need_every_tag(services: Services) -> None:
     one = services.contacts.create(owner, {"name": {"givenName": "One"}}).contact_id
     services.tags.manage(owner, [both], add=[a, b], remove=[])
     services.tags.manage(owner, [one], add=[a], remove=[])
-    ids = lambda page: [c.contact_id for c in page.contacts]  # noqa: E731
+
+    def ids(page: ScrollPage) -> list[str]:
+        return [c.contact_id for c in page.contacts]
+
     assert ids(services.search.search(owner, "", tag_ids=[a])) == [both, one]
     assert ids(services.search.search(owner, "", tag_ids=[a, b])) == [both]
     assert ids(services.search.search(owner, "one", tag_ids=[b])) == []
@@ -379,7 +384,7 @@ def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
     for i in range(60):
         # Few matches in the better ranks and more in the later ones, interleaved, and
         # some contacts that do not match at all.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Ola", "familyName": "Berg"}},
             {"name": {"givenName": "Olav", "familyName": f"Bergman{i}"}},
             {"name": {"givenName": f"N{i}"}, "emails": [{"value": f"ola.berg{i}@example.com"}]},
@@ -390,7 +395,8 @@ def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
                 "organizations": [{"title": "Sales"}],
             },
             {"name": {"givenName": "Ola"}, "notes": "no match"},
-        ][i % 6 if i % 13 else 5]
+        ]
+        data = shapes[i % 6 if i % 13 else 5]
         services.contacts.create(owner, data)
     queries = [
         "ola berg",
@@ -429,13 +435,14 @@ def test_a_few_matches_are_ranked_as_walking_every_rank_would(
     owner = new_id("a_")
     for i in range(40):
         # Matches in every rank, interleaved in creation order, and some that do not match.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Pat", "familyName": f"Lee{i}"}},
             {"name": {"givenName": "Patrick", "familyName": "Lee"}},
             {"name": {"givenName": "Lee"}, "organizations": [{"name": "Patisserie"}]},
             {"name": {"givenName": f"N{i}"}, "notes": "met pat lee"},
             {"name": {"givenName": "Pat"}, "notes": "no match"},
-        ][i % 5]
+        ]
+        data = shapes[i % 5]
         services.contacts.create(owner, data)
 
     def walk(query: str, size: int, search: SearchService) -> list[str]:
