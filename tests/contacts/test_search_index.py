@@ -13,7 +13,7 @@ import orjson
 import psycopg
 import pytest
 from alembic import command
-from sqlalchemy import event, insert, text
+from sqlalchemy import String, cast, event, insert, select, text
 
 from rolodex.contacts.search import text as search_text
 from rolodex.contacts.search.lexemes import document_literal
@@ -24,7 +24,7 @@ from rolodex.ids import new_id
 from rolodex.services import Services
 from rolodex.store import Store
 from rolodex.store.migrate import alembic_config, upgrade
-from rolodex.store.schema import contacts
+from rolodex.store.schema import contact_search, contacts
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
 from tests.contacts.search_pages import recording_search, walk_search
 
@@ -339,3 +339,29 @@ def gin_fastupdate(services: Services) -> str:
             " WHERE oid = 'ix_contact_search_document'::regclass"
         ).scalar_one()
     return "on" if "fastupdate=on" in options else "off"
+
+
+def test_a_changed_contact_is_indexed_as_a_new_one_with_its_data(services: Services) -> None:
+    """Every write reaches the index through its backend: a save (which replaces what was
+    indexed) stores the very document a create (nothing to replace) stores."""
+    owner = new_id("a_")
+    data = {
+        "name": {"givenName": "José", "familyName": "Núñez"},
+        "phoneNumbers": [{"value": "+1 (415) 555-0100"}],
+        "notes": "Zoë's friend",
+    }
+    created = services.contacts.create(owner, data)
+    changed = services.contacts.create(owner, {"name": {"givenName": "Someone"}})
+    services.contacts.replace_data(owner, changed.contact_id, data, etag=changed.etag)
+    with services.store.read() as conn:
+        documents = dict(
+            conn.execute(
+                select(contacts.c.contact_id, cast(contact_search.c.document, String))
+                .join(contact_search, contact_search.c.contact_pk == contacts.c.pk)
+                .where(contacts.c.owner_id == owner)
+            ).all()
+        )
+    assert documents[changed.contact_id] == documents[created.contact_id]
+    assert "someone" not in documents[changed.contact_id]
+    found = services.search.search(owner, "someone")
+    assert found.contacts == []
