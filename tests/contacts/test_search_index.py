@@ -161,22 +161,7 @@ def test_a_search_uses_the_indexes_not_a_scan(services: Services) -> None:
     finally:
         event.remove(services.store.engine, "before_cursor_execute", record)
     assert statements
-    plans = []
-    with services.store.read() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        if conn.dialect.name == "postgresql":
-            # On a tiny table the planner prefers a sequential scan; forbid it to see
-            # which indexes the queries can be answered with.
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
-        for statement, params in statements:
-            cursor = raw.cursor()
-            if conn.dialect.name == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
-                plans.append(" | ".join(str(r[3]) for r in cursor.fetchall()))
-            else:
-                cursor.execute("EXPLAIN " + statement, params)
-                plans.append(" | ".join(str(r[0]) for r in cursor.fetchall()))
+    plans = query_plans(services.store, statements)
     for plan in plans:
         if services.store.engine.dialect.name == "sqlite":
             # The index, or (ranking a few matches) their documents by key.
@@ -189,6 +174,24 @@ def test_a_search_uses_the_indexes_not_a_scan(services: Services) -> None:
             assert "Seq Scan" not in plan
     if services.store.engine.dialect.name == "postgresql":
         assert any("ix_contact_search_document" in plan for plan in plans)
+
+
+def query_plans(store: Store, statements: list[tuple[str, Any]]) -> list[str]:
+    """The database's plan of each statement, as one line of its steps."""
+    plans = []
+    with store.read() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            # On a tiny table the planner prefers a sequential scan; forbid it to see
+            # which indexes the queries can be answered with.
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, params in statements:
+            cursor = raw.cursor()
+            cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, params)
+            plans.append(" | ".join(str(r[3] if sqlite else r[0]) for r in cursor.fetchall()))
+    return plans
 
 
 def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -> None:
@@ -354,7 +357,7 @@ def test_a_changed_contact_is_indexed_as_a_new_one_with_its_data(services: Servi
     changed = services.contacts.create(owner, {"name": {"givenName": "Someone"}})
     services.contacts.replace_data(owner, changed.contact_id, data, etag=changed.etag)
     with services.store.read() as conn:
-        documents = dict(
+        documents: dict[str, str] = dict(
             conn.execute(
                 select(contacts.c.contact_id, cast(contact_search.c.document, String))
                 .join(contact_search, contact_search.c.contact_pk == contacts.c.pk)
