@@ -11,7 +11,6 @@ from sqlalchemy import String, cast, select
 
 from rolodex.contacts.importer import ContactImporter
 from rolodex.contacts.model import clean_contact_data
-from rolodex.contacts.search import tsvector
 from rolodex.contacts.search.backend import owner_token
 from rolodex.errors import InvalidInput
 from rolodex.services import Services
@@ -211,27 +210,6 @@ def test_an_import_that_fails_still_switches_the_pending_list_off(
     with pytest.raises(InvalidInput):
         ContactImporter(services.store, services.contacts).run(who, source, batch_size=2)
     assert gin_pending_list(services) == "off"
-
-
-def test_an_import_behind_a_long_search_loads_without_the_pending_list(
-    postgres: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    services = postgres
-    monkeypatch.setattr(tsvector, "_SWITCH_LOCK_TIMEOUT", "50ms")
-    who = owner(services)
-    source = write_lines(tmp_path / "i.jsonl", [{"notes": "behind"}, {"notes": "a search"}])
-    seen: list[str] = []
-    with services.store.engine.connect() as searching, searching.begin():
-        # A search still open holds the index: switching it would have to wait.
-        searching.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        searching.exec_driver_sql(
-            "SELECT count(*) FROM contact_search WHERE document @@ '_.behind'::tsquery"
-        )
-        result = ContactImporter(services.store, services.contacts).run(
-            who, source, progress=lambda _: seen.append(gin_pending_list(services))
-        )
-    assert result.contacts_created == 2
-    assert seen == ["off"] and gin_pending_list(services) == "off"
 
 
 def test_imported_contacts_take_keys_after_every_other_owners(

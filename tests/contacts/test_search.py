@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from rolodex.contacts.search import service, tsvector
-from rolodex.contacts.search.service import tag_name_key
+from rolodex.contacts.search.pages import Tuning
+from rolodex.contacts.search.service import SearchService
+from rolodex.contacts.service import ScrollPage
 from rolodex.errors import InvalidInput
 from rolodex.ids import new_id
 from rolodex.services import Services
-from rolodex.tags import model as tags_model
-from tests.contacts.search_pages import walk_search
+from tests.contacts.search_pages import recording_search, walk_search
 
 PEOPLE: dict[str, dict[str, Any]] = {
     "john": {
@@ -68,8 +68,8 @@ class Book:
         services.tags.manage(self.owner, [self.ids["anne"]], add=[vip.tag_id], remove=[])
         self.vip = vip.tag_id
 
-    def find(self, query: str, **kwargs: Any) -> list[str]:
-        page = self.services.search.search(self.owner, query, size=1000, **kwargs)
+    def find(self, query: str, search: SearchService | None = None, **kwargs: Any) -> list[str]:
+        page = (search or self.services.search).search(self.owner, query, size=1000, **kwargs)
         return [self.labels[c.contact_id] for c in page.contacts]
 
 
@@ -229,12 +229,13 @@ def test_paging_a_large_result_sees_each_contact_exactly_once(services: Services
     expected = set()
     for i in range(250):
         # Matches spread over every rank bucket, interleaved in creation order.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Pat", "familyName": f"N{i}"}},
             {"name": {"givenName": "Patrick", "familyName": f"N{i}"}},
             {"name": {"givenName": f"N{i}"}, "organizations": [{"name": "Patisserie"}]},
             {"name": {"givenName": f"N{i}"}, "notes": "met pat"},
-        ][i % 4]
+        ]
+        data = shapes[i % 4]
         expected.add(services.contacts.create(owner, data).contact_id)
     for i in range(20):
         services.contacts.create(owner, {"name": {"givenName": f"Other{i}"}})
@@ -304,7 +305,10 @@ def test_tag_filters_need_every_tag(services: Services) -> None:
     one = services.contacts.create(owner, {"name": {"givenName": "One"}}).contact_id
     services.tags.manage(owner, [both], add=[a, b], remove=[])
     services.tags.manage(owner, [one], add=[a], remove=[])
-    ids = lambda page: [c.contact_id for c in page.contacts]  # noqa: E731
+
+    def ids(page: ScrollPage) -> list[str]:
+        return [c.contact_id for c in page.contacts]
+
     assert ids(services.search.search(owner, "", tag_ids=[a])) == [both, one]
     assert ids(services.search.search(owner, "", tag_ids=[a, b])) == [both]
     assert ids(services.search.search(owner, "one", tag_ids=[b])) == []
@@ -325,24 +329,32 @@ def test_two_owners_never_see_each_others_contacts(services: Services) -> None:
         assert mine.contact_id not in got_second
 
 
-def test_tag_name_keys_follow_the_tag_service() -> None:
-    for name in (" VIP ", "Straße", "Ǆemal", "x" * 300, "É"):
-        assert tag_name_key(name) == tags_model.name_key(name)
+def test_a_tag_term_compares_names_as_the_tags_do(services: Services) -> None:
+    """`tag:` finds a tag by its name as tags compare names (case folded, normalised)."""
+    owner = new_id("a_")
+    long_name = "x" * 255 + "ß"  # folded past the column's length: compared by digest
+    for name in ("Straße", "Ǆemal", long_name):
+        tag = services.tags.create(owner, name).tag_id
+        contact = services.contacts.create(owner, {"notes": name}).contact_id
+        services.tags.manage(owner, [contact], add=[tag], remove=[])
+        for query in (name.upper(), f" {name.lower()} "):
+            page = services.search.search(owner, f'tag:"{query}"')
+            assert [c.contact_id for c in page.contacts] == [contact], query
 
 
 def test_an_owner_with_most_of_the_index_gets_the_same_answers(
-    services: Services, book: Book, monkeypatch: pytest.MonkeyPatch
+    services: Services, book: Book
 ) -> None:
     """When the index does not narrow to the owner first (the owner holds most of it),
     searches find the same contacts, in the same order, and nobody else's."""
     other = Book(services)  # the same people under another owner
     queries = [q for q, _, _ in LANGUAGE] + [q for q, _, _ in PHONES]
     narrowed = {q: book.find(q) for q in queries}
-    monkeypatch.setattr(service, "_by_owner", lambda conn, owner_id: False)
+    whole = SearchService(services.store, services.contacts, tuning=Tuning(narrow_to_owner=False))
     for query in queries:
-        assert book.find(query) == narrowed[query], query
-        assert other.find(query) == narrowed[query], query
-        found, total = services.search.search_offset(book.owner, query, offset=1, limit=2)
+        assert book.find(query, whole) == narrowed[query], query
+        assert other.find(query, whole) == narrowed[query], query
+        found, total = whole.search_offset(book.owner, query, offset=1, limit=2)
         assert [book.labels[c.contact_id] for c in found] == narrowed[query][1:3], query
         assert total == len(narrowed[query]), query
 
@@ -360,19 +372,19 @@ def test_letters_and_digits_are_separate_words(services: Services) -> None:
 
 
 def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    services: Services,
 ) -> None:
     """On a first page, once the better ranks were each walked to their end, a rank is
     walked by its own words alone and the better ranks' matches are left out by key; on
     SQLite the query's own NOTs (`ola -bergen`) are tested in Python on the documents of
-    the rest's matches, and the index takes over after `NOT_SCAN` tested. The pages,
+    the rest's matches, and the index takes over after `not_scan` tested. The pages,
     and the cursors after them, are exactly those of walking each rank with its whole
     condition through the index."""
     owner = new_id("a_")
     for i in range(60):
         # Few matches in the better ranks and more in the later ones, interleaved, and
         # some contacts that do not match at all.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Ola", "familyName": "Berg"}},
             {"name": {"givenName": "Olav", "familyName": f"Bergman{i}"}},
             {"name": {"givenName": f"N{i}"}, "emails": [{"value": f"ola.berg{i}@example.com"}]},
@@ -383,7 +395,8 @@ def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
                 "organizations": [{"title": "Sales"}],
             },
             {"name": {"givenName": "Ola"}, "notes": "no match"},
-        ][i % 6 if i % 13 else 5]
+        ]
+        data = shapes[i % 6 if i % 13 else 5]
         services.contacts.create(owner, data)
     queries = [
         "ola berg",
@@ -397,100 +410,66 @@ def test_a_first_page_leaves_out_better_ranks_by_key_and_tests_nots_in_python(
         "ola berg OR x",
     ]
     sizes = (1, 2, 3, 7, 15, 1000)
-    walks: list[Any] = []
-    real_keys = service._Search.keys
-
-    def spy(self: Any, conn: Any, text_node: Any, *, after: int, limit: int) -> list[int]:
-        walks.append(text_node)
-        return real_keys(self, conn, text_node, after=after, limit=limit)
-
-    def by_index(self: Any, conn: Any, node: Any, skip: Any, *, after: int, limit: int) -> Any:
-        ahead = sum(1 for pk in skip if pk > after)
-        got = self.keys(conn, node, after=after, limit=limit + ahead)
-        return [pk for pk in got if pk not in skip][:limit]
-
-    monkeypatch.setattr(service._Search, "keys", spy)
-    pages = {(q, n): walk_search(services, owner, q, n) for q in queries for n in sizes}
+    search, asked = recording_search(services)
+    pages = {(q, n): walk_search(services, owner, q, n, search) for q in queries for n in sizes}
     assert len(pages[("ola berg", 1000)]) > 30
     assert len(pages[("ola -bergen", 1000)]) > 10
-    new_nots = sum("Not(" in repr(w) for w in walks)
-    monkeypatch.setattr(service, "NOT_SCAN", 0)  # the index takes over at once
+    new_nots = sum("Not(" in repr(node) for node in asked.lookups)
+    at_once, _ = recording_search(services, Tuning(not_scan=0))  # the index takes over sooner
     for (query, size), seen in pages.items():
-        assert walk_search(services, owner, query, size) == seen, (query, size)
+        assert walk_search(services, owner, query, size, at_once) == seen, (query, size)
     # Each rank walked with its whole condition (the better ranks' NOT included) and
     # every NOT left to the index: the walk as it was, key for key.
-    real_buckets = service._Search.buckets_with_positive
-    monkeypatch.setattr(
-        service._Search,
-        "buckets_with_positive",
-        lambda self: [(r, node, node) for r, node, _ in real_buckets(self)],
-    )
-    monkeypatch.setattr(service._Search, "keys_but", by_index)
-    walks.clear()
+    plain, asked = recording_search(services, Tuning(leave_out_better=False))
     for (query, size), seen in pages.items():
-        assert walk_search(services, owner, query, size) == seen, (query, size)
-    assert sum("Not(" in repr(w) for w in walks) > new_nots
+        assert walk_search(services, owner, query, size, plain) == seen, (query, size)
+    assert sum("Not(" in repr(node) for node in asked.lookups) > new_nots
 
 
 def test_a_few_matches_are_ranked_as_walking_every_rank_would(
-    services: Services, book: Book, monkeypatch: pytest.MonkeyPatch
+    services: Services, book: Book
 ) -> None:
-    """A query matching at most `FEW_MATCHES` contacts is ranked all at once after one
+    """A query matching at most `few_matches` contacts is ranked all at once after one
     walk of the index (in Python from the documents on SQLite, by one statement on
     PostgreSQL); pages and cursors come out exactly as when each rank is walked in turn."""
     owner = new_id("a_")
     for i in range(40):
         # Matches in every rank, interleaved in creation order, and some that do not match.
-        data = [
+        shapes: list[dict[str, Any]] = [
             {"name": {"givenName": "Pat", "familyName": f"Lee{i}"}},
             {"name": {"givenName": "Patrick", "familyName": "Lee"}},
             {"name": {"givenName": "Lee"}, "organizations": [{"name": "Patisserie"}]},
             {"name": {"givenName": f"N{i}"}, "notes": "met pat lee"},
             {"name": {"givenName": "Pat"}, "notes": "no match"},
-        ][i % 5]
+        ]
+        data = shapes[i % 5]
         services.contacts.create(owner, data)
-    ranked: list[bool] = []
-    partly: list[bool] = []
-    real = service._Search.ranked_first
 
-    def spy(self: Any, conn: Any, most: int) -> Any:
-        found = real(self, conn, most)
-        ranked.append(found is not None)
-        partly.append(found is not None and not found[1])
-        return found
-
-    monkeypatch.setattr(service._Search, "ranked_first", spy)
-
-    def walk(query: str, size: int) -> list[str]:
-        return walk_search(services, owner, query, size)
+    def walk(query: str, size: int, search: SearchService) -> list[str]:
+        return walk_search(services, owner, query, size, search)
 
     queries = ["pat lee", "lee pat", "pat", "lee", "pa le -n3", "pat OR lee"]
-    few = {(q, size): walk(q, size) for q in queries for size in (3, 7, 1000)}
+    search, asked = recording_search(services)
+    few = {(q, size): walk(q, size, search) for q in queries for size in (3, 7, 1000)}
     book_few = {q: book.find(q) for q, _, _ in LANGUAGE + PHONES}
-    assert any(ranked), "no query took the few-matches path"
+    assert asked.ranked, "no query took the few-matches path"
     assert len(few[("pat lee", 1000)]) == 32
     # A full window that finds a match predicts many (here: any at all): PostgreSQL then
     # walks the ranks without looking further (`first_keys`), to the same pages.
-    window, many = tsvector.WINDOW, tsvector.MANY_TIMES
-    monkeypatch.setattr(tsvector, "WINDOW", 3)
-    monkeypatch.setattr(tsvector, "MANY_TIMES", 0)
-    ranked.clear()
+    search, asked = recording_search(services, window=3, many_times=0)
     for (query, size), seen in few.items():
-        assert walk(query, size) == seen, (query, size)
+        assert walk(query, size, search) == seen, (query, size)
     if not services.store.is_sqlite:
-        assert not all(ranked), "every query still took the few-matches path"
-    monkeypatch.setattr(tsvector, "WINDOW", window)
-    monkeypatch.setattr(tsvector, "MANY_TIMES", many)
-    # More matches than `FEW_MATCHES`: PostgreSQL still ranks the first ones found and
+        assert None in asked.first_keys, "every query still took the few-matches path"
+    # More matches than `few_matches`: PostgreSQL still ranks the first ones found and
     # walks the remaining ranks only past them, to the same pages.
-    monkeypatch.setattr(service, "FEW_MATCHES", 4)
-    partly.clear()
+    search, asked = recording_search(services, Tuning(few_matches=4))
     for (query, size), seen in few.items():
-        assert walk(query, size) == seen, (query, size)
+        assert walk(query, size, search) == seen, (query, size)
     if not services.store.is_sqlite:
-        assert any(partly), "no query ranked its first matches"
-    monkeypatch.setattr(service, "FEW_MATCHES", -1)  # never: walk every rank
+        assert any(n > 4 for n in asked.ranked), "no query ranked its first matches"
+    never = SearchService(services.store, services.contacts, tuning=Tuning(few_matches=-1))
     for (query, size), seen in few.items():
-        assert walk(query, size) == seen, (query, size)
+        assert walk(query, size, never) == seen, (query, size)
     for query, seen in book_few.items():
-        assert book.find(query) == seen, query
+        assert book.find(query, never) == seen, query

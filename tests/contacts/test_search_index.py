@@ -13,19 +13,20 @@ import orjson
 import psycopg
 import pytest
 from alembic import command
-from sqlalchemy import event, insert, text
+from sqlalchemy import String, cast, event, insert, select, text
 
 from rolodex.contacts.search import text as search_text
-from rolodex.contacts.search import tsvector
+from rolodex.contacts.search.lexemes import document_literal
 from rolodex.contacts.search.service import SearchService
+from rolodex.contacts.search.tsvector import TsvectorBackend
 from rolodex.contacts.service import ContactService
 from rolodex.ids import new_id
 from rolodex.services import Services
 from rolodex.store import Store
 from rolodex.store.migrate import alembic_config, upgrade
-from rolodex.store.schema import contacts
+from rolodex.store.schema import contact_search, contacts
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
-from tests.contacts.search_pages import walk_search
+from tests.contacts.search_pages import recording_search, walk_search
 
 
 @pytest.fixture
@@ -104,8 +105,12 @@ def test_the_migration_indexes_contacts_that_existed_before_it(empty_store: Stor
     assert names[0] == "Old70"
 
 
+# The word rule before migration 0016: runs of letters and digits together.
+OLD_WORDS = re.compile(r"[^\W_]+")
+
+
 def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
-    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+    empty_store: Store,
 ) -> None:
     """Migration 0016 writes every document again: `lee056` indexed as one word before it
     is found by its number afterwards, and deleted contacts stay out of the index."""
@@ -119,9 +124,7 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
     with empty_store.engine.begin() as conn:
         conn.execute(insert(contacts), rows)
     # Indexed as the revisions before 0016 did: runs of letters and digits together.
-    with monkeypatch.context() as old:
-        old.setattr(search_text, "_TOKEN", re.compile(r"[^\W_]+"))
-        search_text._known_tokens.cache_clear()
+    with search_text.word_rule(OLD_WORDS):
         migrate(empty_store, "0015_search_gin_fastupdate")
     search = SearchService(empty_store, ContactService(empty_store))
     assert search.search_offset(owner, "056", offset=0, limit=10)[1] == 0
@@ -133,22 +136,17 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
     assert search.search_offset(owner, "lee", offset=0, limit=10)[1] == 1100
     # Downgrading writes them again the old way, for the code of 0015.
     migrate(empty_store, "0015_search_gin_fastupdate", down=True)
-    with monkeypatch.context() as old:
-        old.setattr(search_text, "_TOKEN", re.compile(r"[^\W_]+"))
-        search_text._known_tokens.cache_clear()
+    with search_text.word_rule(OLD_WORDS):
         assert search.search_offset(owner, "056", offset=0, limit=10)[1] == 0
         assert search.search_offset(owner, "lee056", offset=0, limit=10)[1] == 1
-    search_text._known_tokens.cache_clear()
 
 
-def test_a_search_uses_the_indexes_not_a_scan(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_search_uses_the_indexes_not_a_scan(services: Services) -> None:
     owner = new_id("a_")
     for i in range(30):
         services.contacts.create(owner, {"name": {"givenName": f"Name{i}"}, "notes": "x"})
     # A small window, so that PostgreSQL also takes its GIN step on 30 contacts.
-    monkeypatch.setattr(tsvector, "WINDOW", 5)
+    search, _ = recording_search(services, window=5)
     statements: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
@@ -158,29 +156,12 @@ def test_a_search_uses_the_indexes_not_a_scan(
     event.listen(services.store.engine, "before_cursor_execute", record)
     try:
         for query in ("name1 OR notes:x -tag:gone", "name", "nam -name1"):
-            services.search.search(
-                owner, query, size=2, tag_ids=["t_1"] if "tag" in query else None
-            )
-            services.search.search_offset(owner, query, offset=3, limit=2)
+            search.search(owner, query, size=2, tag_ids=["t_1"] if "tag" in query else None)
+            search.search_offset(owner, query, offset=3, limit=2)
     finally:
         event.remove(services.store.engine, "before_cursor_execute", record)
     assert statements
-    plans = []
-    with services.store.read() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        if conn.dialect.name == "postgresql":
-            # On a tiny table the planner prefers a sequential scan; forbid it to see
-            # which indexes the queries can be answered with.
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
-        for statement, params in statements:
-            cursor = raw.cursor()
-            if conn.dialect.name == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
-                plans.append(" | ".join(str(r[3]) for r in cursor.fetchall()))
-            else:
-                cursor.execute("EXPLAIN " + statement, params)
-                plans.append(" | ".join(str(r[0]) for r in cursor.fetchall()))
+    plans = query_plans(services.store, statements)
     for plan in plans:
         if services.store.engine.dialect.name == "sqlite":
             # The index, or (ranking a few matches) their documents by key.
@@ -193,6 +174,24 @@ def test_a_search_uses_the_indexes_not_a_scan(
             assert "Seq Scan" not in plan
     if services.store.engine.dialect.name == "postgresql":
         assert any("ix_contact_search_document" in plan for plan in plans)
+
+
+def query_plans(store: Store, statements: list[tuple[str, Any]]) -> list[str]:
+    """The database's plan of each statement, as one line of its steps."""
+    plans = []
+    with store.read() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            # On a tiny table the planner prefers a sequential scan; forbid it to see
+            # which indexes the queries can be answered with.
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, params in statements:
+            cursor = raw.cursor()
+            cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, params)
+            plans.append(" | ".join(str(r[3] if sqlite else r[0]) for r in cursor.fetchall()))
+    return plans
 
 
 def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -> None:
@@ -210,7 +209,7 @@ def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -
     with empty_store.engine.begin() as conn:
         conn.execute(insert(contacts), rows)
         pks = conn.execute(text("SELECT pk FROM contacts ORDER BY pk")).scalars().all()
-        wanted = [tsvector.document_literal(owner, search_text.document(d, "US")) for d in data]
+        wanted = [document_literal(owner, search_text.document(d, "US")) for d in data]
         # The documents as written before 0013: without the column-less lexemes.
         for pk, literal in zip(pks, wanted, strict=True):
             old = " ".join(x for x in literal.split(" ") if x[1:3] not in ("_.", "=.", "^."))
@@ -238,7 +237,7 @@ def test_the_group_lexemes_are_added_to_existing_documents(empty_store: Store) -
 
 
 def test_matches_after_the_window_are_checked_against_the_tags_asked_for(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    services: Services,
 ) -> None:
     """Past the window, the first matches failing the contact's conditions are skipped."""
     owner = new_id("a_")
@@ -248,19 +247,17 @@ def test_matches_after_the_window_are_checked_against_the_tags_asked_for(
     ]
     vip = services.tags.create(owner, "VIP").tag_id
     services.tags.manage(owner, [made[i] for i in (3, 8, 10, 11)], add=[vip], remove=[])
-    monkeypatch.setattr(tsvector, "WINDOW", 2)
-    page = services.search.search(owner, "name", size=2, tag_ids=[vip])
+    search, _ = recording_search(services, window=2)
+    page = search.search(owner, "name", size=2, tag_ids=[vip])
     assert [c.contact_id for c in page.contacts] == [made[3], made[8]]
-    rest = services.search.search(owner, "name", size=2, tag_ids=[vip], cursor=page.cursor)
+    rest = search.search(owner, "name", size=2, tag_ids=[vip], cursor=page.cursor)
     assert [c.contact_id for c in rest.contacts] == [made[10], made[11]]
     assert rest.cursor is None
-    untagged = services.search.search(owner, "name", size=3)
+    untagged = search.search(owner, "name", size=3)
     assert [c.contact_id for c in untagged.contacts] == made[:3]
 
 
-def test_a_bounded_gin_step_finds_the_same_pages(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bounded_gin_step_finds_the_same_pages(services: Services) -> None:
     """Past the window, GIN's step may first be bounded to the keys where the page's rest
     should lie (when many matches are expected); pages and cursors are the same as when
     every match after the window is read at once, whether the stretch fills the page or
@@ -274,13 +271,17 @@ def test_a_bounded_gin_step_finds_the_same_pages(
         kim = i % 2 == 0 if i < 6 else i % 20 == 0 if i < 80 else True
         name = "Kim" if kim else "Lee"
         services.contacts.create(owner, {"name": {"givenName": name, "familyName": f"N{i}"}})
-    monkeypatch.setattr(tsvector, "WINDOW", 6)
+    unbounded, _ = recording_search(services, window=6, bounded_above=10**9)
+    bounded, _ = recording_search(services, window=6, bounded_above=0)  # wherever it can
 
-    def walk(query: str, size: int) -> list[str]:
-        return walk_search(services, owner, query, size)
+    def walk(query: str, size: int, search: SearchService) -> list[str]:
+        return walk_search(services, owner, query, size, search)
 
-    monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 10**9)  # never bounded
-    whole = {(query, size): walk(query, size) for query in ("kim", "ki") for size in (4, 9, 25)}
+    whole = {
+        (query, size): walk(query, size, unbounded)
+        for query in ("kim", "ki")
+        for size in (4, 9, 25)
+    }
     assert len(whole["kim", 4]) == 46
     assert whole["ki", 4] == whole["kim", 4]
     statements: list[str] = []
@@ -288,16 +289,15 @@ def test_a_bounded_gin_step_finds_the_same_pages(
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
-    monkeypatch.setattr(tsvector, "BOUNDED_ABOVE", 0)  # always, where the window found any
     event.listen(services.store.engine, "before_cursor_execute", record)
     try:
         for (query, size), seen in whole.items():
-            assert walk(query, size) == seen, (query, size)
+            assert walk(query, size, bounded) == seen, (query, size)
     finally:
         event.remove(services.store.engine, "before_cursor_execute", record)
     if not services.store.is_sqlite:
-        bounded = [s for s in statements if "contact_search.contact_pk <=" in s]
-        assert bounded, "no GIN step was bounded"
+        steps = [s for s in statements if "contact_search.contact_pk <=" in s]
+        assert steps, "no GIN step was bounded"
 
 
 def test_the_postgres_search_index_has_no_pending_list(services: Services) -> None:
@@ -309,3 +309,62 @@ def test_the_postgres_search_index_has_no_pending_list(services: Services) -> No
             "SELECT reloptions FROM pg_class WHERE oid = to_regclass('ix_contact_search_document')"
         ).scalar_one()
     assert options is not None and "fastupdate=off" in options
+
+
+def test_a_bulk_load_behind_a_long_search_goes_on_without_the_pending_list(
+    services: Services,
+) -> None:
+    """Switching GIN's pending list on waits for the searches using the index, for at most
+    the backend's lock timeout; then the load goes on with entries put in the tree at once."""
+    if services.store.is_sqlite:
+        pytest.skip("FTS5 has no pending list")
+    backend = TsvectorBackend(switch_lock_timeout="50ms")
+    owner = new_id("a_")
+    with services.store.engine.connect() as searching, searching.begin():
+        # A search still open holds the index: switching it would have to wait.
+        searching.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        searching.exec_driver_sql(
+            "SELECT count(*) FROM contact_search WHERE document @@ '_.behind'::tsquery"
+        )
+        with backend.bulk_load(services.store.engine):
+            during = gin_fastupdate(services)
+            services.contacts.create(owner, {"notes": "behind a search"})
+    assert during == "off" and gin_fastupdate(services) == "off"
+    found = services.search.search(owner, "behind")
+    assert [c.data["notes"] for c in found.contacts] == ["behind a search"]
+
+
+def gin_fastupdate(services: Services) -> str:
+    """The search index's `fastupdate` on PostgreSQL: "on" while GIN defers its entries."""
+    with services.store.read() as conn:
+        options = conn.exec_driver_sql(
+            "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class"
+            " WHERE oid = 'ix_contact_search_document'::regclass"
+        ).scalar_one()
+    return "on" if "fastupdate=on" in options else "off"
+
+
+def test_a_changed_contact_is_indexed_as_a_new_one_with_its_data(services: Services) -> None:
+    """Every write reaches the index through its backend: a save (which replaces what was
+    indexed) stores the very document a create (nothing to replace) stores."""
+    owner = new_id("a_")
+    data = {
+        "name": {"givenName": "José", "familyName": "Núñez"},
+        "phoneNumbers": [{"value": "+1 (415) 555-0100"}],
+        "notes": "Zoë's friend",
+    }
+    created = services.contacts.create(owner, data)
+    changed = services.contacts.create(owner, {"name": {"givenName": "Someone"}})
+    services.contacts.replace_data(owner, changed.contact_id, data, etag=changed.etag)
+    with services.store.read() as conn:
+        documents: dict[str, str] = dict(
+            conn.execute(
+                select(contacts.c.contact_id, cast(contact_search.c.document, String))
+                .join(contact_search, contact_search.c.contact_pk == contacts.c.pk)
+                .where(contacts.c.owner_id == owner)
+            ).all()
+        )
+    assert documents[changed.contact_id] == documents[created.contact_id]
+    assert "someone" not in documents[changed.contact_id]
+    found = services.search.search(owner, "someone")
+    assert found.contacts == []

@@ -1,4 +1,9 @@
-"""The search index contract, and the backend of each database, chosen by name.
+"""The search index contract, and the backend of each database, loaded by name.
+
+Every write to the index goes through a backend: one contact at a time (`write`), rows
+prepared ahead in a worker process (`prepare`, then `write_prepared`), and a bulk load
+around many of those (`bulk_load`). Nothing outside the backends knows which database
+it is talking to.
 
 A backend keeps one search document per live contact (text.py's columns, plus the
 owner) in its database's own full-text index, and turns a query tree without tag terms
@@ -10,20 +15,31 @@ index narrows to one owner before anything else (and the callers also filter on
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search.matching import Document, term_found
 from rolodex.contacts.search.query import Node, Term
 from rolodex.store.schema import contact_search, contacts
 
-_BACKENDS: dict[str, type[SearchBackend]] = {}
+# Each database's backend, as "module:class", imported on first use (as Radicale loads
+# its storage backends): a process touches only the one its store needs.
+BACKENDS: dict[str, str] = {
+    "sqlite": "rolodex.contacts.search.fts5:Fts5Backend",
+    "postgresql": "rolodex.contacts.search.tsvector:TsvectorBackend",
+}
+
+# One new contact's index row, without its key, as the backend's `prepare` builds it:
+# plain strings, so that it crosses a process boundary cheaply.
+PreparedRow = tuple[Any, ...]
 
 # The better ranks of a search, best first: (rank, the terms a document must all hold to
 # be in it). A match in none of them is in the last rank (`SearchBackend.ranks`).
@@ -58,13 +74,6 @@ class SearchBackend(ABC):
     # Whether `documents` gives the indexed text back (SQLite keeps it; PostgreSQL does not).
     keeps_documents: ClassVar[bool] = False
 
-    #: The SQLAlchemy dialect name this backend serves.
-    dialect: ClassVar[str]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _BACKENDS[cls.dialect] = cls
-
     @abstractmethod
     def write(
         self, conn: Connection, contacts: Sequence[Contact], region: str, *, new: bool = False
@@ -73,6 +82,23 @@ class SearchBackend(ABC):
 
         `new`: the contacts were just inserted, so there is nothing indexed to replace.
         """
+
+    @abstractmethod
+    def prepare(self, owner_id: str, data: dict[str, Any], region: str) -> PreparedRow:
+        """The index row of a new contact of `owner_id`, exactly as `write` would store it.
+
+        Pure Python (no connection): the bulk import runs it in a worker process.
+        """
+
+    @abstractmethod
+    def write_prepared(
+        self, conn: Connection, keys: Sequence[tuple[int, str]], rows: Sequence[PreparedRow]
+    ) -> None:
+        """Index just-inserted contacts, given as (key, owner), from rows `prepare` built."""
+
+    def bulk_load(self, engine: Engine) -> AbstractContextManager[None]:
+        """Around writing many new contacts (an import); by default nothing changes."""
+        return nullcontext()
 
     def forget_owner(self, conn: Connection, owner_id: str) -> None:
         """Drop every document of one owner (its account or team is being deleted)."""
@@ -164,16 +190,23 @@ def owner_token(owner_id: str) -> str:
     return "o" + owner_id.encode().hex()
 
 
-@cache
-def backend_for(dialect: str) -> SearchBackend:
-    """The backend for a database, by its dialect name ("sqlite", "postgresql").
-
-    Backends hold no state, so one instance per dialect serves every store.
-    """
-    # Importing the implementations registers them.
-    from rolodex.contacts.search import fts5, tsvector  # noqa: F401
-
+def backend_class(dialect: str) -> type[SearchBackend]:
+    """The backend class of a database, by its dialect name ("sqlite", "postgresql")."""
     try:
-        return _BACKENDS[dialect]()
+        module, _, name = BACKENDS[dialect].partition(":")
     except KeyError:
         raise LookupError(f"no search backend for the {dialect!r} database") from None
+    found = getattr(importlib.import_module(module), name)
+    if not (isinstance(found, type) and issubclass(found, SearchBackend)):
+        raise TypeError(f"{BACKENDS[dialect]} is not a SearchBackend")
+    return found
+
+
+@cache
+def backend_for(dialect: str) -> SearchBackend:
+    """The backend of a database with its usual settings, by dialect name.
+
+    Backends hold no state besides their settings, so one instance per dialect serves
+    every store.
+    """
+    return backend_class(dialect)()

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Connection,
     column,
     delete,
-    insert,
     literal,
     select,
     table,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search import text as search_text
-from rolodex.contacts.search.backend import Lookup, SearchBackend, owner_token
+from rolodex.contacts.search.backend import Lookup, PreparedRow, SearchBackend, owner_token
 from rolodex.contacts.search.matching import Document, padded
 from rolodex.contacts.search.query import And, Node, Not, Or, Term
 from rolodex.store.schema import contact_search
@@ -47,14 +46,17 @@ CREATE = (
 
 _fts = table(TABLE, column("rowid"), column(TABLE))
 _VALUES = ", ".join(":" + c for c in _ALL)
-_INSERT = text(f"INSERT INTO {TABLE} (rowid, {', '.join(_ALL)}) VALUES (:pk, {_VALUES})")
+# Straight to the driver: a bulk import writes its batches through these.
+_INSERT = (
+    f"INSERT INTO {TABLE} (rowid, {', '.join(_ALL)}) VALUES ({', '.join('?' * (len(_ALL) + 1))})"
+)
+_DOCUMENT = "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (?, ?, ?)"
 _REMOVE = text(
     f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(_ALL)}) VALUES ('delete', :pk, {_VALUES})"
 )
 
 
 class Fts5Backend(SearchBackend):
-    dialect = "sqlite"
     keeps_documents = True
 
     def write(
@@ -62,30 +64,45 @@ class Fts5Backend(SearchBackend):
     ) -> None:
         if not contacts:
             return
-        pks = [c.pk for c in contacts]
-        indexed: Sequence[Any] = ()
         if not new:
+            pks = [c.pk for c in contacts]
             indexed = conn.execute(
                 select(contact_search.c.contact_pk, contact_search.c.document).where(
                     contact_search.c.contact_pk.in_(pks)
                 )
             ).all()
-        if indexed:
-            conn.execute(_REMOVE, [{"pk": pk, **orjson.loads(doc)} for pk, doc in indexed])
-            conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(pks)))
-        rows = [_row(c, region) for c in contacts if not c.deleted]
-        if not rows:
+            if indexed:
+                conn.execute(_REMOVE, [{"pk": pk, **orjson.loads(doc)} for pk, doc in indexed])
+                conn.execute(delete(contact_search).where(contact_search.c.contact_pk.in_(pks)))
+        live = [c for c in contacts if not c.deleted]
+        self.write_prepared(
+            conn,
+            [(c.pk, c.owner_id) for c in live],
+            [self.prepare(c.owner_id, c.data, region) for c in live],
+        )
+
+    def prepare(self, owner_id: str, data: dict[str, Any], region: str) -> PreparedRow:
+        """The FTS5 values: the owner token, then each of `text.COLUMNS`' text."""
+        doc = search_text.document(data, region)
+        return (
+            owner_token(owner_id),
+            *(" ".join(" ".join(value) for value in doc[name]) for name in search_text.COLUMNS),
+        )
+
+    def write_prepared(
+        self, conn: Connection, keys: Sequence[tuple[int, str]], rows: Sequence[PreparedRow]
+    ) -> None:
+        # The values go to FTS5 and, as JSON, to `contact_search.document`, from which
+        # they are given back to FTS5 to remove the contact (`write`, `forget_owner`).
+        if not keys:
             return
-        conn.execute(_INSERT, rows)
-        conn.execute(
-            insert(contact_search),
+        pairs = list(zip(keys, rows, strict=True))
+        conn.exec_driver_sql(_INSERT, [(pk, *row) for (pk, _), row in pairs])
+        conn.exec_driver_sql(
+            _DOCUMENT,
             [
-                {
-                    "contact_pk": c.pk,
-                    "owner_id": c.owner_id,
-                    "document": orjson.dumps({k: row[k] for k in _ALL}).decode(),
-                }
-                for c, row in zip((c for c in contacts if not c.deleted), rows, strict=True)
+                (pk, owner, orjson.dumps(dict(zip(_ALL, row, strict=True))).decode())
+                for (pk, owner), row in pairs
             ],
         )
 
@@ -122,14 +139,6 @@ class Fts5Backend(SearchBackend):
         # (the caller's condition on each match): FTS5 ANDs a doclist as long as the
         # owner's contacts, which costs more than it saves when they are most of the index.
         return Lookup(owner_id, _fts.c.rowid, _fts.c[TABLE].op("MATCH")(literal(expression)))
-
-
-def _row(contact: Contact, region: str) -> dict[str, object]:
-    doc = search_text.document(contact.data, region)
-    row: dict[str, object] = {"pk": contact.pk, OWNER: owner_token(contact.owner_id)}
-    for name in search_text.COLUMNS:
-        row[name] = " ".join(" ".join(value) for value in doc[name])
-    return row
 
 
 def _phrase(tokens: Sequence[str], prefix: bool) -> str:

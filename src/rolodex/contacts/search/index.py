@@ -8,12 +8,15 @@ The bulk import builds each new contact's index row ahead of its write, in a wor
 process (`prepare`), and writes the rows it was handed (`write_prepared`): the same rows
 the backend's own `write(..., new=True)` makes, without the per-contact Python work in
 the writing process.
+
+Every function here hands the work to the database's backend (backend.py): none of them
+knows which database it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -21,28 +24,18 @@ from sqlalchemy import Connection, select
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
-from rolodex.contacts.search import fts5, tsvector
-from rolodex.contacts.search import text as search_text
-from rolodex.contacts.search.backend import backend_for
+from rolodex.contacts.search.backend import PreparedRow, backend_for
 from rolodex.store import Store
 from rolodex.store.schema import contacts
 
-# One new contact's index row, without its key: for SQLite the FTS5 values (owner first,
-# then text.COLUMNS), of which `write_prepared` makes the JSON kept in
-# `contact_search.document`; for PostgreSQL the tsvector literal. Plain strings, so it
-# crosses a process boundary cheaply.
-PreparedRow = tuple[Any, ...]
-
-_FTS_INSERT = (
-    f"INSERT INTO {fts5.TABLE} (rowid, {', '.join(fts5._ALL)}) "
-    f"VALUES ({', '.join('?' * (len(fts5._ALL) + 1))})"
-)
-_SQLITE_DOCUMENT = "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (?, ?, ?)"
-_PG_DOCUMENT = (
-    "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (%s, %s, %s::tsvector) "
-    "ON CONFLICT (contact_pk) DO UPDATE SET owner_id = excluded.owner_id, "
-    "document = excluded.document"
-)
+__all__ = [
+    "PreparedRow",
+    "bulk_load",
+    "index_live_contacts",
+    "prepare",
+    "write",
+    "write_prepared",
+]
 
 
 def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -> None:
@@ -55,36 +48,22 @@ def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -
 
 def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedRow:
     """The index row of a new contact of `owner_id`, exactly as the backend's `write` builds it."""
-    if dialect == "sqlite":
-        contact = Contact(0, "", owner_id, "", 0, 0, None, data, {})
-        row = fts5._row(contact, region)
-        return tuple(row[name] for name in fts5._ALL)
-    if dialect == "postgresql":
-        doc = search_text.document(data, region)
-        return (tsvector.document_literal(owner_id, doc),)
-    raise LookupError(f"no search backend for the {dialect!r} database")
+    return backend_for(dialect).prepare(owner_id, data, region)
+
+
+def write_prepared(
+    conn: Connection, keys: Sequence[tuple[int, str]], rows: Sequence[PreparedRow]
+) -> None:
+    """Index just-inserted contacts, given as (key, owner), from rows `prepare` built for them."""
+    backend_for(conn.dialect.name).write_prepared(conn, keys, rows)
 
 
 @contextmanager
 def bulk_load(store: Store) -> Iterator[None]:
-    """Around writing many new contacts (an import): the index takes them in bulk.
-
-    On PostgreSQL, GIN gathers the new entries in its pending list during the load and
-    merges them at its end, however it ends (`tsvector.defer_index_entries`): measured
-    on 20,000 contacts, 93 µs per contact against 285 with each entry put in the tree
-    at once. SQLite's FTS5 already buffers a transaction's entries; nothing changes there.
-    """
-    if store.is_sqlite or not tsvector.defer_index_entries(store.engine, True):
+    """Around writing many new contacts (an import): the index takes them in bulk, as its
+    backend knows how (`SearchBackend.bulk_load`)."""
+    with backend_for(store.engine.dialect.name).bulk_load(store.engine):
         yield
-        return
-    try:
-        yield
-    except BaseException:
-        # The load's own error is the one to report; the index is left merging at worst.
-        with suppress(Exception):
-            tsvector.defer_index_entries(store.engine, False)
-        raise
-    tsvector.defer_index_entries(store.engine, False)
 
 
 def index_live_contacts(conn: Connection, *, batch: int = 1000) -> None:
@@ -93,8 +72,8 @@ def index_live_contacts(conn: Connection, *, batch: int = 1000) -> None:
     For the migrations that create or rebuild the index (0002, 0016): the rows are the
     ones `prepare` makes, so they are exactly what a write with this code would store.
     """
+    backend = backend_for(conn.dialect.name)
     region = phones.default_region()
-    dialect = conn.dialect.name
     after = 0
     while True:
         rows = conn.execute(
@@ -105,26 +84,6 @@ def index_live_contacts(conn: Connection, *, batch: int = 1000) -> None:
         ).all()
         if not rows:
             return
-        prepared = [prepare(dialect, owner, orjson.loads(data), region) for _, owner, data in rows]
-        write_prepared(conn, [(pk, owner) for pk, owner, _ in rows], prepared)
+        prepared = [backend.prepare(owner, orjson.loads(data), region) for _, owner, data in rows]
+        backend.write_prepared(conn, [(pk, owner) for pk, owner, _ in rows], prepared)
         after = rows[-1].pk
-
-
-def write_prepared(
-    conn: Connection, keys: Sequence[tuple[int, str]], rows: Sequence[PreparedRow]
-) -> None:
-    """Index just-inserted contacts, given as (key, owner), from rows `prepare` built for them."""
-    if not keys:
-        return
-    pairs = zip(keys, rows, strict=True)
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_FTS_INSERT, [(pk, *row) for (pk, _), row in pairs])
-        conn.exec_driver_sql(
-            _SQLITE_DOCUMENT,
-            [
-                (pk, owner, orjson.dumps(dict(zip(fts5._ALL, row, strict=True))).decode())
-                for (pk, owner), row in zip(keys, rows, strict=True)
-            ],
-        )
-    else:
-        conn.exec_driver_sql(_PG_DOCUMENT, [(pk, owner, row[0]) for (pk, owner), row in pairs])

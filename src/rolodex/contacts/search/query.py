@@ -118,64 +118,70 @@ def _lex(query: str) -> list[_Token]:
     out: list[_Token] = []
     i, n = 0, len(query)
     while i < n:
-        ch = query[i]
-        if ch.isspace():
+        if query[i].isspace():
             i += 1
-        elif ch in "()":
-            phone = _phone_at(query, i)
-            if phone:
-                out.append(phone)
-                i = phone.pos + len(phone.value) + (1 if phone.star else 0)
-                continue
-            out.append(_Token(ch, i))
-            i += 1
-        elif ch == '"':
-            end = query.find('"', i + 1)
-            if end < 0:
-                raise _fail('unbalanced quote: this " is never closed', i)
-            star = end + 1 < n and query[end + 1] == "*"
-            out.append(_Token("PHRASE", i, query[i + 1 : end], star))
-            i = end + 1 + (1 if star else 0)
-        elif (
-            ch == "-"
-            and (
-                (i + 1 < n and not query[i + 1].isspace() and query[i + 1] != ")")
-                # docs/search.md: `-` with nothing after it (the query's end, or a `)`) is an
-                # error, like `NOT`; read as a negation, the parser says so. A `-` between
-                # spaces with a term after it stays punctuation (`jean - luc`).
-                or query[i + 1 :].lstrip()[:1] in ("", ")")
-            )
-        ):
-            out.append(_Token("NEG", i))
-            i += 1
-        else:
-            phone = _phone_at(query, i)
-            if phone:
-                out.append(phone)
-                i = phone.pos + len(phone.value) + (1 if phone.star else 0)
-                continue
-            match = _WORD_END.search(query, i)
-            end = match.start() if match else n
-            word = query[i:end]
-            field = _FIELD_PREFIX.match(word)
-            if field:
-                name = field.group(1).lower()
-                if name not in FIELDS:
-                    known = ", ".join(f"{f}:" for f in _FIELD_NAMES)
-                    raise _fail(f"unknown field '{field.group(1)}:' (known: {known})", i)
-                out.append(_Token("FIELD", i, name))
-                i += field.end()
-                if i >= n or query[i].isspace() or query[i] == ")":
-                    raise _fail(f"'{field.group(0)}' needs a value right after the colon", i - 1)
-                continue
-            if word in _OPERATORS:
-                out.append(_Token(word, i))
-            else:
-                star = word.endswith("*")
-                out.append(_Token("WORD", i, word.rstrip("*") if star else word, star))
-            i = end
+            continue
+        token, i = _token_at(query, i)
+        out.append(token)
     out.append(_Token("END", n))
     return out
+
+
+def _token_at(query: str, i: int) -> tuple[_Token, int]:
+    """The token starting at `i` (not a space), and where the next one may start."""
+    ch = query[i]
+    if ch == '"':
+        return _phrase_at(query, i)
+    if ch == "-" and _negates(query, i):
+        return _Token("NEG", i), i + 1
+    phone = _phone_at(query, i)
+    if phone:
+        return phone, phone.pos + len(phone.value) + (1 if phone.star else 0)
+    if ch in "()":
+        return _Token(ch, i), i + 1
+    return _word_at(query, i)
+
+
+def _phrase_at(query: str, i: int) -> tuple[_Token, int]:
+    """A quoted phrase, with the `*` that may follow its closing quote."""
+    end = query.find('"', i + 1)
+    if end < 0:
+        raise _fail('unbalanced quote: this " is never closed', i)
+    star = end + 1 < len(query) and query[end + 1] == "*"
+    return _Token("PHRASE", i, query[i + 1 : end], star), end + 1 + (1 if star else 0)
+
+
+def _negates(query: str, i: int) -> bool:
+    """Whether the `-` at `i` is a negation rather than punctuation."""
+    n = len(query)
+    if i + 1 < n and not query[i + 1].isspace() and query[i + 1] != ")":
+        return True
+    # docs/search.md: `-` with nothing after it (the query's end, or a `)`) is an error,
+    # like `NOT`; read as a negation, the parser says so. A `-` between spaces with a
+    # term after it stays punctuation (`jean - luc`).
+    return query[i + 1 :].lstrip()[:1] in ("", ")")
+
+
+def _word_at(query: str, i: int) -> tuple[_Token, int]:
+    """A field prefix (`email:`), an operator, or a word (with its `*`)."""
+    n = len(query)
+    match = _WORD_END.search(query, i)
+    end = match.start() if match else n
+    word = query[i:end]
+    field = _FIELD_PREFIX.match(word)
+    if field:
+        name = field.group(1).lower()
+        if name not in FIELDS:
+            known = ", ".join(f"{f}:" for f in _FIELD_NAMES)
+            raise _fail(f"unknown field '{field.group(1)}:' (known: {known})", i)
+        after = i + field.end()
+        if after >= n or query[after].isspace() or query[after] == ")":
+            raise _fail(f"'{field.group(0)}' needs a value right after the colon", after - 1)
+        return _Token("FIELD", i, name), after
+    if word in _OPERATORS:
+        return _Token(word, i), end
+    star = word.endswith("*")
+    return _Token("WORD", i, word.rstrip("*") if star else word, star), end
 
 
 def _phone_at(query: str, i: int) -> _Token | None:

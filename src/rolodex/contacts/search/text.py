@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -49,14 +50,31 @@ _MAX_PHONE_DIGITS = 20
 # A word is a run of letters or a run of digits: "huang056" is the two words "huang" and
 # "056". Handles, usernames and email addresses end in numbers all the time; as one word
 # each, every such ending made a term of its own in the index, and a prefix ("huan")
-# then had to gather thousands of them (a million contacts made 10-20 thousand terms
-# per four-letter prefix, each search paying for all of them). A query is cut the same
-# way, so "huang056" is still found, as the phrase "huang 056".
+# then had to gather thousands of them, each search paying for all of them
+# (docs/benchmarks.md). A query is cut the same way, so "huang056" is still found, as
+# the phrase "huang 056".
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 # Letters that NFKD does not decompose but that people type without their mark.
 _LETTERS = str.maketrans(
     {"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "\u0131": "i"}
 )
+
+
+@contextmanager
+def word_rule(rule: re.Pattern[str]) -> Iterator[None]:
+    """Cut words with `rule` for a while (the remembered tokens forgotten before and after).
+
+    For migrations that write the index as an older revision did (0016's downgrade).
+    """
+    global _TOKEN
+    current = _TOKEN
+    _TOKEN = rule
+    _known_tokens.cache_clear()
+    try:
+        yield
+    finally:
+        _TOKEN = current
+        _known_tokens.cache_clear()
 
 
 def fold(text: str) -> str:
@@ -77,7 +95,7 @@ def tokens(text: str) -> list[str]:
 # cities and job titles over and over), so their tokens are remembered: building search
 # documents is most of the cost of a write and of an import. Emails, phones, streets and
 # notes are nearly all distinct and would only push the recurring ones out. Short texts
-# only, and a bounded number of them, so the memory stays at a few MB.
+# only, and a bounded number of them, so the memory stays small.
 _CACHED_TEXT = 64
 
 
@@ -116,47 +134,53 @@ Document = dict[str, list[list[str]]]
 def document(data: dict[str, Any], region: str | None = None) -> Document:
     """A contact's search document: for each column, the tokens of each of its values."""
     doc: Document = {column: [] for column in COLUMNS}
+    _add_name(doc, data)
+    for email in _mappings(data.get("emails")):
+        _add(doc, EMAIL, email.get("value"))
+    for number in _mappings(data.get("phoneNumbers")):
+        value = number.get("value")
+        if isinstance(value, str) and value.strip():
+            doc[PHONE].append(phone_tokens(value, region))
+    for org in _mappings(data.get("organizations")):
+        _add(doc, COMPANY, org.get("name"))
+        _add(doc, TITLE, org.get("title"))
+        for part in ("department", "location", "description"):
+            _add(doc, ORG, org.get(part))
+    for address in _mappings(data.get("addresses")):
+        _add(doc, CITY, address.get("city"))
+        _add(doc, COUNTRY, address.get("country"))
+        for part in ("street", "extendedAddress", "poBox", "region", "postalCode", "formatted"):
+            _add(doc, ADDRESS, address.get(part))
+    _add(doc, NOTES, data.get("notes"))
+    return doc
 
-    def add(column: str, value: Any) -> None:
-        if isinstance(value, str):
-            found = _recurring_tokens(value) if column in _RECURRING else tokens(value)
-            if found:
-                doc[column].append(found)
 
+def _add(doc: Document, column: str, value: Any) -> None:
+    """The tokens of `value` as one more value of `column`, if it is text with any."""
+    if isinstance(value, str):
+        found = _recurring_tokens(value) if column in _RECURRING else tokens(value)
+        if found:
+            doc[column].append(found)
+
+
+def _add_name(doc: Document, data: dict[str, Any]) -> None:
+    """The name's columns: given, family, and the other parts with the display name."""
     name = _mapping(data.get("name"))
     display = data.get("displayName") if isinstance(data.get("displayName"), str) else None
     given, family = name.get("givenName"), name.get("familyName")
     if not given and not family and display:
         # DESIGN.md: a contact with only a display name is read as "given family".
         given, _, family = display.strip().partition(" ")
-    add(GIVEN, given)
-    add(FAMILY, family)
+    _add(doc, GIVEN, given)
+    _add(doc, FAMILY, family)
     for part in ("middleName", "prefix", "suffix"):
-        add(NAMES, name.get(part))
+        _add(doc, NAMES, name.get(part))
     if display:
-        add(NAMES, display)
+        _add(doc, NAMES, display)
     else:
         # So that a phrase ("john smith") finds the name even without a display name.
         parts = (name.get(p) for p in ("prefix", "givenName", "middleName", "familyName"))
-        add(NAMES, " ".join(p for p in parts if isinstance(p, str)))
-    for email in _mappings(data.get("emails")):
-        add(EMAIL, email.get("value"))
-    for number in _mappings(data.get("phoneNumbers")):
-        value = number.get("value")
-        if isinstance(value, str) and value.strip():
-            doc[PHONE].append(phone_tokens(value, region))
-    for org in _mappings(data.get("organizations")):
-        add(COMPANY, org.get("name"))
-        add(TITLE, org.get("title"))
-        for part in ("department", "location", "description"):
-            add(ORG, org.get(part))
-    for address in _mappings(data.get("addresses")):
-        add(CITY, address.get("city"))
-        add(COUNTRY, address.get("country"))
-        for part in ("street", "extendedAddress", "poBox", "region", "postalCode", "formatted"):
-            add(ADDRESS, address.get(part))
-    add(NOTES, data.get("notes"))
-    return doc
+        _add(doc, NAMES, " ".join(p for p in parts if isinstance(p, str)))
 
 
 def _mapping(value: Any) -> dict[str, Any]:

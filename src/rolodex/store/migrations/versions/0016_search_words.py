@@ -17,8 +17,6 @@ Revises: 0015_search_gin_fastupdate
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from alembic import op
 
@@ -40,21 +38,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with _word_rule(_OLD_TOKEN):
+    with search_text.word_rule(_OLD_TOKEN):
         _rebuild()
-
-
-@contextmanager
-def _word_rule(rule: re.Pattern[str]) -> Iterator[None]:
-    """Index with `rule` as the word rule for a while (the remembered tokens forgotten)."""
-    current = search_text._TOKEN
-    search_text._TOKEN = rule
-    search_text._known_tokens.cache_clear()
-    try:
-        yield
-    finally:
-        search_text._TOKEN = current
-        search_text._known_tokens.cache_clear()
 
 
 def _rebuild() -> None:
