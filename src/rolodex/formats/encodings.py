@@ -85,17 +85,21 @@ def decode_text(data: bytes, encoding: str | None = None) -> str:
     return "".join(text_lines_from_bytes(data, encoding))
 
 
-def text_lines_from_bytes(data: bytes, encoding: str | None = None) -> Iterator[str]:
+def text_lines_from_bytes(
+    data: bytes, encoding: str | None = None, *, max_line_chars: int = MAX_LINE_CHARS
+) -> Iterator[str]:
     """`text_lines` over bytes already in memory."""
-    return text_lines(io.BytesIO(data), encoding)
+    return text_lines(io.BytesIO(data), encoding, max_line_chars=max_line_chars)
 
 
-def text_lines(stream: BinaryIO, encoding: str | None = None) -> Iterator[str]:
+def text_lines(
+    stream: BinaryIO, encoding: str | None = None, *, max_line_chars: int = MAX_LINE_CHARS
+) -> Iterator[str]:
     """The lines of a binary file as text, each with its line ending, without any BOM.
 
     `encoding` forces one (any Python codec name); None detects it as the module says.
     Raises `EncodingProblem` for a mixed or undecodable file and for a line over
-    `MAX_LINE_CHARS`.
+    `max_line_chars` (JSON lines with photos pass `jsonl.MAX_LINE_CHARS`).
     """
     first = stream.read(CHUNK_BYTES)
     chosen = encoding or bom_encoding(first)
@@ -141,9 +145,9 @@ def text_lines(stream: BinaryIO, encoding: str | None = None) -> Iterator[str]:
             line_no += 1
             start = end + 1
         pending = pending[start:]
-        if len(pending) > MAX_LINE_CHARS:
+        if len(pending) > max_line_chars:
             raise EncodingProblem(
-                line_no, f"a line longer than {MAX_LINE_CHARS:,} characters; not a contact file"
+                line_no, f"a line longer than {max_line_chars:,} characters; not a contact file"
             )
         if final:
             break

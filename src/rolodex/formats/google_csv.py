@@ -59,7 +59,7 @@ ORGANIZATION_COLUMNS = {
 
 # Repeated groups: `<kind> <n> - <part>`. The part names per kind, and the canonical key
 # of each (the label part is `Label`, or `Type` in the older form).
-_REPEATED = re.compile(
+REPEATED_COLUMN = re.compile(
     r"^(E-mail|Phone|Address|Organization|Website|Relation|Event|IM|Custom Field) (\d+) - (.+)$"
 )
 GROUPS: dict[str, tuple[str, dict[str, str]]] = {
@@ -185,7 +185,7 @@ def card_of_row(row: Row) -> Card:
             data["notes"] = value
         elif column == "Birthday" and parse_iso_date(value) and "birthday" not in data:
             data["birthday"] = parse_iso_date(value)
-        elif match := _REPEATED.match(column):
+        elif match := REPEATED_COLUMN.match(column):
             groups.setdefault((match.group(1), int(match.group(2))), {})[match.group(3)] = value
         else:
             kept(items, column, value)
