@@ -222,9 +222,12 @@ def _add_group(
             parts[known[part]] = cell
         elif part not in _LABEL_PARTS:
             kept(items, f"{kind} {number} - {part}", cell)
+    label_column = f"{kind} {number} - {'Label' if 'Label' in cells else 'Type'}"
+    # The canonical organization has no type: its label is kept like any other cell.
+    if label is not None and (not parts or kind == "Organization"):
+        kept(items, label_column, label)
+        label = None
     if not parts:
-        if label is not None:
-            kept(items, f"{kind} {number} - {'Label' if 'Label' in cells else 'Type'}", label)
         return
     labels = [type_of_label(one) for one in (label or "").split(SEPARATOR)]
     out = data.setdefault(field, [])
