@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rolodex.contacts.model import MAX_NOTES
 from rolodex.formats.card import CardProblem
@@ -47,25 +48,24 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row | CardProblem]:
     # so our check speaks first; it is left alone and only stops a runaway quoted field.
     reader = csv.reader(iter(lines), strict=False)
     try:
-        header = _next_record(reader)
+        _, header = _next_record(reader)
     except StopIteration:
         yield CardProblem(1, "the file is empty: a CSV file needs a header line")
         return
-    except (EncodingProblem, csv.Error) as exc:
-        yield _fatal(exc, 1)
+    except _Unreadable as exc:
+        yield _fatal(exc.cause, exc.line)
         return
     if len(header) > MAX_COLUMNS:
         yield CardProblem(1, f"the header has {len(header):,} columns; at most {MAX_COLUMNS:,}")
         return
     names = [name.strip() for name in header]
     while True:
-        start = reader.line_num + 1
         try:
-            record = _next_record(reader)
+            start, record = _next_record(reader)
         except StopIteration:
             return
-        except (EncodingProblem, csv.Error) as exc:
-            yield _fatal(exc, start)
+        except _Unreadable as exc:
+            yield _fatal(exc.cause, exc.line)
             return
         problem = _record_problem(record, names, start)
         if problem:
@@ -78,11 +78,22 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row | CardProblem]:
         yield Row(start, values)
 
 
-def _next_record(reader: Iterator[list[str]]) -> list[str]:
+class _Unreadable(Exception):
+    def __init__(self, line: int, cause: Exception) -> None:
+        self.line = line
+        self.cause = cause
+
+
+def _next_record(reader: Any) -> tuple[int, list[str]]:
+    """The next record that is not blank, with the physical line it starts on."""
     while True:
-        record = next(reader)
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except (EncodingProblem, csv.Error) as exc:
+            raise _Unreadable(start, exc) from None
         if any(field.strip() for field in record):
-            return record
+            return start, record
 
 
 def _record_problem(record: Sequence[str], names: Sequence[str], line: int) -> CardProblem | None:

@@ -114,22 +114,26 @@ def text_lines(
     while True:
         final = not chunk
         buffered = decoder.getstate()[0]
+        fatal: EncodingProblem | None = None
         try:
             text = decoder.decode(chunk, final=final)
         except UnicodeDecodeError as exc:
             before = (buffered + chunk)[: exc.start]
-            if not (switching and all_ascii and before.isascii()):
-                raise EncodingProblem(
+            if switching and all_ascii and before.isascii():
+                # Nothing but ASCII so far, which Windows-1252 reads the same: switch.
+                switching = False
+                chosen = CP1252
+                decoder = _decoder(CP1252)
+                text = decoder.decode(buffered + chunk, final=final)
+            else:
+                fatal = EncodingProblem(
                     line_no + before.count(b"\n"),
                     "the bytes are not valid UTF-8, and earlier lines were"
                     if switching
                     else f"the bytes cannot be read as {chosen}",
-                ) from None
-            # Nothing but ASCII so far, which Windows-1252 reads the same: switch.
-            switching = False
-            chosen = CP1252
-            decoder = _decoder(CP1252)
-            text = decoder.decode(buffered + chunk, final=final)
+                )
+                # The lines before the bad byte are good: hand them over first.
+                text = _valid_prefix(before, chosen or UTF8)
         if at_start and text:
             text = text.removeprefix("\ufeff")
             at_start = False
@@ -145,6 +149,8 @@ def text_lines(
             line_no += 1
             start = end + 1
         pending = pending[start:]
+        if fatal:
+            raise fatal
         if len(pending) > max_line_chars:
             raise EncodingProblem(
                 line_no, f"a line longer than {max_line_chars:,} characters; not a contact file"
@@ -154,6 +160,13 @@ def text_lines(
         chunk = stream.read(CHUNK_BYTES)
     if pending:
         yield pending
+
+
+def _valid_prefix(data: bytes, encoding: str) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+    except UnicodeDecodeError:
+        return ""
 
 
 def _decoder(encoding: str) -> codecs.IncrementalDecoder:

@@ -108,7 +108,7 @@ def line_of_card(card: Card) -> str:
     if card.photos:
         out["photos"] = [
             {"contentType": photo.content_type, "data": base64.b64encode(photo.data).decode()}
-            if photo.content_type
+            if photo.content_type is not None
             else {"data": base64.b64encode(photo.data).decode()}
             for photo in card.photos
         ]

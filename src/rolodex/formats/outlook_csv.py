@@ -178,9 +178,16 @@ def write_outlook_csv(cards: Iterable[Card]) -> Iterator[str]:
 
 
 def write_outlook_csv_bytes(cards: Iterable[Card], encoding: str = ENCODING) -> Iterator[bytes]:
-    """`write_outlook_csv` encoded as Outlook reads it (Windows-1252 unless told otherwise)."""
+    """`write_outlook_csv` encoded as Outlook reads it (Windows-1252 unless told otherwise).
+
+    One incremental encoder for the whole file: a BOM (UTF-16) is written once.
+    """
+    encoder = codecs.getincrementalencoder(encoding)(_FALLBACK)
     for chunk in write_outlook_csv(cards):
-        yield chunk.encode(encoding, errors=_FALLBACK)
+        yield encoder.encode(chunk)
+    tail = encoder.encode("", final=True)
+    if tail:
+        yield tail
 
 
 def row_of_card(card: Card) -> dict[str, str]:
