@@ -17,7 +17,7 @@ from rolodex.formats.encodings import (
     text_lines_from_bytes,
 )
 
-TEXT = "Name,Notes\r\nJosé,Crème brûlée – 5 €\nZoë,x\r\n"
+TEXT = "Name,Notes\r\nJosé,Crème brûlée \u2013 5 €\nZoë,x\r\n"
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_each_encoding_is_sniffed_and_read_back_with_its_line_ends(
     assert sniff_encoding(raw) == encoding
     assert list(text_lines_from_bytes(raw)) == [
         "Name,Notes\r\n",
-        "José,Crème brûlée – 5 €\n",
+        "José,Crème brûlée \u2013 5 €\n",
         "Zoë,x\r\n",
     ]
 
