@@ -369,4 +369,3 @@ def _slots(entries: list[dict[str, str]], count: int) -> list[dict[str, str]]:
     merged = {part: SEPARATOR.join(entry.get(part, "") for entry in last) for part in last[0]}
     merged["Label"] = last[0].get("Label", "")
     return [*entries[: count - 1], merged]
-
