@@ -15,12 +15,13 @@ and take its label.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rolodex.formats.card import Card, CardProblem
-from rolodex.formats.csv_rows import Row, read_rows, write_row
+from rolodex.formats.csv_rows import Row, RowWriter, read_rows
 from rolodex.formats.csv_values import (
     NICKNAME_ITEM,
     dicts,
@@ -184,8 +185,8 @@ def card_of_row(row: Row) -> Card:
             data["notes"] = value
         elif column == "Birthday" and parse_iso_date(value) and "birthday" not in data:
             data["birthday"] = parse_iso_date(value)
-        elif match := REPEATED_COLUMN.match(column):
-            groups.setdefault((match.group(1), int(match.group(2))), {})[match.group(3)] = value
+        elif repeated := _repeated(column):
+            groups.setdefault(repeated[:2], {})[repeated[2]] = value
         else:
             kept(items, column, value)
     if name:
@@ -199,8 +200,17 @@ def card_of_row(row: Row) -> Card:
     return Card(contact_data=data, tags=tags, line=row.line)
 
 
+@functools.lru_cache(maxsize=4096)
+def _repeated(column: str) -> tuple[str, int, str] | None:
+    """`E-mail 2 - Value` as `("E-mail", 2, "Value")`; once per column name, not per row."""
+    match = REPEATED_COLUMN.match(column)
+    return (match.group(1), int(match.group(2)), match.group(3)) if match else None
+
+
 def _split_entries(parts: Mapping[str, str]) -> list[dict[str, str]]:
     """Cells whose values Google joined with ` ::: ` as one dict per value."""
+    if not any(SEPARATOR in value for value in parts.values()):
+        return [dict(parts)] if parts else []
     split = {key: value.split(SEPARATOR) for key, value in parts.items()}
     count = max(len(values) for values in split.values())
     entries = []
@@ -275,13 +285,12 @@ def write_google_csv(
     cards: Iterable[Card], max_counts: Mapping[str, int] | None = None
 ) -> Iterator[str]:
     """The CSV text of `cards`, the header first, one record at a time (CRLF line ends)."""
-    header = google_header(max_counts)
+    writer = RowWriter(google_header(max_counts))
     counts = {**DEFAULT_COUNTS, **(max_counts or {})}
-    columns = frozenset(header)
-    yield write_row(header)
+    columns = frozenset(writer.header)
+    yield writer.header_line()
     for card in cards:
-        values = row_of_card(card, counts, columns)
-        yield write_row([values.get(column, "") for column in header])
+        yield writer.row(row_of_card(card, counts, columns))
 
 
 def row_of_card(
