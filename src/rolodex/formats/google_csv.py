@@ -273,12 +273,17 @@ def _add_group(
 
 def google_header(max_counts: Mapping[str, int] | None = None) -> list[str]:
     """The header a Google CSV export with these counts of each repeated kind has."""
-    counts = {**DEFAULT_COUNTS, **(max_counts or {})}
+    counts = _counts(max_counts)
     header = list(FIXED_COLUMNS)
     for kind, parts in WRITTEN_GROUPS:
-        for number in range(1, max(counts[kind], 1) + 1):
+        for number in range(1, counts[kind] + 1):
             header.extend(f"{kind} {number} - {part}" for part in parts)
     return header
+
+
+def _counts(max_counts: Mapping[str, int] | None) -> dict[str, int]:
+    # At least one column of each kind, as Google writes: a count of 0 would drop values.
+    return {kind: max(count, 1) for kind, count in {**DEFAULT_COUNTS, **(max_counts or {})}.items()}
 
 
 def write_google_csv(
@@ -286,7 +291,7 @@ def write_google_csv(
 ) -> Iterator[str]:
     """The CSV text of `cards`, the header first, one record at a time (CRLF line ends)."""
     writer = RowWriter(google_header(max_counts))
-    counts = {**DEFAULT_COUNTS, **(max_counts or {})}
+    counts = _counts(max_counts)
     columns = frozenset(writer.header)
     yield writer.header_line()
     for card in cards:
