@@ -26,8 +26,8 @@ from rolodex.store import Store
 from rolodex.store.migrate import upgrade
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
-from rolodex.web.secret_key import SecretKeyService
-from rolodex.web.throttle import LoginThrottle
+from rolodex.accounts.secret_key import SecretKeyService
+from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.webhooks.service import WebhookService
 
 
