@@ -29,8 +29,7 @@ from starlette.testclient import TestClient
 from rolodex.app import create_app
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
-from rolodex.settings import Settings
-from rolodex.webhooks.config import WebhookSettings
+from rolodex.settings import Settings, WebhookSettings
 
 TRIGGERS = ["contact.added"]
 

@@ -91,7 +91,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             gc.freeze()
         # Webhook delivery runs beside the API unless ROLODEX_WEBHOOK_WORKER=false; it
         # resumes whatever was pending when the server last stopped (docs/webhooks.md).
-        worker = start_delivery_worker(app.state.services)
+        running: Services = app.state.services
+        worker = start_delivery_worker(running.store, running.settings.webhooks)
         try:
             yield
         finally:

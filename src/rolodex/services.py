@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rolodex.accounts.deletion import AccountDeletion
+from rolodex.accounts.login_throttle import LoginThrottle
+from rolodex.accounts.secret_key import SecretKeyService
 from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
 from rolodex.contacts import phones
@@ -26,8 +28,6 @@ from rolodex.store import Store
 from rolodex.store.migrate import upgrade
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
-from rolodex.web.secret_key import SecretKeyService
-from rolodex.web.throttle import LoginThrottle
 from rolodex.webhooks.service import WebhookService
 
 

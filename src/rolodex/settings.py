@@ -1,7 +1,9 @@
 """Runtime settings, read from `ROLODEX_*` environment variables and the CLI.
 
 One object carries every knob so that the server, the CLI and the tests build the
-same application from the same facts.
+same application from the same facts. It sits at the bottom of the layers
+(docs/architecture.md): the webhook and rate-limit knobs are here too, not in their
+packages, so that every package may read the settings and the settings import none.
 """
 
 from __future__ import annotations
@@ -11,8 +13,74 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rolodex.ratelimit.config import RateLimitSettings
-from rolodex.webhooks.config import WebhookSettings
+
+class WebhookSettings(BaseSettings):
+    """How webhooks are limited, delivered and retried (docs/webhooks.md lists the knobs)."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLODEX_WEBHOOK_", extra="ignore")
+
+    # Run the delivery worker inside `rolodex serve`; `rolodex worker` runs it alone.
+    worker: bool = True
+    # Let webhook URLs reach loopback and private networks (tests, private deployments).
+    # Link-local (cloud metadata), multicast, unspecified and reserved stay refused.
+    allow_private: bool = False
+    max_per_owner: int = Field(default=20, ge=1)
+    batch_size: int = Field(default=100, ge=1, le=1000)
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # One attempt (resolve, connect, TLS, send, status line and headers) ends after
+    # timeout_seconds in all, however the receiver paces its bytes; connecting alone
+    # gets at most connect_timeout_seconds of it.
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    # Deliveries in flight at once in one process, and at most owner_concurrency of them
+    # for one owner (account or team), so that one owner's slow or dead receivers never
+    # hold every slot. A webhook's own batches still go one at a time, in order.
+    concurrency: int = Field(default=16, ge=1, le=256)
+    owner_concurrency: int = Field(default=4, ge=1)
+    # A claimed batch is someone's for this long; a worker that dies mid-delivery loses
+    # it after that. Far longer than one delivery can take (timeouts above).
+    lease_seconds: float = Field(default=300.0, gt=0)
+    # Retries: delay = retry_base * 3**(attempt-1), at most retry_max_delay, +-20% jitter,
+    # until retry_give_up after the batch was made (about three days).
+    retry_base_seconds: float = Field(default=10.0, ge=0)
+    retry_max_delay_seconds: float = Field(default=6 * 3600.0, ge=0)
+    retry_give_up_seconds: float = Field(default=3 * 24 * 3600.0, ge=0)
+    history_days: int = Field(default=14, ge=1)
+    # Extra certificate authorities (a PEM file) trusted for https:// webhook URLs, for
+    # receivers behind a private CA. Unset: the usual public roots (certifi).
+    ca_bundle: Path | None = None
+
+
+class RateLimitSettings(BaseSettings):
+    """How many requests a client address and a credential may make, and where counts live.
+
+    Every limit is a number of requests per `window_seconds`; 0 turns that one rule off
+    (docs/limits.md lists the knobs).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ROLODEX_RATE_LIMIT_", extra="ignore")
+
+    enabled: bool = True
+    # "memory" (counts per process), "redis" (shared by every process, ROLODEX_REDIS_URL)
+    # or "module:Class" for a backend of your own (rolodex/ratelimit/backend.py).
+    backend: str = Field(default="memory", min_length=1)
+    window_seconds: int = Field(default=60, ge=1)
+    # Every request from one client address, whatever it calls.
+    per_address: int = Field(default=1200, ge=0)
+    # Every request with one bearer token or API key (Contacts+ and personal APIs).
+    per_credential: int = Field(default=600, ge=0)
+    # The REST API's own limits per `x-api-key` (a key is "trial" when created with --trial).
+    rest_key: int = Field(default=300, ge=0)
+    rest_trial_key: int = Field(default=60, ge=0)
+    # Stricter, per client address: `POST /login` and `POST /signup`, the token endpoints
+    # (`/v3/oauth.*`, `/api/v1/oauth.*`) and `/oauth/authorize`.
+    login: int = Field(default=10, ge=0)
+    token: int = Field(default=30, ge=0)
+    authorize: int = Field(default=30, ge=0)
+    # How long a process remembers whether an API key is a trial key (no database round
+    # trip per request); marking a key trial takes effect within this time.
+    tier_cache_seconds: int = Field(default=60, ge=0)
+    redis_prefix: str = Field(default="rolodex:rl:", min_length=1)
 
 
 class Settings(BaseSettings):
@@ -54,7 +122,7 @@ class Settings(BaseSettings):
     # Search (docs/search.md): phone numbers written without a country code are read as
     # numbers of this region (ISO 3166 code) when they are indexed and searched.
     default_phone_region: str = Field(default="US", pattern="^[A-Za-z]{2}$")
-    # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (rolodex/webhooks/config.py).
+    # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (WebhookSettings below).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Contact photos (docs/photos.md): where their bytes live ("database", "filesystem" or
     # "module:Class"), the folder of the filesystem backend, and the upload limits.
@@ -69,7 +137,7 @@ class Settings(BaseSettings):
     # The memory all image decodes of one process may hold at once (photos/budget.py).
     photo_decode_budget_bytes: int = Field(default=256 * 2**20, ge=32 * 2**20)
 
-    # Rate limits (docs/limits.md), from ROLODEX_RATE_LIMIT_* (rolodex/ratelimit/config.py).
+    # Rate limits (docs/limits.md), from ROLODEX_RATE_LIMIT_* (RateLimitSettings below).
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     # Redis, for ROLODEX_RATE_LIMIT_BACKEND=redis (counts shared by every process).
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", min_length=1)

@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 from rolodex.app import create_app
 from rolodex.oauth.credentials import API_KEY
 from rolodex.oauth.scopes import ALL_SCOPES
-from rolodex.ratelimit.config import RateLimitSettings
 from rolodex.ratelimit.tiers import TRIAL, set_tier
 from rolodex.services import Services
+from rolodex.settings import RateLimitSettings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 OUT_OF_REACH = 100_000

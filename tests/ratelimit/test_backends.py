@@ -7,10 +7,9 @@ import asyncio
 import pytest
 
 from rolodex.ratelimit.backend import Decision, Hit, RateLimitBackend, load_backend
-from rolodex.ratelimit.config import RateLimitSettings
 from rolodex.ratelimit.memory import MemoryBackend
 from rolodex.ratelimit.redis_backend import RedisBackend
-from rolodex.settings import Settings
+from rolodex.settings import RateLimitSettings, Settings
 
 
 def hit(backend: RateLimitBackend, *hits: Hit) -> Decision:

@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 import rolodex
-from rolodex.web.throttle import FREE_PER_ACCOUNT
+from rolodex.accounts.login_throttle import FREE_PER_ACCOUNT
 from tests.ratelimit.conftest import Account, Limited
 from tests.web.browser import csrf_of, new_browser
 

@@ -116,12 +116,6 @@ def test_a_forged_session_cookie_is_ignored(client: TestClient) -> None:
     assert response.headers["location"].startswith("/login?next=")
 
 
-def test_the_session_key_is_shared_through_the_database(services: Services) -> None:
-    from rolodex.web.secret_key import SecretKeyService
-
-    assert SecretKeyService(services.store, None).get() == services.secret_key.get()
-
-
 def test_pages_ship_their_own_css_and_work_without_javascript(browser: Browser) -> None:
     page = browser.get("/login")
     assert '<link rel="stylesheet" href="/static/rolodex.css">' in page.text
@@ -130,12 +124,6 @@ def test_pages_ship_their_own_css_and_work_without_javascript(browser: Browser) 
     css = browser.get("/static/rolodex.css")
     assert css.status_code == 200
     assert "@media" in css.text
-
-
-def test_a_configured_secret_key_is_used(services: Services) -> None:
-    from rolodex.web.secret_key import SecretKeyService
-
-    assert SecretKeyService(services.store, "k" * 32).get() == "k" * 32
 
 
 def test_an_oversized_form_is_refused(browser: Browser) -> None:

@@ -10,23 +10,13 @@ from __future__ import annotations
 import math
 import os
 import secrets
-import threading
 import time
 
 import httpx
 from starlette.testclient import TestClient
 
-from rolodex.services import Services
-from rolodex.timestamps import now_ms
-from rolodex.web.throttle import (
-    FREE_PER_ACCOUNT,
-    FREE_PER_ADDRESS,
-    MAX_DELAY_SECONDS,
-    MEMORY_SECONDS,
-    LoginThrottle,
-    delay_seconds,
-)
-from tests.web.browser import PASSWORD, Browser, csrf_of, new_browser, random_address
+from rolodex.accounts.login_throttle import FREE_PER_ACCOUNT, FREE_PER_ADDRESS
+from tests.web.browser import PASSWORD, Browser, csrf_of, new_browser
 
 # docs/reliability.md's figure: ROLODEX_THROTTLE_ATTEMPTS=1000 (300 by default, for time).
 ATTEMPTS = int(os.environ.get("ROLODEX_THROTTLE_ATTEMPTS", "300"))
@@ -54,13 +44,6 @@ def _fail_many(browser: Browser, email: str, times: int) -> list[httpx.Response]
 
 def _email() -> str:
     return f"nobody-{secrets.token_hex(6)}@example.com"
-
-
-def test_delays_double_after_the_free_failures_up_to_the_cap() -> None:
-    assert [delay_seconds(n, 5) for n in range(5)] == [0] * 5
-    assert [delay_seconds(n, 5) for n in range(5, 11)] == [1, 2, 4, 8, 16, 32]
-    assert delay_seconds(15, 5) == 900 == MAX_DELAY_SECONDS
-    assert delay_seconds(10_000, 5) == MAX_DELAY_SECONDS
 
 
 def test_failures_from_many_addresses_do_not_keep_the_owner_out(client: TestClient) -> None:
@@ -125,68 +108,3 @@ def test_a_correct_login_clears_the_count_for_its_address_and_account(
     typo.submit("/", "/logout", {})
     assert [r.status_code for r in _fail_many(typo, owner.email, 5)] == [401] * 5
     assert typo.log_in(owner.email, PASSWORD).status_code == 429
-
-
-def _throttle(services: Services) -> LoginThrottle:
-    return LoginThrottle(services.store)
-
-
-def test_each_attempt_past_the_free_ones_waits_twice_as_long(services: Services) -> None:
-    throttle, address, email, t = _throttle(services), random_address(), _email(), now_ms()
-    for _ in range(FREE_PER_ACCOUNT):
-        assert throttle.begin(email, address, now=t).allowed
-    for wait in (1, 2, 4, 8, 16):
-        refused = throttle.begin(email, address, now=t)
-        assert not refused.allowed and refused.retry_after == wait
-        # Refused attempts are not counted: asking again changes nothing.
-        assert throttle.begin(email, address, now=t + 1).retry_after == wait
-        t += wait * 1000
-        assert throttle.begin(email, address, now=t).allowed
-    # Another account from the same address, and the same account from another, are free.
-    assert throttle.begin(_email(), address, now=t).allowed
-    assert throttle.begin(email, random_address(), now=t).allowed
-
-
-def test_the_wait_never_exceeds_the_cap_and_failures_are_forgotten(services: Services) -> None:
-    throttle, address, email, t = _throttle(services), random_address(), _email(), now_ms()
-    waits: list[int] = []
-    while len(waits) < 40 and MAX_DELAY_SECONDS not in waits:
-        attempt = throttle.begin(email, address, now=t)
-        if not attempt.allowed:
-            waits.append(attempt.retry_after)
-            t += attempt.retry_after * 1000
-    assert max(waits) == MAX_DELAY_SECONDS
-    assert throttle.begin(email, address, now=t).allowed
-    assert throttle.begin(email, address, now=t).retry_after == MAX_DELAY_SECONDS
-    later = t + MEMORY_SECONDS * 1000 + 1
-    assert throttle.begin(email, address, now=later).allowed
-
-
-def test_a_success_does_not_count_against_the_address(services: Services) -> None:
-    throttle, address, t = _throttle(services), random_address(), now_ms()
-    for _ in range(FREE_PER_ADDRESS - 1):
-        assert throttle.begin(_email(), address, now=t).allowed
-    for _ in range(10):
-        attempt = throttle.begin("me@example.com", address, now=t)
-        assert attempt.allowed
-        throttle.succeeded(attempt)
-    assert throttle.begin(_email(), address, now=t).allowed
-    assert not throttle.begin(_email(), address, now=t).allowed
-
-
-def test_parallel_attempts_cannot_slip_in_under_one_delay(services: Services) -> None:
-    throttle, address, email, t = _throttle(services), random_address(), _email(), now_ms()
-    barrier = threading.Barrier(12)
-    allowed: list[bool] = []
-
-    def attempt() -> None:
-        barrier.wait()
-        allowed.append(throttle.begin(email, address, now=t).allowed)
-
-    threads = [threading.Thread(target=attempt) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(allowed) == 12
-    assert allowed.count(True) == FREE_PER_ACCOUNT

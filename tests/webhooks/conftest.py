@@ -26,8 +26,7 @@ from starlette.testclient import TestClient
 from rolodex.app import create_app
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
-from rolodex.settings import Settings
-from rolodex.webhooks.config import WebhookSettings
+from rolodex.settings import Settings, WebhookSettings
 from rolodex.webhooks.delivery import DeliveryWorker
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
 

@@ -251,7 +251,9 @@ def test_the_address_is_checked_again_at_connect_time(
     assert "loopback" in batch["lastError"]
 
 
-def test_tag_events_carry_the_tag(rig: Rig, api_for: ApiFor, receiver: Receiver) -> None:
+def test_tag_events_carry_the_tag_as_the_api_shows_it(
+    rig: Rig, api_for: ApiFor, receiver: Receiver
+) -> None:
     services = rig.services()
     api = api_for(services)
     hook(api, receiver.url, ["tag.added", "tag.deleted"])
@@ -261,6 +263,7 @@ def test_tag_events_carry_the_tag(rig: Rig, api_for: ApiFor, receiver: Receiver)
     assert event["triggerId"] == "tag.added"
     assert event["data"]["tagId"] == tag["tagId"]
     assert event["data"]["tagData"]["name"] == "Friends"
+    assert event["data"] == api.ok("tags.get", {"tagIds": [tag["tagId"]]})["tags"][0]
 
 
 def test_a_receiver_that_does_not_answer_in_time_is_retried(

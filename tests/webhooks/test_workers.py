@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 from rolodex.app import create_app
 from rolodex.cli import app as cli_app
-from rolodex.settings import Settings
-from rolodex.webhooks.config import WebhookSettings
+from rolodex.settings import Settings, WebhookSettings
 from tests.conftest import _postgres_schema_url
 from tests.webhooks.conftest import TEST_WEBHOOK_SETTINGS, Api, Receiver, Rig
 

@@ -1,1 +1,2 @@
-"""Accounts: the people who own address books."""
+"""Accounts: the people who own address books, how they log in (sessions, the login
+throttle), and the server's own secret key that signs their cookies and cursors."""

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-# The JSON is the team as `teams.get` shows it, so scripts read one shape everywhere.
-from rolodex.api.contactsplus.render import render_team
 from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
+
+# The JSON is the team as `teams.get` shows it, so scripts read one shape everywhere.
+from rolodex.contactsplus_objects import render_team
 
 app = typer.Typer(help="Manage teams and their members.", no_args_is_help=True)
 

@@ -21,7 +21,7 @@ from rolodex.ids import new_id
 from rolodex.oauth.apps import App, AppService
 from rolodex.oauth.credentials import hash_secret
 from rolodex.oauth.redirects import check_redirect_uri, redirect_uri_matches
-from rolodex.oauth.scopes import format_scopes, parse_scopes
+from rolodex.oauth.scopes import format_scopes, no_scope_named, parse_scopes
 from rolodex.store import Store
 from rolodex.store.schema import oauth_codes
 from rolodex.timestamps import now_ms
@@ -124,7 +124,7 @@ class AuthorizationService:
             # The spec's links carry no response_type; the code flow is the only one.
             raise refuse("unsupported_response_type", "only response_type=code is supported")
         raw_scope = _param(params, "scope")
-        if raw_scope is None or not raw_scope.replace(",", " ").strip():
+        if no_scope_named(raw_scope):
             raise refuse("invalid_scope", "scope is required: a comma-separated list of scopes")
         try:
             scopes = parse_scopes(raw_scope, field="scope")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from rolodex.errors import MissingScope
 from rolodex.ids import new_id
-from rolodex.oauth.scopes import format_scopes
+from rolodex.oauth.scopes import format_scopes, stored_scopes
 from rolodex.store import Store
 from rolodex.store.quick_read import Statement
 from rolodex.store.schema import credentials
@@ -105,13 +104,7 @@ def _principal(rows: list[Any], kinds: tuple[str, ...]) -> Principal | None:
         return None
     if expires_at is not None and expires_at <= now_ms():
         return None
-    return Principal(account_id, _scope_set(scope_list), kind, credential_id)
-
-
-@lru_cache(maxsize=256)
-def _scope_set(scope_list: str) -> frozenset[str]:
-    """A stored scope list as a set: the same few lists recur on every request."""
-    return frozenset(s for s in scope_list.split(",") if s)
+    return Principal(account_id, stored_scopes(scope_list), kind, credential_id)
 
 
 class CredentialService:
@@ -224,7 +217,7 @@ class CredentialService:
                 credential_id=r.credential_id,
                 account_id=r.account_id,
                 kind=r.kind,
-                scopes=frozenset(s for s in r.scopes.split(",") if s),
+                scopes=stored_scopes(r.scopes),
                 client_id=r.client_id,
                 name=r.name,
                 created_at=r.created_at,

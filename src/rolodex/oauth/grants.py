@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select, update
 
 from rolodex.oauth.credentials import ACCESS_TOKEN, REFRESH_TOKEN
+from rolodex.oauth.scopes import stored_scopes
 from rolodex.store import Store
 from rolodex.store.schema import credentials, oauth_apps, oauth_codes
 from rolodex.timestamps import now_ms
@@ -46,7 +47,7 @@ class GrantService:
             ).all()
         found: dict[str, AuthorizedApp] = {}
         for row in rows:
-            scopes = frozenset(s for s in row.scopes.split(",") if s)
+            scopes = stored_scopes(row.scopes)
             seen = found.get(row.client_id)
             if seen is None:
                 found[row.client_id] = AuthorizedApp(

@@ -1,6 +1,11 @@
-"""The scopes of the Contacts+ API (specs/contactsplus-api.txt, section Scopes)."""
+"""The scopes of the Contacts+ API (specs/contactsplus-api.txt, section Scopes), and the
+one reader of scope lists: a request's (checked against the known names) and a stored
+one (written by `format_scopes`, so trusted), split the same way.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from rolodex.errors import InvalidInput
 
@@ -20,16 +25,33 @@ SCOPES: dict[str, str] = {
 ALL_SCOPES: frozenset[str] = frozenset(SCOPES)
 
 
+def _names(value: str) -> frozenset[str]:
+    """The names in a list: comma-separated as the spec writes it, spaces tolerated."""
+    return frozenset(part.strip() for part in value.replace(" ", ",").split(",") if part.strip())
+
+
+def no_scope_named(value: str | None) -> bool:
+    """Whether a request's `scope` names nothing: missing, or only commas and spaces."""
+    return value is None or not value.replace(",", " ").strip()
+
+
 def parse_scopes(value: str | None, *, field: str = "scopes") -> frozenset[str]:
     """Scopes from the comma-separated form the spec uses (spaces tolerated); None means all."""
     if value is None or not value.strip():
         return ALL_SCOPES
-    names = {part.strip() for part in value.replace(" ", ",").split(",") if part.strip()}
+    names = _names(value)
     unknown = sorted(names - ALL_SCOPES)
     if unknown:
         raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}", field=field)
     return frozenset(names)
 
 
+@lru_cache(maxsize=256)
+def stored_scopes(value: str) -> frozenset[str]:
+    """A stored scope list as a set (cached: the same few lists recur on every request)."""
+    return _names(value)
+
+
 def format_scopes(scopes: frozenset[str]) -> str:
+    """The stored (and answered) form: names in order, comma-separated."""
     return ",".join(sorted(scopes))

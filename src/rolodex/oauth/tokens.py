@@ -24,7 +24,7 @@ from rolodex.oauth.credentials import (
     hash_secret,
 )
 from rolodex.oauth.errors import OAuthError, invalid_grant, invalid_request, invalid_scope
-from rolodex.oauth.scopes import parse_scopes
+from rolodex.oauth.scopes import no_scope_named, parse_scopes, stored_scopes
 from rolodex.store import Store
 from rolodex.store.schema import credentials, oauth_codes, oauth_token_grants
 from rolodex.timestamps import now_ms
@@ -47,10 +47,6 @@ class AccessTokenInfo:
     expires_at: int | None
 
 
-def _scopes_of(value: str) -> frozenset[str]:
-    return frozenset(s for s in value.split(",") if s)
-
-
 def _reused() -> OAuthError:
     return invalid_grant(
         "the refresh token was already used and replaced; every token of this "
@@ -60,7 +56,7 @@ def _reused() -> OAuthError:
 
 def _narrowed(granted: frozenset[str], scope: str | None) -> frozenset[str]:
     """The scopes a refresh asks for: the grant's, or fewer (RFC 6749 §6)."""
-    if scope is None or not scope.replace(",", " ").strip():
+    if no_scope_named(scope):
         return granted
     try:
         scopes = parse_scopes(scope, field="scope")
@@ -180,7 +176,7 @@ class TokenService:
                     revoke_grant(conn, row.grant_id)
                     refusal = invalid_grant("the code was already used")
                 else:
-                    scopes = _scopes_of(row.scopes)
+                    scopes = stored_scopes(row.scopes)
                     args = (row.account_id, scopes, app.client_id, row.grant_id)
                     access = self._issue(conn, ACCESS_TOKEN, *args)
                     refresh = self._issue(conn, REFRESH_TOKEN, *args)
@@ -237,7 +233,7 @@ class TokenService:
             ):
                 raise unknown
             else:
-                granted = _scopes_of(row.scopes)
+                granted = stored_scopes(row.scopes)
                 scopes = _narrowed(granted, scope)
                 # The conditional update is the claim: of two refreshes racing with one
                 # token, only one finds rotated_at still empty (PostgreSQL re-reads the
@@ -289,5 +285,5 @@ class TokenService:
         ):
             return None
         return AccessTokenInfo(
-            row.account_id, row.client_id, _scopes_of(row.scopes), row.expires_at
+            row.account_id, row.client_id, stored_scopes(row.scopes), row.expires_at
         )

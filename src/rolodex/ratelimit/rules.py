@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from rolodex.ratelimit.backend import Hit
-from rolodex.ratelimit.config import RateLimitSettings
+from rolodex.settings import RateLimitSettings
 
 # The wire dialect a path belongs to: its 429 answer takes that dialect's error shape.
 CONTACTSPLUS = "contactsplus"

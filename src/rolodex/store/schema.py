@@ -210,7 +210,7 @@ server_secrets = Table(
 )
 
 # Login attempts counted as failures, per key (a hash of the client address, or of the
-# address and the email), for throttling across processes (web/throttle.py).
+# address and the email), for throttling across processes (accounts/login_throttle.py).
 login_failures = Table(
     "login_failures",
     metadata,

@@ -17,9 +17,9 @@ import anyio
 import httpx
 import orjson
 
+from rolodex.settings import WebhookSettings
 from rolodex.webhooks import signing
 from rolodex.webhooks.backoff import parse_retry_after
-from rolodex.webhooks.config import WebhookSettings
 from rolodex.webhooks.model import Batch
 from rolodex.webhooks.transport import guarded_client
 

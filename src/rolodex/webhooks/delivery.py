@@ -28,23 +28,19 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
 
 from rolodex.ids import new_id
+from rolodex.settings import WebhookSettings
 from rolodex.store import Store
 from rolodex.timestamps import now_ms
 from rolodex.webhooks.attempt import Outcome, attempt
 from rolodex.webhooks.backoff import retry_delay_seconds
 from rolodex.webhooks.batching import BatchBuilder
-from rolodex.webhooks.config import WebhookSettings
 from rolodex.webhooks.model import DELIVERED, FAILED, Batch
 from rolodex.webhooks.repository import WebhookRepository
-
-if TYPE_CHECKING:
-    from rolodex.services import Services
 
 log = logging.getLogger("rolodex.webhooks")
 
@@ -297,10 +293,10 @@ class DeliveryWorker:
             self._thread = None
 
 
-def start_delivery_worker(services: Services) -> DeliveryWorker | None:
+def start_delivery_worker(store: Store, settings: WebhookSettings) -> DeliveryWorker | None:
     """Start a delivery thread for a server process, if its settings want one."""
-    if not services.settings.webhooks.worker:
+    if not settings.worker:
         return None
-    worker = DeliveryWorker(services.store, services.settings.webhooks)
+    worker = DeliveryWorker(store, settings)
     worker.start()
     return worker

@@ -1,5 +1,8 @@
 """Event data: the contact or tag as the Contacts+ API shows it, or its id once deleted.
 
+The objects are the API's own (rolodex/contactsplus_objects.py), read through the
+contacts' and tags' repositories, so an event and an API answer never differ.
+
 Data is read when the batch is built (moments after the change, while the worker
 keeps up), so an `added` or `updated` event shows the object as it then is; if it was
 deleted in between, the event shows `{"contactId", "deleted": true}` and the
@@ -12,23 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rolodex.api.contactsplus.render import render_contact
 from rolodex.contacts.repository import ContactRepository
+from rolodex.contactsplus_objects import render_contact, render_tag
 from rolodex.ids import new_id
 from rolodex.store.changelog import DELETED, Change
+from rolodex.tags.repository import TagRepository
 from rolodex.timestamps import iso
 from rolodex.webhooks.model import TRIGGER_OF_CHANGE
-from rolodex.webhooks.repository import WebhookRepository
-
-
-def render_tag(row: Any) -> dict[str, Any]:
-    return {
-        "tagId": row.tag_id,
-        "etag": row.etag,
-        "created": iso(row.created_at),
-        "updated": iso(row.updated_at),
-        "tagData": {"name": row.name},
-    }
 
 
 def render_events(conn: Connection, owner_id: str, found: list[Change]) -> list[dict[str, Any]]:
@@ -37,7 +30,7 @@ def render_events(conn: Connection, owner_id: str, found: list[Change]) -> list[
     contact_ids = [c.entity_id for c in live if c.entity == "contact"]
     tag_ids = [c.entity_id for c in live if c.entity == "tag"]
     contacts = ContactRepository.by_ids(conn, owner_id, contact_ids) if contact_ids else {}
-    tag_rows = WebhookRepository.tags_by_ids(conn, owner_id, tag_ids)
+    tags = TagRepository.by_ids(conn, owner_id, tag_ids)
     out: list[dict[str, Any]] = []
     for change in found:
         key = "contactId" if change.entity == "contact" else "tagId"
@@ -46,8 +39,8 @@ def render_events(conn: Connection, owner_id: str, found: list[Change]) -> list[
             data = {key: change.entity_id}
         elif change.entity == "contact" and change.entity_id in contacts:
             data = render_contact(contacts[change.entity_id])
-        elif change.entity == "tag" and change.entity_id in tag_rows:
-            data = render_tag(tag_rows[change.entity_id])
+        elif change.entity == "tag" and change.entity_id in tags:
+            data = render_tag(tags[change.entity_id])
         else:
             data = {key: change.entity_id, "deleted": True}
         out.append(

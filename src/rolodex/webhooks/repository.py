@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import Connection, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
-from rolodex.store.schema import changes, tags, webhook_batches, webhooks
+from rolodex.store.schema import changes, webhook_batches, webhooks
 from rolodex.webhooks.model import PENDING, Batch, Webhook
 
 _WEBHOOK_COLUMNS = [c for c in webhooks.c if c.name != "secret"]
@@ -147,22 +147,6 @@ class WebhookRepository:
             .values(cursor_seq=new)
         )
         return bool(result.rowcount)
-
-    @staticmethod
-    def tags_by_ids(conn: Connection, owner_id: str, tag_ids: list[str]) -> dict[str, Any]:
-        """Live tags of the owner, read straight from the tags table (for event data)."""
-        if not tag_ids:
-            return {}
-        rows = conn.execute(
-            select(
-                tags.c.tag_id, tags.c.name, tags.c.etag, tags.c.created_at, tags.c.updated_at
-            ).where(
-                tags.c.owner_id == owner_id,
-                tags.c.tag_id.in_(tag_ids),
-                tags.c.deleted_at.is_(None),
-            )
-        )
-        return {r.tag_id: r for r in rows}
 
     @staticmethod
     def insert_batch(conn: Connection, batch: Batch) -> None:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from rolodex.errors import InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_id
+from rolodex.settings import WebhookSettings
 from rolodex.store import Store
 from rolodex.store.changelog import ChangeLog
 from rolodex.timestamps import now_ms
 from rolodex.webhooks import signing
 from rolodex.webhooks.addresses import AddressRefused, check_url
-from rolodex.webhooks.config import WebhookSettings
 from rolodex.webhooks.model import TRIGGERS, Batch, CreatedWebhook, Webhook
 from rolodex.webhooks.repository import WebhookRepository
 

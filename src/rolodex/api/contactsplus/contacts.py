@@ -9,9 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from rolodex.api.contactsplus.call import Call, Envelope, authenticated
-from rolodex.api.contactsplus.render import render_contact
 from rolodex.api.json_body import BodyError, parse_object
 from rolodex.contacts.model import Contact, ContactData, Text
+from rolodex.contactsplus_objects import render_contact
 from rolodex.errors import InvalidInput
 from rolodex.oauth.credentials import ACCESS_TOKEN
 from rolodex.services import Services

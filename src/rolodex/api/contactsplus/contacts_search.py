@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from rolodex.api.contactsplus.call import Call, Envelope
-from rolodex.api.contactsplus.render import render_contact
+from rolodex.contactsplus_objects import render_contact
 from rolodex.errors import InvalidInput
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]

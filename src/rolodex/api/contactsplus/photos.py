@@ -17,7 +17,6 @@ from starlette.routing import Route
 from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.contactsplus.contacts import Id
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
-from rolodex.api.contactsplus.render import render_contact
 from rolodex.api.contactsplus.routes import post_with_token
 from rolodex.api.contactsplus.upload_form import (
     CONTACT_PART,
@@ -27,6 +26,7 @@ from rolodex.api.contactsplus.upload_form import (
 )
 from rolodex.api.json_body import BodyError, read_limited
 from rolodex.contacts.model import Text
+from rolodex.contactsplus_objects import render_contact
 from rolodex.errors import DomainError, InvalidInput, Unauthenticated
 from rolodex.oauth.credentials import ACCESS_TOKEN, Principal
 from rolodex.photos.errors import ImageTooLarge, UnsupportedImage

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.api.contactsplus.call import Call, Envelope
-from rolodex.api.contactsplus.render import render_team
+from rolodex.contactsplus_objects import render_team
 
 
 class TeamsGet(Envelope):

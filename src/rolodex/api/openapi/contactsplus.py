@@ -1,8 +1,8 @@
 """The Contacts+ API as OpenAPI 3.1: `POST /api/v1/<method>`, the OAuth token endpoints, photos.
 
 Request bodies are the pydantic envelopes of `rolodex.api.contactsplus` (the METHODS
-table's handlers parse with them); the answers are written out from `render.py`,
-`webhooks.py` and `oauth/routes.py`.
+table's handlers parse with them); the answers are written out from
+`rolodex/contactsplus_objects.py`, `webhooks.py` and `oauth/routes.py`.
 """
 
 from __future__ import annotations

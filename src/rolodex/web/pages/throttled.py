@@ -1,4 +1,4 @@
-"""The login page's answer to an attempt the login throttle refused (web/throttle.py)."""
+"""The login page's answer to an attempt the login throttle refused (accounts/login_throttle.py)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 and `replaced_by` names the credential that replaced it: presenting a rotated token
 again is a reuse, and revokes every credential of its grant (oauth/tokens.py).
 `ix_login_failures_time` lets the login throttle drop rows older than its memory
-without reading the whole table (web/throttle.py).
+without reading the whole table (accounts/login_throttle.py).
 
 Existing refresh tokens have neither mark: each rotates on its next use.
 

@@ -1,4 +1,9 @@
-"""How the Contacts+ API shows a contact."""
+"""The Contacts+ objects (specs/contactsplus-api.txt: Contact, Tag, Team) as JSON.
+
+The Contacts+ API answers with them, and webhook events carry the same objects as their
+data (docs/webhooks.md), so they live below both (docs/architecture.md): one shape of a
+contact or a tag, whichever road it leaves by.
+"""
 
 from __future__ import annotations
 
