@@ -7,7 +7,7 @@ another owner behave exactly like ids that do not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -100,11 +100,7 @@ class TagService:
                 existing = self.repo.live_by_key(conn, owner_id, key)
                 if existing is not None:
                     return existing
-                now = now_ms()
-                tag = Tag(0, new_id("tg_"), owner_id, name, key, new_etag(), now, now, None)
-                tag.pk = self.repo.insert(conn, tag)
-                self._log(conn, tag, CREATED)
-                return tag
+                return self._insert(conn, owner_id, name, key)
         except IntegrityError:
             with self.store.read() as conn:
                 existing = self.repo.live_by_key(conn, owner_id, key)
@@ -210,7 +206,60 @@ class TagService:
                 changed.append(contact)
         return changed
 
+    # -- tags by name, in a caller's transaction ---------------------------------------
+
+    def ids_named_in(
+        self, conn: Connection, owner_id: str, names: Iterable[str]
+    ) -> dict[str, str | None]:
+        """Each name's key -> the id of the owner's live tag of that name, or None.
+
+        Blank names are left out. One indexed statement, never a walk of the owner's tags.
+        """
+        keys = [name_key(n) for n in names if n.strip()]
+        found = self.repo.live_by_keys(conn, owner_id, keys)
+        return {key: found[key].tag_id if key in found else None for key in keys}
+
+    def ensure_named_in(
+        self, conn: Connection, owner_id: str, names: Sequence[str], *, field: str
+    ) -> list[str]:
+        """The ids of the owner's tags of these names, in order and each once; the tags
+        that do not exist yet are made (and logged `created`) in the caller's transaction.
+
+        Every name is checked before any tag is made, so a bad one leaves nothing behind,
+        and neither does the caller's transaction when it fails later for its own reason.
+        The write holds the owner's lock (`Store.write`), so no other writer can make one
+        of these names between the lookup and the insert.
+        """
+        wanted: dict[str, str] = {}
+        for raw in names:
+            name = clean_name(raw, field=field)
+            wanted.setdefault(name_key(name), name)
+        found = self.repo.live_by_keys(conn, owner_id, wanted)
+        ids: list[str] = []
+        for key, name in wanted.items():
+            tag = found.get(key) or self._insert(conn, owner_id, name, key)
+            ids.append(tag.tag_id)
+        return list(dict.fromkeys(ids))
+
+    def names_in(self, conn: Connection, owner_id: str, tag_ids: Iterable[str]) -> dict[str, str]:
+        """tag id -> name, for the owner's live tags among `tag_ids` (any number of them)."""
+        ids = list(dict.fromkeys(tag_ids))
+        chunk = self.contacts.limits.max_ids_per_get
+        names: dict[str, str] = {}
+        for start in range(0, len(ids), chunk):
+            found = self.repo.by_ids(conn, owner_id, ids[start : start + chunk])
+            names.update((tag.tag_id, tag.name) for tag in found.values())
+        return names
+
     # -- helpers -----------------------------------------------------------------------
+
+    def _insert(self, conn: Connection, owner_id: str, name: str, key: str) -> Tag:
+        """A new live tag of this (checked) name, logged `created`."""
+        now = now_ms()
+        tag = Tag(0, new_id("tg_"), owner_id, name, key, new_etag(), now, now, None)
+        tag.pk = self.repo.insert(conn, tag)
+        self._log(conn, tag, CREATED)
+        return tag
 
     def _locked(self, conn: Connection, owner_id: str, tag_id: str, *, field: str) -> Tag:
         found = self.repo.by_ids(conn, owner_id, [tag_id], for_update=True)

@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
-from rolodex.contacts.repository import ContactRepository
+from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.contacts.search import text
 from rolodex.contacts.search.backend import Lookup, SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
@@ -160,12 +160,20 @@ class SearchService:
         )
 
     def search_offset(
-        self, owner_id: str, query: str, *, offset: int, limit: int
+        self,
+        owner_id: str,
+        query: str,
+        *,
+        offset: int,
+        limit: int,
+        filters: ContactFilters | None = None,
     ) -> tuple[list[Contact], int]:
         """A page by position of the same ranked results, and how many match in all.
 
         For APIs that page by number. Pages are consistent while the matching contacts
         do not change; a change between two requests can shift later pages by one.
+        `filters` narrow the matches in SQL, as they narrow a listing (REST `tags`,
+        `locationId`, `channel` beside `searchText`).
         """
         if offset < 0:
             raise InvalidInput("must not be negative", field="offset")
@@ -174,11 +182,15 @@ class SearchService:
                 f"must be between 1 and {self.contacts.limits.max_page_size}", field="limit"
             )
         node = parse(query, region=phones.default_region())
+        _tag_ids(None if filters is None else filters.tag_ids)
         pks: list[int] = []
         backend = _backend(self.store)
         with self.store.read() as conn:
             backend.begin(conn)
-            search = _Search(backend, owner_id, node, [], _by_owner(conn, owner_id))
+            narrowed = () if filters is None else ContactRepository.filter_conditions(conn, filters)
+            search = _Search(
+                backend, owner_id, node, [], _by_owner(conn, owner_id), tuple(narrowed)
+            )
             total = search.count(conn, search.text())
             skip = offset
             for _, text_node in search.buckets():
@@ -239,6 +251,8 @@ class _Search:
     node: Node | None
     tag_ids: list[str]
     by_owner: bool = True
+    # More conditions on each match's contact (`ContactRepository.filter_conditions`).
+    narrowed: tuple[ColumnElement[bool], ...] = ()
 
     @property
     def _items(self) -> tuple[Node, ...]:
@@ -326,6 +340,7 @@ class _Search:
             contacts.c.deleted_at.is_(None),
         ]
         conditions += [self.condition(i) for i in self._items if has_tags(i)]
+        conditions += self.narrowed
         for tag_id in self.tag_ids:
             tagged = select(contact_tags.c.contact_pk).where(contact_tags.c.tag_id == tag_id)
             conditions.append(contacts.c.pk.in_(tagged))
@@ -405,7 +420,12 @@ class _Search:
 
     def count(self, conn: Connection, text_node: Node | None) -> int:
         """How many contacts `keys(text_node)` gives in all."""
-        if text_node is None or self.tag_ids or any(has_tags(i) for i in self._items):
+        if (
+            text_node is None
+            or self.tag_ids
+            or self.narrowed
+            or any(has_tags(i) for i in self._items)
+        ):
             found = None if text_node is None else self.backend.lookup(self.owner_id, text_node)
             if found is None:
                 query = select(contacts.c.pk).where(*self._contact())
