@@ -10,7 +10,9 @@ so an event would show as a batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -85,3 +87,14 @@ class Watch:
                 for event in batch.events
             ),
         )
+
+
+@contextmanager
+def contacts_limit(services: Services, most: int) -> Iterator[None]:
+    """Every address book may hold at most `most` contacts, for the length of the block."""
+    limits = services.contacts.limits
+    services.contacts.limits = replace(limits, max_contacts_per_owner=most)
+    try:
+        yield
+    finally:
+        services.contacts.limits = limits

@@ -8,13 +8,12 @@ REST API answers no write with 409.)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from rolodex.services import Services
-from tests.api.leftovers import Watch
+from tests.api.leftovers import Watch, contacts_limit
 from tests.conftest import ApiUser
 from tests.dialects import RestClient, rest_for
 
@@ -72,14 +71,10 @@ def test_create_with_a_bad_field_makes_no_tag(rest: RestClient, watch: Watch) ->
 
 
 @pytest.fixture
-def book_full(services: Services, user: ApiUser) -> Iterator[None]:
+def book_full(services: Services, contact: dict[str, Any]) -> Iterator[None]:
     """The owner's address book holds as many contacts as it may (one: the `contact`)."""
-    limits = services.contacts.limits
-    services.contacts.limits = replace(limits, max_contacts_per_owner=1)
-    try:
+    with contacts_limit(services, 1):
         yield
-    finally:
-        services.contacts.limits = limits
 
 
 @pytest.mark.usefixtures("book_full")
