@@ -200,42 +200,6 @@ class TagService:
             self._manage_in(conn, owner_id, wanted, add=[tag.tag_id], remove=[])
         return tag
 
-    def _contact_ids(self, contact_ids: Sequence[str]) -> list[str]:
-        limit = self.contacts.limits.max_ids_per_get
-        if len(contact_ids) > limit:
-            raise InvalidInput(f"at most {limit} ids per call", field="contactIds")
-        return list(dict.fromkeys(contact_ids))
-
-    def _manage_in(
-        self,
-        conn: Connection,
-        owner_id: str,
-        wanted: list[str],
-        *,
-        add: Sequence[str],
-        remove: Sequence[str],
-    ) -> list[Contact]:
-        found = ContactRepository.by_ids(conn, owner_id, wanted, for_update=True)
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise _unknown("contactIds", "contact", missing)
-        tags = self.repo.by_ids(conn, owner_id, [*add, *remove])
-        for field, ids in (("addTagIds", add), ("removeTagIds", remove)):
-            unknown = [i for i in dict.fromkeys(ids) if i not in tags]
-            if unknown:
-                raise _unknown(field, "tag", unknown)
-        changed = []
-        for contact_id in wanted:
-            contact = found[contact_id]
-            before = set(contact.tag_ids)
-            after = (before | set(add)) - set(remove)
-            if after == before:
-                continue
-            contact.tag_ids = sorted(after)
-            self.contacts.record_in(conn, contact)
-            changed.append(contact)
-        return changed
-
     # -- tags by name, in a caller's transaction ---------------------------------------
 
     def ids_named_in(
@@ -273,6 +237,43 @@ class TagService:
         return names
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _contact_ids(self, contact_ids: Sequence[str]) -> list[str]:
+        limit = self.contacts.limits.max_ids_per_get
+        if len(contact_ids) > limit:
+            raise InvalidInput(f"at most {limit} ids per call", field="contactIds")
+        return list(dict.fromkeys(contact_ids))
+
+    def _manage_in(
+        self,
+        conn: Connection,
+        owner_id: str,
+        wanted: list[str],
+        *,
+        add: Sequence[str],
+        remove: Sequence[str],
+    ) -> list[Contact]:
+        """`manage` in the caller's transaction, its ids checked for number already."""
+        found = ContactRepository.by_ids(conn, owner_id, wanted, for_update=True)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise _unknown("contactIds", "contact", missing)
+        tags = self.repo.by_ids(conn, owner_id, [*add, *remove])
+        for field, ids in (("addTagIds", add), ("removeTagIds", remove)):
+            unknown = [i for i in dict.fromkeys(ids) if i not in tags]
+            if unknown:
+                raise _unknown(field, "tag", unknown)
+        changed = []
+        for contact_id in wanted:
+            contact = found[contact_id]
+            before = set(contact.tag_ids)
+            after = (before | set(add)) - set(remove)
+            if after == before:
+                continue
+            contact.tag_ids = sorted(after)
+            self.contacts.record_in(conn, contact)
+            changed.append(contact)
+        return changed
 
     def _named_in(
         self, conn: Connection, owner_id: str, names: Sequence[str], *, field: str

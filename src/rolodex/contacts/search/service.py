@@ -182,7 +182,7 @@ class SearchService:
                 f"must be between 1 and {self.contacts.limits.max_page_size}", field="limit"
             )
         node = parse(query, region=phones.default_region())
-        _tag_ids(None if filters is None else filters.tag_ids)
+        _tag_ids(None if filters is None else filters.tag_ids)  # as many as `search` takes
         pks: list[int] = []
         backend = _backend(self.store)
         with self.store.read() as conn:
