@@ -26,6 +26,7 @@ from rolodex.photos.storage import load_storage
 from rolodex.settings import Settings
 from rolodex.store import Store
 from rolodex.store.migrate import upgrade
+from rolodex.tags.by_name import TagsByName
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
 from rolodex.webhooks.service import WebhookService
@@ -52,6 +53,7 @@ class Services:
     photos: PhotoService
     webhooks: WebhookService
     search: SearchService
+    tags_by_name: TagsByName
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -86,6 +88,8 @@ class Services:
         )
         contacts.photos_removed = photos.forget
         apps = AppService(store)
+        tags = TagService(store, contacts)
+        search = SearchService(store, contacts)
         return cls(
             settings=settings,
             store=store,
@@ -106,11 +110,12 @@ class Services:
             grants=GrantService(store),
             secret_key=secret_key,
             login_throttle=LoginThrottle(store),
-            tags=TagService(store, contacts),
+            tags=tags,
             teams=TeamService(store, contacts),
             photos=photos,
             webhooks=WebhookService(store, settings.webhooks),
-            search=SearchService(store, contacts),
+            search=search,
+            tags_by_name=TagsByName(store, contacts, tags, search),
         )
 
     def close(self) -> None:

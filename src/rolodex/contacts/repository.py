@@ -333,6 +333,11 @@ class ContactRepository:
         cls.attach_tags(conn, found)
         return found, count
 
+    @staticmethod
+    def filter_conditions(conn: Connection, filters: ContactFilters) -> list[Any]:
+        """The filters as conditions on `contacts` (for a search narrowed the same way)."""
+        return _filter_conditions(conn, filters)
+
     @classmethod
     def page_by_name(
         cls,

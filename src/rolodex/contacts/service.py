@@ -293,8 +293,14 @@ class ContactService:
         meta: dict[str, Any] | None = None,
         *,
         tag_ids: Sequence[str] = (),
+        tags_in: Callable[[Connection], Sequence[str]] | None = None,
     ) -> Contact:
-        """Store a new contact with a fresh id and etag (and its tags), and log `created`."""
+        """Store a new contact with a fresh id and etag (and its tags), and log `created`.
+
+        `tags_in`, when given, names the contact's tags from inside the write's
+        transaction (tags made by name on first use), so that whatever refuses the
+        write takes those tags back with it.
+        """
         now = now_ms()
         contact = Contact(
             pk=0,
@@ -309,6 +315,8 @@ class ContactService:
             tag_ids=sorted(set(tag_ids)),
         )
         with self.store.write(owner_id=owner_id) as conn:
+            if tags_in is not None:
+                contact.tag_ids = sorted(set(tags_in(conn)))
             self._reserve(conn, owner_id, 1)
             contact.pk = self.repo.insert(conn, contact)
             if contact.tag_ids:
@@ -368,6 +376,7 @@ class ContactService:
         *,
         expected_etag: str | None,
         field: str = "etag",
+        within: Callable[[Connection, Contact], None] | None = None,
     ) -> Contact:
         """Apply `change` to a contact under optimistic concurrency, atomically.
 
@@ -375,14 +384,21 @@ class ContactService:
         without `If-Match`, or `resolveConflicts`); otherwise a stale etag is a conflict
         and nothing is written. `change` edits only what its API can express, which is
         how the fidelity rule of DESIGN.md holds.
+
+        `within`, when given, runs in the write's transaction as soon as the contact is
+        found, before its etag is checked: for a change that reads or writes other rows
+        (tags made by name). Its refusals come after a 404 and before a 412, and if
+        anything refuses the write, the rows it wrote go with it.
         """
         with self.store.write(owner_id=owner_id) as conn:
             contact = self._locked(conn, owner_id, contact_id)
+            photos_before = photo_urls(contact.data)
+            if within is not None:
+                within(conn, contact)
             if expected_etag is not None and expected_etag != contact.etag:
                 raise EtagConflict(
                     "the contact changed since this etag was read; fetch it again", field=field
                 )
-            photos_before = photo_urls(contact.data)
             change(contact)
             contact.etag = new_etag()
             contact.updated_at = max(now_ms(), contact.updated_at + 1)

@@ -51,6 +51,25 @@ class TagRepository:
         return None if row is None else _to_tag(row)
 
     @staticmethod
+    def live_by_keys(conn: Connection, owner_id: str, keys: Iterable[str]) -> dict[str, Tag]:
+        """name key -> the owner's live tag of that name, for the keys some tag has.
+
+        One statement on the index of (owner, name key) (`ux_tags_owner_live_name`),
+        however many tags the owner has. Keys are `tags.model.name_key` of the names.
+        """
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        rows = conn.execute(
+            select(tags).where(
+                tags.c.owner_id == owner_id,
+                tags.c.name_key.in_(wanted),
+                tags.c.deleted_at.is_(None),
+            )
+        )
+        return {row.name_key: _to_tag(row) for row in rows}
+
+    @staticmethod
     def page(
         conn: Connection, owner_id: str, *, after_pk: int, limit: int, include_deleted: bool
     ) -> list[Tag]:

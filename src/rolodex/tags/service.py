@@ -7,7 +7,7 @@ another owner behave exactly like ids that do not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -100,11 +100,7 @@ class TagService:
                 existing = self.repo.live_by_key(conn, owner_id, key)
                 if existing is not None:
                     return existing
-                now = now_ms()
-                tag = Tag(0, new_id("tg_"), owner_id, name, key, new_etag(), now, now, None)
-                tag.pk = self.repo.insert(conn, tag)
-                self._log(conn, tag, CREATED)
-                return tag
+                return self._insert(conn, owner_id, name, key)
         except IntegrityError:
             with self.store.read() as conn:
                 existing = self.repo.live_by_key(conn, owner_id, key)
@@ -175,9 +171,8 @@ class TagService:
         the 400 names the unknown ones. A contact whose tags end up as they were is left
         alone (same etag, no change logged).
         """
+        wanted = self._contact_ids(contact_ids)
         limit = self.contacts.limits.max_ids_per_get
-        if len(contact_ids) > limit:
-            raise InvalidInput(f"at most {limit} ids per call", field="contactIds")
         if len(add) + len(remove) > limit:
             raise InvalidInput(f"at most {limit} tag ids per call", field="addTagIds")
         if not add and not remove:
@@ -187,30 +182,120 @@ class TagService:
             raise InvalidInput(
                 f"tag id(s) both added and removed: {', '.join(both)}", field="removeTagIds"
             )
-        wanted = list(dict.fromkeys(contact_ids))
         with self.store.write(owner_id=owner_id) as conn:
-            found = ContactRepository.by_ids(conn, owner_id, wanted, for_update=True)
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise _unknown("contactIds", "contact", missing)
-            tags = self.repo.by_ids(conn, owner_id, [*add, *remove])
-            for field, ids in (("addTagIds", add), ("removeTagIds", remove)):
-                unknown = [i for i in dict.fromkeys(ids) if i not in tags]
-                if unknown:
-                    raise _unknown(field, "tag", unknown)
-            changed = []
-            for contact_id in wanted:
-                contact = found[contact_id]
-                before = set(contact.tag_ids)
-                after = (before | set(add)) - set(remove)
-                if after == before:
-                    continue
-                contact.tag_ids = sorted(after)
-                self.contacts.record_in(conn, contact)
-                changed.append(contact)
-        return changed
+            return self._manage_in(conn, owner_id, wanted, add=add, remove=remove)
+
+    def add_named(
+        self, owner_id: str, contact_ids: Sequence[str], raw_name: str, *, field: str
+    ) -> Tag:
+        """Put the tag of this name (made on first use) on the contacts; the tag.
+
+        One transaction: when a contact id is unknown (a 400 naming it, as `manage`
+        answers) the tag made for it is not left behind.
+        """
+        name = clean_name(raw_name, field=field)
+        wanted = self._contact_ids(contact_ids)
+        with self.store.write(owner_id=owner_id) as conn:
+            [tag] = self._named_in(conn, owner_id, [name], field=field)
+            self._manage_in(conn, owner_id, wanted, add=[tag.tag_id], remove=[])
+        return tag
+
+    # -- tags by name, in a caller's transaction ---------------------------------------
+
+    def ids_named_in(
+        self, conn: Connection, owner_id: str, names: Iterable[str]
+    ) -> dict[str, str | None]:
+        """Each name's key -> the id of the owner's live tag of that name, or None.
+
+        Blank names are left out. One indexed statement, never a walk of the owner's tags.
+        """
+        keys = [name_key(n) for n in names if n.strip()]
+        found = self.repo.live_by_keys(conn, owner_id, keys)
+        return {key: found[key].tag_id if key in found else None for key in keys}
+
+    def ensure_named_in(
+        self, conn: Connection, owner_id: str, names: Sequence[str], *, field: str
+    ) -> list[str]:
+        """The ids of the owner's tags of these names, in order and each once; the tags
+        that do not exist yet are made (and logged `created`) in the caller's transaction.
+
+        Every name is checked before any tag is made, so a bad one leaves nothing behind,
+        and neither does the caller's transaction when it fails later for its own reason.
+        The write holds the owner's lock (`Store.write`), so no other writer can make one
+        of these names between the lookup and the insert.
+        """
+        return [tag.tag_id for tag in self._named_in(conn, owner_id, names, field=field)]
+
+    def names_in(self, conn: Connection, owner_id: str, tag_ids: Iterable[str]) -> dict[str, str]:
+        """tag id -> name, for the owner's live tags among `tag_ids` (any number of them)."""
+        ids = list(dict.fromkeys(tag_ids))
+        chunk = self.contacts.limits.max_ids_per_get
+        names: dict[str, str] = {}
+        for start in range(0, len(ids), chunk):
+            found = self.repo.by_ids(conn, owner_id, ids[start : start + chunk])
+            names.update((tag.tag_id, tag.name) for tag in found.values())
+        return names
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _contact_ids(self, contact_ids: Sequence[str]) -> list[str]:
+        limit = self.contacts.limits.max_ids_per_get
+        if len(contact_ids) > limit:
+            raise InvalidInput(f"at most {limit} ids per call", field="contactIds")
+        return list(dict.fromkeys(contact_ids))
+
+    def _manage_in(
+        self,
+        conn: Connection,
+        owner_id: str,
+        wanted: list[str],
+        *,
+        add: Sequence[str],
+        remove: Sequence[str],
+    ) -> list[Contact]:
+        """`manage` in the caller's transaction, its ids checked for number already."""
+        found = ContactRepository.by_ids(conn, owner_id, wanted, for_update=True)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise _unknown("contactIds", "contact", missing)
+        tags = self.repo.by_ids(conn, owner_id, [*add, *remove])
+        for field, ids in (("addTagIds", add), ("removeTagIds", remove)):
+            unknown = [i for i in dict.fromkeys(ids) if i not in tags]
+            if unknown:
+                raise _unknown(field, "tag", unknown)
+        changed = []
+        for contact_id in wanted:
+            contact = found[contact_id]
+            before = set(contact.tag_ids)
+            after = (before | set(add)) - set(remove)
+            if after == before:
+                continue
+            contact.tag_ids = sorted(after)
+            self.contacts.record_in(conn, contact)
+            changed.append(contact)
+        return changed
+
+    def _named_in(
+        self, conn: Connection, owner_id: str, names: Sequence[str], *, field: str
+    ) -> list[Tag]:
+        """`ensure_named_in`, giving the tags."""
+        wanted: dict[str, str] = {}
+        for raw in names:
+            name = clean_name(raw, field=field)
+            wanted.setdefault(name_key(name), name)
+        found = self.repo.live_by_keys(conn, owner_id, wanted)
+        return [
+            found.get(key) or self._insert(conn, owner_id, name, key)
+            for key, name in wanted.items()
+        ]
+
+    def _insert(self, conn: Connection, owner_id: str, name: str, key: str) -> Tag:
+        """A new live tag of this (checked) name, logged `created`."""
+        now = now_ms()
+        tag = Tag(0, new_id("tg_"), owner_id, name, key, new_etag(), now, now, None)
+        tag.pk = self.repo.insert(conn, tag)
+        self._log(conn, tag, CREATED)
+        return tag
 
     def _locked(self, conn: Connection, owner_id: str, tag_id: str, *, field: str) -> Tag:
         found = self.repo.by_ids(conn, owner_id, [tag_id], for_update=True)

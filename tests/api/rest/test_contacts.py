@@ -409,3 +409,35 @@ def test_nul_characters_are_refused_not_crashed(
     assert field in assert_error(rest.request("GET", path, params=params), 400)
     body = {"name": "a\u0000b", "phoneNumber": "1"}
     assert_error(rest.request("POST", json=body), 400)
+
+
+def test_search_text_with_filters_pages_by_number(
+    rest: RestClient, user: ApiUser, services: Services
+) -> None:
+    """`searchText` beside `tags`, `locationId` and `channel`: every condition in one query,
+    paged by number like the plain listing, best first."""
+    in_notes = rest.create(
+        {"name": "Grace", "phoneNumber": "1", "notes": "Ada fan", "location": {"id": "US"}}
+    )
+    rest.create({"name": "Ada Byron", "phoneNumber": "2", "location": {"id": "UK"}})
+    in_name = rest.create({"name": "Ada King", "phoneNumber": "3", "location": {"id": "US"}})
+    tagged = rest.create(
+        {"name": "Ada Tagged", "phoneNumber": "4", "tags": ["math"], "location": {"id": "US"}}
+    )
+    chat = services.contacts.create(
+        user.account_id, {"displayName": "Ada Chat"}, {"source": "WhatsApp"}
+    )
+
+    def ids(**params: str) -> list[str]:
+        response = rest.request("GET", params=params)
+        assert response.status_code == 200, response.text
+        return [contact["id"] for contact in response.json()]
+
+    us = [in_name["id"], tagged["id"], in_notes["id"]]
+    assert ids(searchText="ada", locationId="US") == us
+    pages = [ids(searchText="ada", locationId="US", limit="2", page=str(p)) for p in (1, 2, 3)]
+    assert pages == [us[:2], us[2:], []]
+    assert ids(searchText="ada", locationId="US", tags="MATH") == [tagged["id"]]
+    assert ids(searchText="ada", tags="math", page="2", limit="1") == []
+    assert ids(searchText="ada", channel="whatsapp") == [chat.contact_id]
+    assert ids(searchText="ada", tags="math,unknown") == []

@@ -113,6 +113,20 @@ def test_tag_many_contacts_at_once_then_filter_by_the_tag(
     assert unknown.status_code == 404
 
 
+def test_tagging_an_unknown_contact_makes_no_tag(reader: Reader, services: Services) -> None:
+    """The tag is made in the same transaction as the tagging: a refusal takes it back."""
+    kept = reader.create({"name-givenName": "Zed"})
+    owner = reader.account_id(services)
+    refused = reader.post(
+        "/book",
+        "/book/tags",
+        {"ids": [kept, "c_unknown"], "tag_name": "Fresh", "action": "add", "back": "/book"},
+    )
+    assert refused.status_code == 400
+    assert services.tags.scroll(owner, include_deleted=True).tags == []
+    assert services.contacts.get_one(owner, kept).tag_ids == []
+
+
 def test_remove_a_tag_from_the_contact_page(reader: Reader, services: Services) -> None:
     contact_id = reader.create({"name-givenName": "Yan"})
     page = f"/book/contacts/{contact_id}"

@@ -55,6 +55,8 @@ class SearchRepository:
     plan: Plan
     tag_ids: Sequence[str] = ()
     by_owner: bool = True
+    # More conditions on each match's contact (`ContactRepository.filter_conditions`).
+    narrowed: tuple[ColumnElement[bool], ...] = ()
 
     def keys(
         self, conn: Connection, text_node: Node | None, *, after: int, limit: int
@@ -84,7 +86,7 @@ class SearchRepository:
 
     def count(self, conn: Connection, text_node: Node | None) -> int:
         """How many contacts `keys(text_node)` gives in all."""
-        if text_node is None or self.tag_ids or self.plan.tag_items():
+        if text_node is None or self.tag_ids or self.narrowed or self.plan.tag_items():
             found = None if text_node is None else self.backend.lookup(self.owner_id, text_node)
             if found is None:
                 query = select(contacts.c.pk).where(*self._contact())
@@ -135,6 +137,7 @@ class SearchRepository:
             contacts.c.deleted_at.is_(None),
         ]
         conditions += [self.condition(i) for i in self.plan.tag_items()]
+        conditions += self.narrowed
         for tag_id in self.tag_ids:
             tagged = select(contact_tags.c.contact_pk).where(contact_tags.c.tag_id == tag_id)
             conditions.append(contacts.c.pk.in_(tagged))

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
-from rolodex.contacts.repository import ContactRepository
+from rolodex.contacts.repository import ContactFilters, ContactRepository
 from rolodex.contacts.search.backend import SearchBackend, backend_for
 from rolodex.contacts.search.cursor import SearchCursor
 from rolodex.contacts.search.pages import PageWalk, Tuning, offset_page
@@ -97,12 +97,20 @@ class SearchService:
         )
 
     def search_offset(
-        self, owner_id: str, query: str, *, offset: int, limit: int
+        self,
+        owner_id: str,
+        query: str,
+        *,
+        offset: int,
+        limit: int,
+        filters: ContactFilters | None = None,
     ) -> tuple[list[Contact], int]:
         """A page by position of the same ranked results, and how many match in all.
 
         For APIs that page by number. Pages are consistent while the matching contacts
         do not change; a change between two requests can shift later pages by one.
+        `filters` narrow the matches in SQL, as they narrow a listing (REST `tags`,
+        `locationId`, `channel` beside `searchText`).
         """
         if offset < 0:
             raise InvalidInput("must not be negative", field="offset")
@@ -111,21 +119,28 @@ class SearchService:
                 f"must be between 1 and {self.contacts.limits.max_page_size}", field="limit"
             )
         plan = Plan(parse(query, region=phones.default_region()))
+        _tag_ids(None if filters is None else filters.tag_ids)  # as many as `search` takes
         with self.store.read() as conn:
             self.backend.begin(conn)
-            repo = self._repository(conn, owner_id, plan, [])
+            narrowed = () if filters is None else ContactRepository.filter_conditions(conn, filters)
+            repo = self._repository(conn, owner_id, plan, [], tuple(narrowed))
             pks, total = offset_page(repo, conn, plan, offset=offset, limit=limit)
             found = ContactRepository.by_pks(conn, owner_id, pks)
         return found, total
 
     def _repository(
-        self, conn: Connection, owner_id: str, plan: Plan, tag_ids: Sequence[str]
+        self,
+        conn: Connection,
+        owner_id: str,
+        plan: Plan,
+        tag_ids: Sequence[str],
+        narrowed: tuple[ColumnElement[bool], ...] = (),
     ) -> SearchRepository:
         """The statements of this search, narrowing to the owner first or not (`Tuning`)."""
         by_owner = self.tuning.narrow_to_owner
         if by_owner is None:
             by_owner = narrows_to_owner(*owner_share(conn, owner_id))
-        return SearchRepository(self.backend, owner_id, plan, tag_ids, by_owner)
+        return SearchRepository(self.backend, owner_id, plan, tag_ids, by_owner, narrowed)
 
 
 def _tag_ids(tag_ids: Sequence[str] | None) -> list[str]:

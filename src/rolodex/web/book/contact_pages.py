@@ -85,10 +85,13 @@ def _tags(p: Page) -> Response:
         p.services.tags.manage(book.owner_id, [contact.contact_id], add=[], remove=[remove])
     else:
         try:
-            tag = p.services.tags.create(book.owner_id, p.field("tag_name"), field="tag_name")
+            p.services.tags.add_named(
+                book.owner_id, [contact.contact_id], p.field("tag_name"), field="tag_name"
+            )
         except InvalidInput as exc:
+            if exc.field != "tag_name":
+                raise
             return render_contact(p, book, contact, status=400, tag_error=exc.message)
-        p.services.tags.manage(book.owner_id, [contact.contact_id], add=[tag.tag_id], remove=[])
     return redirect(book.url(f"/book/contacts/{contact.contact_id}"))
 
 

@@ -173,8 +173,7 @@ def _bulk_tags(p: Page) -> Response:
     if not ids:
         raise InvalidInput("tick at least one contact first", field="ids")
     if action == "add":
-        tag = p.services.tags.create(book.owner_id, name, field="tag_name")
-        p.services.tags.manage(book.owner_id, ids, add=[tag.tag_id], remove=[])
+        tag = p.services.tags.add_named(book.owner_id, ids, name, field="tag_name")
         notice = f"Tagged {len(ids)} contact(s) “{tag.name}”."
     elif action == "remove":
         tag = _tag_named(p, book, name)

@@ -1,0 +1,200 @@
+"""A refused Contacts+ write leaves nothing behind: no tag, no contact change, no change, no event.
+
+Every write method is one service call in one transaction, so a 400, 404 or 409 leaves
+every trace of the owner as it was, whatever the method had done before it was refused
+(`contacts.manageTags` with one unknown id among good ones, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+
+from rolodex.services import Services
+from tests.api.leftovers import Watch, contacts_limit
+from tests.conftest import ApiUser
+from tests.photos.factories import image_bytes
+
+
+@pytest.fixture
+def contact(user: ApiUser) -> dict[str, Any]:
+    return user.create({"displayName": "Ada", "emails": [{"value": "ada@example.com"}]})
+
+
+@pytest.fixture
+def tag(user: ApiUser) -> dict[str, Any]:
+    return dict(user.ok("tags.create", {"tag": {"tagData": {"name": "old"}}})["tag"])
+
+
+@pytest.fixture
+def watch(user: ApiUser, services: Services, contact: dict[str, Any], tag: dict[str, Any]) -> Watch:
+    watch = Watch(services, user.account_id)
+    watch.mark()
+    return watch
+
+
+def refused(watch: Watch, response: Any, status: int) -> None:
+    """The call was answered `status`, and every trace of the owner is as it was."""
+    assert response.status_code == status, response.text
+    watch.assert_unchanged()
+
+
+def test_the_traces_show_a_write_that_goes_through(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    """The check can fail: a new tag put on a contact changes every trace."""
+    made = user.ok("tags.create", {"tag": {"tagData": {"name": "new"}}})["tag"]
+    body = {"contactIds": [contact["contactId"]], "addTagIds": [made["tagId"]]}
+    user.ok("contacts.manageTags", body)
+    before, after = watch.marked, watch.traces()
+    assert before is not None
+    assert after.tags != before.tags
+    assert after.contacts != before.contacts
+    assert after.last_change > before.last_change
+    assert len(after.events) > len(before.events)
+
+
+def test_create_with_bad_contact_data_changes_nothing(user: ApiUser, watch: Watch) -> None:
+    body = {"contact": {"contactData": {"displayName": "B", "emails": "not a list"}}}
+    refused(watch, user.call("contacts.create", body), 400)
+
+
+@pytest.fixture
+def book_full(services: Services, watch: Watch) -> Iterator[None]:
+    """The owner's address book holds as many contacts as it may (one)."""
+    with contacts_limit(services, 1):
+        yield
+
+
+@pytest.mark.usefixtures("book_full")
+def test_create_past_the_contact_limit_changes_nothing(user: ApiUser, watch: Watch) -> None:
+    body = {"contact": {"contactData": {"displayName": "B"}}}
+    refused(watch, user.call("contacts.create", body), 400)
+
+
+def _update(contact: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {"contact": {**contact, "contactData": {"displayName": "Changed"}, **changes}}
+
+
+def test_update_without_an_etag_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    refused(watch, user.call("contacts.update", _update(contact, etag=None)), 400)
+
+
+def test_update_of_an_unknown_contact_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    refused(watch, user.call("contacts.update", _update(contact, contactId="c_unknown")), 404)
+
+
+def test_update_with_a_stale_etag_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    refused(watch, user.call("contacts.update", _update(contact, etag="stale")), 409)
+
+
+def test_delete_of_an_unknown_contact_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    body = {"contactId": "c_unknown", "etag": contact["etag"]}
+    refused(watch, user.call("contacts.delete", body), 404)
+
+
+def test_delete_with_a_stale_etag_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    body = {"contactId": contact["contactId"], "etag": "stale"}
+    refused(watch, user.call("contacts.delete", body), 409)
+
+
+def test_manage_tags_with_one_unknown_tag_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any], tag: dict[str, Any]
+) -> None:
+    body = {"contactIds": [contact["contactId"]], "addTagIds": [tag["tagId"], "tg_unknown"]}
+    refused(watch, user.call("contacts.manageTags", body), 400)
+
+
+def test_manage_tags_with_one_unknown_contact_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any], tag: dict[str, Any]
+) -> None:
+    body = {"contactIds": [contact["contactId"], "c_unknown"], "addTagIds": [tag["tagId"]]}
+    refused(watch, user.call("contacts.manageTags", body), 400)
+
+
+def test_change_owner_outside_a_team_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    body = {"contactIds": [contact["contactId"]], "ownerId": user.account_id}
+    refused(watch, user.call("contacts.changeOwner", body), 400)
+
+
+def test_tag_create_with_a_blank_name_changes_nothing(user: ApiUser, watch: Watch) -> None:
+    refused(watch, user.call("tags.create", {"tag": {"tagData": {"name": "   "}}}), 400)
+
+
+def _rename(tag: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "tag": {"tagId": tag["tagId"], "etag": tag["etag"], "tagData": {"name": name}, **changes}
+    }
+
+
+def test_tag_rename_of_an_unknown_tag_changes_nothing(
+    user: ApiUser, watch: Watch, tag: dict[str, Any]
+) -> None:
+    refused(watch, user.call("tags.update", _rename(tag, "new", tagId="tg_unknown")), 404)
+
+
+def test_tag_rename_with_a_stale_etag_changes_nothing(
+    user: ApiUser, watch: Watch, tag: dict[str, Any]
+) -> None:
+    refused(watch, user.call("tags.update", _rename(tag, "new", etag="stale")), 409)
+
+
+def test_tag_rename_to_a_taken_name_changes_nothing(
+    user: ApiUser, services: Services, tag: dict[str, Any]
+) -> None:
+    other = user.ok("tags.create", {"tag": {"tagData": {"name": "other"}}})["tag"]
+    watch = Watch(services, user.account_id)
+    watch.mark()
+    refused(
+        watch, user.call("tags.update", _rename(other, f" {tag['tagData']['name'].upper()} ")), 409
+    )
+
+
+def test_tag_delete_of_an_unknown_tag_changes_nothing(
+    user: ApiUser, watch: Watch, tag: dict[str, Any]
+) -> None:
+    body = {"tagId": "tg_unknown", "etag": tag["etag"]}
+    refused(watch, user.call("tags.delete", body), 404)
+
+
+def test_tag_delete_with_a_stale_etag_changes_nothing(
+    user: ApiUser, watch: Watch, tag: dict[str, Any]
+) -> None:
+    refused(watch, user.call("tags.delete", {"tagId": tag["tagId"], "etag": "stale"}), 409)
+
+
+def _upload(user: ApiUser, target: dict[str, Any]) -> Any:
+    files = {
+        "contact.json": (None, orjson.dumps(target), "application/json"),
+        "image.png": ("image.png", image_bytes("PNG"), "application/octet-stream"),
+    }
+    return user.client.post(
+        "/api/v1/contacts.uploadPhoto",
+        files=files,
+        headers={"Authorization": f"Bearer {user.token}"},
+    )
+
+
+def test_photo_upload_to_an_unknown_contact_changes_nothing(user: ApiUser, watch: Watch) -> None:
+    refused(watch, _upload(user, {"contactId": "c_unknown"}), 404)
+
+
+def test_photo_upload_with_a_stale_etag_changes_nothing(
+    user: ApiUser, watch: Watch, contact: dict[str, Any]
+) -> None:
+    refused(watch, _upload(user, {"contactId": contact["contactId"], "etag": "stale"}), 409)
