@@ -9,23 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
-from rolodex.contacts import quick_reads
 from rolodex.contacts.cursors import BOOK, SCROLL, CursorCodec
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
 from rolodex.contacts.repository import ContactFilters, ContactRepository
+from rolodex.contacts.repository.rows import joined_contacts
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_etag, new_etags, new_id, new_ids
-from rolodex.oauth.credentials import CredentialService, Principal
 from rolodex.store import Store
 from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
+from rolodex.store.credential_join import JoinResolver
 from rolodex.timestamps import now_ms
 
 ENTITY = "contact"
+
+# Whoever a `JoinResolver` says a secret stands for (oauth's `Principal`).
+P = TypeVar("P")
 
 # (owner_id, contact_id, photo URLs that left the contact)
 PhotosRemoved = Callable[[str, str, list[str]], None]
@@ -97,35 +100,33 @@ class ContactService:
         """The live contacts among `contact_ids`, in the order asked, each once; unknown ids are skipped."""
         wanted = self._wanted(contact_ids)
         # One statement (tags included), so no transaction is needed around it.
-        return _in_order(wanted, quick_reads.live_by_ids(self.store.quick, owner_id, wanted))
+        return _in_order(wanted, self.repo.live_by_ids(self.store.quick, owner_id, wanted))
 
     async def get_many_async(self, owner_id: str, contact_ids: Sequence[str]) -> list[Contact]:
         """`get_many` for a caller on the event loop: on PostgreSQL, no worker thread."""
         wanted = self._wanted(contact_ids)
-        found = await quick_reads.live_by_ids_async(self.store.quick, owner_id, wanted)
+        found = await self.repo.live_by_ids_async(self.store.quick, owner_id, wanted)
         return _in_order(wanted, found)
 
     async def get_one_with_credential(
         self,
-        credentials: CredentialService,
+        credentials: JoinResolver[P],
         secret: str,
         contact_id: str,
         *,
         kinds: tuple[str, ...],
-    ) -> tuple[Principal | None, list[Contact]]:
+    ) -> tuple[P | None, list[Contact]]:
         """Who the secret stands for, and their own live contact of that id (if any).
 
         One statement for both (`contacts.get` of one id, the busiest call): on PostgreSQL
-        that is one round trip instead of two. For a secret that resolves to nobody no
-        contact is given; the caller checks the principal's scopes before showing it.
+        that is one round trip instead of two. `credentials` (oauth's `CredentialService`)
+        resolves the secret; for a secret that resolves to nobody no contact is given. The
+        caller checks the principal's scopes before showing the contact.
         """
         principal, rows = await credentials.resolve_with_async(
-            secret,
-            kinds=kinds,
-            statement=quick_reads.LIVE_BY_ID_WITH_CREDENTIAL,
-            params=(contact_id,),
+            secret, kinds=kinds, join=self.repo.LIVE_BY_ID_WITH_CREDENTIAL, params=(contact_id,)
         )
-        return principal, quick_reads.joined_contacts(rows)
+        return principal, joined_contacts(rows)
 
     def _wanted(self, contact_ids: Sequence[str]) -> list[str]:
         if len(contact_ids) > self.limits.max_ids_per_get:
@@ -135,7 +136,7 @@ class ContactService:
         return list(dict.fromkeys(contact_ids))
 
     def get_one(self, owner_id: str, contact_id: str) -> Contact:
-        found = quick_reads.live_by_ids(self.store.quick, owner_id, [contact_id])
+        found = self.repo.live_by_ids(self.store.quick, owner_id, [contact_id])
         if not found:
             raise NotFound("no such contact", field="contactId")
         return found[0]
@@ -168,7 +169,7 @@ class ContactService:
             if cursor is None
             else self.cursors.position(cursor, SCROLL, owner_id, field="scrollCursor")
         )
-        found, more = quick_reads.page(
+        found, more = self.repo.scroll_page(
             self.store.quick,
             owner_id,
             after_pk=after,
