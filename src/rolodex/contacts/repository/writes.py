@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
@@ -112,6 +112,15 @@ class ContactWrites:
         rows = [{"contact_pk": contact_pk, "tag_id": t} for t in sorted(set(tag_ids))]
         if rows:
             conn.execute(insert(contact_tags), rows)
+
+    @staticmethod
+    def delete_all_of(conn: Connection, owner_id: str) -> int:
+        """Remove every contact of the owner, deleted ones included, and their tags (an
+        account's deletion: accounts/deletion.py); how many there were. Their search rows
+        and counts are the caller's to remove."""
+        pks = select(contacts.c.pk).where(contacts.c.owner_id == owner_id).scalar_subquery()
+        conn.execute(delete(contact_tags).where(contact_tags.c.contact_pk.in_(pks)))
+        return int(conn.execute(delete(contacts).where(contacts.c.owner_id == owner_id)).rowcount)
 
 
 def _insert_returning(
