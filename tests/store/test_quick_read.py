@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from rolodex.contacts import quick_reads
+from rolodex.contacts.repository import ContactRepository
 from rolodex.services import Services
 from rolodex.store.quick_read import Statement
 from rolodex.store.quick_read_async import CONNECTIONS_PER_LOOP
@@ -33,7 +33,7 @@ def test_a_quick_read_sees_what_a_write_just_committed(services: Services, user:
 def test_a_snapshot_runs_several_statements(services: Services, user: ApiUser) -> None:
     created = user.create({"name": {"givenName": "Grace"}})
     with services.store.quick.snapshot() as reader:
-        found = quick_reads.live_by_ids(reader, user.account_id, [created["contactId"]])
+        found = ContactRepository.live_by_ids(reader, user.account_id, [created["contactId"]])
         count = reader.rows(_COUNT, user.account_id)[0][0]
     assert [c.contact_id for c in found] == [created["contactId"]]
     assert found[0].data == {"name": {"givenName": "Grace"}}
@@ -43,7 +43,10 @@ def test_a_snapshot_runs_several_statements(services: Services, user: ApiUser) -
 def test_contacts_by_id_are_the_owners_only(services: Services, make_user: object) -> None:
     alice, bob = make_user(), make_user()  # type: ignore[operator]
     hers = alice.create({"name": {"givenName": "Alice"}})
-    assert quick_reads.live_by_ids(services.store.quick, bob.account_id, [hers["contactId"]]) == []
+    assert (
+        ContactRepository.live_by_ids(services.store.quick, bob.account_id, [hers["contactId"]])
+        == []
+    )
 
 
 def test_a_snapshot_sees_one_state_while_other_threads_see_new_writes(

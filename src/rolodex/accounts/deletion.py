@@ -26,14 +26,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, select
 
 from rolodex.accounts.sessions import SessionService
+from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search.backend import backend_for
 from rolodex.errors import Conflict, NotFound
 from rolodex.store import Store
 from rolodex.store.schema import (
     accounts,
     changes,
-    contact_tags,
-    contacts,
     credentials,
     imports,
     oauth_apps,
@@ -84,13 +83,11 @@ def _count(conn: Connection, team_id: str, *conditions: object) -> int:
 
 def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     """Remove everything an owner (account or team) holds; its contact count and photo ids."""
-    pks = select(contacts.c.pk).where(contacts.c.owner_id == owner_id).scalar_subquery()
     photo_ids = list(
         conn.execute(select(photos.c.photo_id).where(photos.c.owner_id == owner_id)).scalars()
     )
     backend_for(conn.dialect.name).forget_owner(conn, owner_id)
-    conn.execute(delete(contact_tags).where(contact_tags.c.contact_pk.in_(pks)))
-    count = int(conn.execute(delete(contacts).where(contacts.c.owner_id == owner_id)).rowcount)
+    count = ContactRepository.delete_all_of(conn, owner_id)
     conn.execute(delete(photos).where(photos.c.owner_id == owner_id))
     conn.execute(delete(tags).where(tags.c.owner_id == owner_id))
     conn.execute(delete(webhook_batches).where(webhook_batches.c.owner_id == owner_id))

@@ -49,10 +49,9 @@ def default_workers() -> int:
     """Worker processes for an import when none are asked for: one per core, up to 4,
     and none on a single core (a worker could only take turns with the writer there).
 
-    Measured on the 2-core benchmark machine, otherwise idle (docs/benchmarks.md): 100k
-    contacts into SQLite took 23.4 s without a worker, 15.8 s with one and 14.3 s with
-    two; into PostgreSQL on the same machine, 20k took 14.2 s without and 10.8 s with
-    one or two.
+    A worker overlaps preparing the next batch with writing this one, which is what made
+    imports faster on the 2-core benchmark machine, on both stores (the figures:
+    docs/benchmarks.md, "Numbers that were in comments").
     """
     cpus = os.cpu_count() or 1
     return 0 if cpus < 2 else min(cpus, MAX_DEFAULT_WORKERS)

@@ -222,7 +222,7 @@ def clean_contact_data(raw: object, *, field_name: str = "contact.contactData") 
 class StoredJSON:
     """A JSON object field that may hold the stored text until someone reads it.
 
-    The hot reads (contacts/quick_reads.py) hand over `contactData` as the text the
+    The hot reads (contacts/repository/quick.py) hand over `contactData` as the text the
     store holds, and a page of contacts that is only rendered back to JSON never pays
     for parsing it: on this project's machine, parsing a contact's data cost more than
     the rest of reading it (docs/benchmarks.md). The first read of the attribute parses
@@ -278,7 +278,7 @@ class Contact:
         Its data and metadata as stored (JSON), a byte a character when all of it is
         ASCII and otherwise four (the most UTF-8 takes: never less than the real size,
         and no encoding to count it), plus PAGE_ROW_OVERHEAD for the rest of what an API
-        shows. `contacts/quick_reads.page` counts the same, inline.
+        shows. `ContactRepository.scroll_page` (repository/quick.py) counts the same, inline.
         """
         data, meta = self.__dict__["_data"], self.__dict__["_meta"]
         if not isinstance(data, str):

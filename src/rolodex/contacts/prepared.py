@@ -2,9 +2,10 @@
 
 Building what a contact is stored as (its JSON, sort key and search-index row) is
 pure Python and costs far more than writing it, so the import builds it in a worker
-process for the next batch while the current batch is written. `prepare` makes exactly
-what `ContactRepository.insert` would store for the same data, so the two paths give
-the same rows.
+process for the next batch while the current batch is written. `stored_text` is the
+one way a contact's data becomes its stored text: `prepare` uses it, and so does every
+insert without a prepared contact (`repository.rows.new_row`), so every path writes the
+same rows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ import orjson
 
 from rolodex.contacts.search import index as search_index
 from rolodex.contacts.sort_names import sort_key
+
+
+def dumps(value: dict[str, Any]) -> str:
+    return orjson.dumps(value).decode()
+
+
+def stored_text(data: dict[str, Any]) -> tuple[str, str]:
+    """A contact's data as stored: its JSON text and its sort key (`sort_names.sort_key`)."""
+    return dumps(data), sort_key(data)
 
 
 class PreparedContact(NamedTuple):
@@ -29,8 +39,5 @@ class PreparedContact(NamedTuple):
 
 def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedContact:
     """What a new contact of `owner_id` with this (clean) data is stored as, in `dialect`."""
-    return PreparedContact(
-        orjson.dumps(data).decode(),
-        sort_key(data),
-        search_index.prepare(dialect, owner_id, data, region),
-    )
+    data_json, key = stored_text(data)
+    return PreparedContact(data_json, key, search_index.prepare(dialect, owner_id, data, region))

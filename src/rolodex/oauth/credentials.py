@@ -18,7 +18,8 @@ from rolodex.errors import MissingScope
 from rolodex.ids import new_id
 from rolodex.oauth.scopes import format_scopes, stored_scopes
 from rolodex.store import Store
-from rolodex.store.quick_read import Statement
+from rolodex.store.credential_join import BY_SECRET as _BY_SECRET
+from rolodex.store.credential_join import CredentialJoin
 from rolodex.store.schema import credentials
 from rolodex.timestamps import now_ms
 
@@ -71,24 +72,9 @@ class IssuedCredential:
     expires_at: int | None
 
 
-# Run on every authenticated request, so straight on the driver (store/quick_read.py).
-_COLUMNS = ("credential_id", "account_id", "kind", "scopes", "expires_at", "revoked_at")
-_BY_SECRET = Statement.same(f"SELECT {', '.join(_COLUMNS)} FROM credentials WHERE secret_hash = ?")
-
-
-def with_credential(select_list: str, joined: str) -> str:
-    """A read that resolves a secret and fetches the account's rows in one statement.
-
-    The SQL of `SELECT <the credential's columns>, <select_list> FROM credentials cr LEFT
-    JOIN <joined> WHERE cr.secret_hash = ?`: `joined` names its table and its join
-    condition on `cr.account_id`. `CredentialService.resolve_with_async` runs it. One
-    statement instead of two matters on PostgreSQL, where each is a round trip.
-    """
-    columns = ", ".join(f"cr.{name}" for name in _COLUMNS)
-    return (
-        f"SELECT {columns}, {select_list} FROM credentials cr"
-        f" LEFT JOIN {joined} WHERE cr.secret_hash = ?"
-    )
+# `_BY_SECRET` runs on every authenticated request, so straight on the driver
+# (store/quick_read.py); its columns, and those of a `CredentialJoin`, are
+# store/credential_join.py's `CREDENTIAL_COLUMNS`, in the order `_principal` reads.
 
 
 def hash_secret(secret: str) -> str:
@@ -187,9 +173,9 @@ class CredentialService:
         return _principal(await self.store.quick.rows_async(_BY_SECRET, hash_secret(secret)), kinds)
 
     async def resolve_with_async(
-        self, secret: str, *, kinds: tuple[str, ...], statement: Statement, params: tuple[Any, ...]
+        self, secret: str, *, kinds: tuple[str, ...], join: CredentialJoin, params: tuple[Any, ...]
     ) -> tuple[Principal | None, list[tuple[Any, ...]]]:
-        """The principal, and the rest of each row of a `with_credential` statement.
+        """The principal, and the rest of each row of a `CredentialJoin` (its `params` first).
 
         The rows are the joined table's columns and are given only with a principal: for
         an unknown, expired or revoked secret they are dropped here, unseen. The caller
@@ -197,12 +183,12 @@ class CredentialService:
         """
         if not secret or len(secret) > 256:
             return None, []
-        rows = await self.store.quick.rows_async(statement, *params, hash_secret(secret))
-        width = len(_COLUMNS)
-        principal = _principal([row[:width] for row in rows[:1]], kinds)
+        rows = await self.store.quick.rows_async(join.statement, *params, hash_secret(secret))
+        credential, rest = CredentialJoin.split(rows)
+        principal = _principal(credential, kinds)
         if principal is None:
             return None, []
-        return principal, [tuple(row[width:]) for row in rows]
+        return principal, rest
 
     def list_for(self, account_id: str, kind: str) -> list[CredentialInfo]:
         """The account's credentials of one kind, newest first, revoked ones included."""

@@ -1,8 +1,9 @@
 """Short reads straight on the database driver: the hot path of every read API.
 
-A `contacts.get` through SQLAlchemy Core spent about 90 µs per statement in the engine
-(compiled-cache lookup, event dispatch, result set-up) against 12 µs in SQLite itself,
-plus a pool checkout and a transaction begin and commit per read (docs/benchmarks.md).
+A `contacts.get` through SQLAlchemy Core spent several times longer in the engine
+(compiled-cache lookup, event dispatch, result set-up) than in SQLite itself, plus a
+pool checkout and a transaction begin and commit per read (the figures: docs/benchmarks.md,
+"Numbers that were in comments").
 The few reads that run on nearly every request (the bearer token, contacts by id, a
 scroll page) therefore run here instead: SQL written once per dialect,
 on one connection per thread that stays open for the life of the store.

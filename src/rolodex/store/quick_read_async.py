@@ -1,10 +1,10 @@
 """The hot reads on PostgreSQL without a worker thread: psycopg's async connections.
 
 A `contacts.get` on PostgreSQL is two round trips to another process. Run in a worker
-thread (as every other call is), the server spent about 580 µs of CPU per read, most of
-it handing requests to threads and back and waiting on the driver under the GIL; awaited
-on the event loop, the same read costs about half of that, and reads waiting on the
-database no longer hold a thread each (docs/benchmarks.md).
+thread (as every other call is), most of the server's CPU per read went to handing
+requests to threads and back and waiting on the driver under the GIL; awaited on the
+event loop, the same read costs about half as much, and reads waiting on the database no
+longer hold a thread each (docs/benchmarks.md, "Numbers that were in comments").
 
 The connections belong to one event loop each (asyncio waits on a socket in the loop
 that asked), so each loop has its own few, opened on first use. There is no background

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from rolodex.api.json_body import parse_object
 from rolodex.contacts.model import invalid_from
 from rolodex.errors import Unauthenticated
-from rolodex.oauth.credentials import Principal
+from rolodex.oauth.credentials import ACCESS_TOKEN, Principal
 from rolodex.services import Services
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,9 +24,17 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-# A method answered on the event loop (routes.py): given the services, the bearer token
-# and the request with its raw body, it authenticates the call itself.
-OnTheLoop = Callable[[Services, str, Request, bytes], Awaitable[dict[str, Any]]]
+@dataclass(frozen=True, slots=True)
+class OnTheLoop:
+    """A method-table entry (routes.py) answered on the event loop, not in a worker thread.
+
+    `answer` is given the services, the bearer token and the request with its raw body,
+    and authenticates the call itself: through `Call.on_the_loop` (or, for a body it has
+    already found well-formed, `Call.of_valid`), so its errors come in the order every
+    method's do: 401 before 400.
+    """
+
+    answer: Callable[[Services, str, Request, bytes], Awaitable[dict[str, Any]]]
 
 
 def authenticated(principal: Principal | None) -> Principal:
@@ -50,6 +58,21 @@ class Call:
         is looked at, so a bad token and a bad body together answer 401."""
         principal = authenticated(principal)
         return cls(parse_object(request, raw, empty_is_object=True), principal, services)
+
+    @classmethod
+    async def on_the_loop(
+        cls, services: Services, token: str, request: Request, raw: bytes
+    ) -> Call:
+        """`of`, for a method answered on the event loop: the token resolved there too."""
+        principal = await services.credentials.resolve_async(token, kinds=(ACCESS_TOKEN,))
+        return cls.of(principal, services, request, raw)
+
+    @classmethod
+    def of_valid(
+        cls, principal: Principal | None, services: Services, body: dict[str, Any]
+    ) -> Call:
+        """`of`, for a body already parsed and found valid: so only a 401 can come here."""
+        return cls(body, authenticated(principal), services)
 
     def parse(self, model: type[M]) -> M:
         """The body as `model`, or a 400 naming each field that is wrong."""

@@ -8,7 +8,7 @@ from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from rolodex.api.contactsplus.call import Call, Envelope, authenticated
+from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.json_body import BodyError, parse_object
 from rolodex.contacts.model import Contact, ContactData, Text
 from rolodex.contactsplus_objects import render_contact
@@ -83,18 +83,18 @@ async def get_on_loop(
     """`get`, awaited on the event loop: the busiest read, kept off the worker threads.
 
     The usual call (one id, no team) is one statement that also resolves the token
-    (`ContactService.get_one_with_credential`). Any other body has the token looked up
-    first, so its errors come in the usual order (401 before 400).
+    (`ContactService.get_one_with_credential`); it is taken only for a body already
+    found valid, so it can only answer 401 or 403 before the contact. Any other body is
+    answered as every method is (`Call.on_the_loop`: 401 before 400).
     """
     usual = _one_own_id(request, raw)
     if usual is None:
-        principal = await services.credentials.resolve_async(token, kinds=(ACCESS_TOKEN,))
-        return await _get_on_loop(Call.of(principal, services, request, raw))
+        return await _get_on_loop(await Call.on_the_loop(services, token, request, raw))
     body, contact_id = usual
     principal, found = await services.contacts.get_one_with_credential(
         services.credentials, token, contact_id, kinds=(ACCESS_TOKEN,)
     )
-    call = Call(body, authenticated(principal), services)
+    call = Call.of_valid(principal, services, body)
     call.owner(None, scope="contacts.read", team_scope="teams.contacts.read")
     return _rendered(found)
 
