@@ -25,6 +25,7 @@ from rolodex.contacts.repository.filters import ContactFilters, filter_condition
 from rolodex.contacts.repository.quick import QuickContactReads
 from rolodex.contacts.repository.reads import ContactReads
 from rolodex.contacts.repository.writes import ContactWrites
+from rolodex.store.schema import contacts
 
 __all__ = ["ContactFilters", "ContactRepository"]
 
@@ -38,5 +39,6 @@ class ContactRepository(ContactReads, QuickContactReads, ContactWrites, ContactC
 
     @staticmethod
     def filter_conditions(conn: Connection, filters: ContactFilters) -> list[Any]:
-        """The filters as conditions on `contacts` (for a search narrowed the same way)."""
-        return filter_conditions(conn, filters)
+        """The filters as conditions on the contacts table itself, as a search's
+        statements name it (for a search narrowed the same way as a listing)."""
+        return filter_conditions(conn, filters, table=contacts)
