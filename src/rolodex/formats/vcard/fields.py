@@ -99,10 +99,10 @@ def render(field: str, entry: dict[str, Any], version: str) -> Rendered | None:
     params = default_params(field, entry, version)
     type_ = entry.get("type")
     if field == "addresses":
-        value = join_structured([str(entry.get(key) or "") for key in ADR_PARTS])
-        if value == ";" * (len(ADR_PARTS) - 1) and not entry.get("formatted"):
+        parts = join_structured([str(entry.get(key) or "") for key in ADR_PARTS])
+        if parts == ";" * (len(ADR_PARTS) - 1) and not entry.get("formatted"):
             return None
-        return Rendered("ADR", params, value)
+        return Rendered("ADR", params, parts)
     if field == "dates":
         text = render_date(entry, version)
         if text is None:
@@ -112,10 +112,9 @@ def render(field: str, entry: dict[str, Any], version: str) -> Rendered | None:
         else:
             name = "X-ABDATE"
         return Rendered(name, params, text)
-    text = entry.get("value")
-    if not isinstance(text, str) or not text.strip():
+    value = entry.get("value")
+    if not isinstance(value, str) or not value.strip():
         return None
-    value: str = text
     if field == "emails":
         return Rendered("EMAIL", params, escape(value))
     if field == "phoneNumbers":

@@ -77,7 +77,13 @@ class _Writer:
                 return name
 
     def plain(
-        self, name: str, field: str, entry: object, value: str, prop: str | None = None
+        self,
+        name: str,
+        field: str,
+        entry: object,
+        value: str,
+        prop: str | None = None,
+        group: str | None = None,
     ) -> Property:
         detail = self.details.take(field, entry, prop)
         params = detail.get("params")
@@ -85,7 +91,7 @@ class _Writer:
             name,
             str(detail.get("raw", value)),
             params if isinstance(params, dict) else {},
-            detail.get("group"),
+            detail.get("group", group),
         )
 
     def properties(self, *, photos: bool) -> Iterator[Property]:
@@ -104,15 +110,20 @@ class _Writer:
             yield self.plain("N", "name", name, fields.render_name(name))
         elif self.version == "3.0":
             yield Property("N", ";;;;")
-        for org in data.get("organizations") or []:
+        orgs = data.get("organizations") or []
+        for org in orgs:
+            # With more than one organisation, a group keeps each one's TITLE and ROLE
+            # with its ORG (the reader pairs ungrouped ones by their order).
+            group = self.group() if len(orgs) > 1 else None
             value = fields.render_org(org)
             if value is not None:
-                yield self.plain("ORG", "organizations", org, value, "ORG")
+                yield self.plain("ORG", "organizations", org, value, "ORG", group)
             if org.get("title"):
-                yield self.plain("TITLE", "organizations", org, escape(org["title"]), "TITLE")
+                text = escape(org["title"])
+                yield self.plain("TITLE", "organizations", org, text, "TITLE", group)
             if org.get("description"):
                 text = escape(org["description"])
-                yield self.plain("ROLE", "organizations", org, text, "ROLE")
+                yield self.plain("ROLE", "organizations", org, text, "ROLE", group)
         for field in _LIST_ORDER:
             yield from self.list_field(field, data.get(field) or [])
         birthday = data.get("birthday")

@@ -95,7 +95,8 @@ def reduce_types(field: str, types: list[str]) -> str | None:
 
 def default_types(field: str, type_: str | None, version: str) -> list[str] | None:
     """The TYPE words the writer gives a canonical type, or None when it needs a label."""
-    if type_ is None:
+    if type_ is None or (field, type_) in (("items", "nickname"), ("dates", "anniversary")):
+        # NICKNAME and ANNIVERSARY say their type by their name.
         return []
     if field == "phoneNumbers":
         special = {"mobile": ["cell"], "workFax": ["work", "fax"], "homeFax": ["home", "fax"]}

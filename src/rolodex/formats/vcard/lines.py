@@ -98,7 +98,7 @@ def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]
                 if text is None or too_long:
                     too_long, parts = True, []
                     continue
-                if soft_break and not continues:
+                if soft_break:
                     parts[-1] = parts[-1][:-1]
                     piece = text
                 else:

@@ -85,7 +85,10 @@ def _decode_quoted_printable(value: str, charset: str | None) -> str:
     except LookupError:
         codec = "utf-8"
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except UnicodeDecodeError:
         # Old phones label Windows-1252 text as UTF-8 (or not at all).
-        return data.decode("cp1252", "replace")
+        text = data.decode("cp1252", "replace")
+    # From here on the value is in its 3.0 form: a line break inside it (=0D=0A) is
+    # written `\n`, as 3.0 and 4.0 write it; the rest needs no escaping to be read back.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")

@@ -118,7 +118,8 @@ class _CardReader:
         if name == "FN" and "displayName" not in data:
             text = unescape(prop.value)
             if not text.strip():
-                return False
+                # An empty FN is what the writer makes for a contact with no name at all.
+                return not prop.params
             data["displayName"] = text
             self._detail("displayName", text, None, self._plain_detail(prop, escape(text)))
             return True
@@ -242,21 +243,38 @@ class _CardReader:
         return True
 
     def _organizations(self) -> None:
-        count = max(len(found) for found in self.orgs.values())
-        if not count:
+        """ORG, TITLE and ROLE -> organizations: grouped ones by their group, the others
+        in order (the first TITLE with the first ORG)."""
+        slots: dict[tuple[str, str], dict[str, Any]] = {}
+        placed: list[tuple[str, Property, dict[str, Any]]] = []
+        for name, found in self.orgs.items():
+            for index, (prop, value) in enumerate((p, v) for p, v in found if p.group is None):
+                slot = slots.setdefault(("", str(index)), {})
+                self._fill(slot, name, value)
+                placed.append((name, prop, slot))
+            for prop, value in found:
+                if prop.group is not None:
+                    slot = slots.setdefault(("g", prop.group.lower()), {})
+                    self._fill(slot, name, value)
+                    placed.append((name, prop, slot))
+        if not slots:
             return
-        orgs: list[dict[str, Any]] = [{} for _ in range(count)]
-        for name, found in self.orgs.items():
-            for index, (_, value) in enumerate(found):
-                if isinstance(value, dict):
-                    orgs[index].update(value)
-                else:
-                    orgs[index]["title" if name == "TITLE" else "description"] = value
-        self.data["organizations"] = orgs
-        for name, found in self.orgs.items():
-            for index, (prop, value) in enumerate(found):
-                raw = fields.render_org(value) if isinstance(value, dict) else escape(value)
-                self._detail("organizations", orgs[index], name, self._plain_detail(prop, raw))
+        first_line: dict[int, int] = {}
+        for _, prop, slot in placed:
+            first_line[id(slot)] = min(first_line.get(id(slot), prop.line), prop.line)
+        ordered = sorted(slots.values(), key=lambda slot: first_line[id(slot)])
+        self.data["organizations"] = ordered
+        for name, prop, slot in placed:
+            value = slot if name == "ORG" else slot["title" if name == "TITLE" else "description"]
+            raw = fields.render_org(value) if isinstance(value, dict) else escape(value)
+            self._detail("organizations", slot, name, self._plain_detail(prop, raw))
+
+    @staticmethod
+    def _fill(slot: dict[str, Any], name: str, value: dict[str, str] | str) -> None:
+        if isinstance(value, dict):
+            slot.update(value)
+        else:
+            slot["title" if name == "TITLE" else "description"] = value
 
     def _finish_lists(self) -> None:
         """Preferred values first (RFC 6350 §5.3: PREF=1 is the most preferred)."""
