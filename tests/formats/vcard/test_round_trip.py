@@ -24,9 +24,7 @@ _TRICKY = ",;:\\\n\"'^=. -ÄéøßЖ数学😀\t"
 _text = st.text(
     alphabet=st.one_of(
         st.sampled_from(_TRICKY),
-        st.characters(
-            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\r\x00"
-        ),
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\r\x00"),
     ),
     min_size=1,
     max_size=40,
@@ -71,8 +69,7 @@ contact_data = st.fixed_dictionaries(
         "name": st.fixed_dictionaries(
             {},
             optional={
-                k: _text
-                for k in ("givenName", "middleName", "familyName", "prefix", "suffix")
+                k: _text for k in ("givenName", "middleName", "familyName", "prefix", "suffix")
             },
         ).filter(bool),
         "displayName": _visible,
@@ -137,7 +134,9 @@ card_strategy = st.builds(
     tags=st.lists(_visible.map(str.strip).filter(bool), max_size=3, unique=True),
     uid=st.one_of(st.none(), _visible.map(str.strip).filter(bool)),
     photos=st.lists(
-        st.builds(Photo, st.binary(min_size=1, max_size=64), st.sampled_from(["image/jpeg", "image/png"])),
+        st.builds(
+            Photo, st.binary(min_size=1, max_size=64), st.sampled_from(["image/jpeg", "image/png"])
+        ),
         max_size=1,
     ),
 )

@@ -49,37 +49,51 @@ class RawCard:
 def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
     """(line number, text without its line break), or None for a line over `limit`."""
     number = 0
-    parts: list[str] = []
+    parts: list[str] = []  # the start of a line that began in an earlier chunk
     size = 0
     too_long = False
     while True:
         chunk = source.read(_CHUNK)
         if not chunk:
             break
-        start = 0
-        while True:
-            end = chunk.find("\n", start)
-            piece = chunk[start:] if end < 0 else chunk[start:end]
-            if not too_long:
-                size += len(piece)
-                if size > limit:
-                    too_long, parts = True, []
-                else:
-                    parts.append(piece)
-            if end < 0:
-                break
+        pieces = chunk.split("\n")
+        last = pieces.pop()
+        for piece in pieces:
             number += 1
-            yield number, None if too_long else "".join(parts).removesuffix("\r")
-            parts, size, too_long = [], 0, False
-            start = end + 1
+            if parts or too_long:
+                if not too_long and size + len(piece) <= limit:
+                    parts.append(piece)
+                    piece = "".join(parts)
+                else:
+                    too_long = True
+                parts, size = [], 0
+                if too_long:
+                    too_long = False
+                    yield number, None
+                    continue
+            if len(piece) > limit:
+                yield number, None
+            elif piece.endswith("\r"):
+                yield number, piece[:-1]
+            else:
+                yield number, piece
+        if last and not too_long:
+            size += len(last)
+            if size > limit:
+                too_long, parts, size = True, [], 0
+            else:
+                parts.append(last)
     if parts or too_long:
         number += 1
         yield number, None if too_long else "".join(parts).removesuffix("\r")
 
 
 def _is_quoted_printable(text: str) -> bool:
-    head = text.split(":", 1)[0]
-    return "QUOTED-PRINTABLE" in head.upper()
+    semicolon = text.find(";")
+    if semicolon < 0:
+        return False
+    colon = text.find(":")
+    return semicolon < colon and "QUOTED-PRINTABLE" in text[:colon].upper()
 
 
 def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
@@ -91,7 +105,7 @@ def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]
     quoted_printable = False
     for number, text in _physical_lines(source, limit):
         if parts or too_long:
-            continues = text is not None and text[:1] in (" ", "\t")
+            continues = text is not None and text[:1] in (" ", "\t") and text != ""
             # vCard 2.1: a quoted-printable value goes on after a line ending in "=".
             soft_break = quoted_printable and not too_long and parts[-1].endswith("=")
             if continues or soft_break:
@@ -109,7 +123,7 @@ def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]
                 else:
                     parts.append(piece)
                 continue
-            yield start, None if too_long else "".join(parts)
+            yield start, None if too_long else (parts[0] if len(parts) == 1 else "".join(parts))
         if text is None:
             start, parts, size, too_long, quoted_printable = number, [], 0, True, False
             continue
@@ -141,7 +155,8 @@ def raw_cards(source: TextIO | str, limits: Limits) -> Iterator[RawCard | CardPr
                     "after unfolding"
                 )
             continue
-        word = text.strip().upper()
+        # Only a short line can be BEGIN or END; a photo's line is never copied here.
+        word = text.strip().upper() if len(text) < 24 else "-"
         if card is None:
             if word == "BEGIN:VCARD":
                 card, problem, card_size, outside_reported = RawCard(number), None, 0, False
@@ -157,7 +172,7 @@ def raw_cards(source: TextIO | str, limits: Limits) -> Iterator[RawCard | CardPr
             yield CardProblem(card.line, f"line {number}: the card has no END:VCARD")
             card, problem, card_size = RawCard(number), None, 0
             continue
-        if problem is not None or not word:
+        if problem is not None or not word or text.isspace():
             continue
         card_size += len(text)
         if card_size > limits.card_chars:
