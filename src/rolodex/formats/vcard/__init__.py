@@ -6,6 +6,7 @@ CardDAV"):
   `CardProblem` for each card that cannot be read, without stopping at it.
 - `write_card(card, "4.0" | "3.0")`: one `Card` -> its vCard text.
 - `reconcile(extras, contact_data)`: the kept extras after a write through another API.
+- `group_of(card)` / `group_card(...)`: Apple and 4.0 group cards <-> tags (groups.py).
 
 Where this goes beyond vobject (which it uses to split each content line): streaming
 and limits (lines.py), vCard 2.1 bare parameters and quoted-printable with `CHARSET`
@@ -20,6 +21,7 @@ from typing import TextIO
 
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.vcard.extras import EXTRAS_KEY, reconcile
+from rolodex.formats.vcard.groups import Group, group_card, group_of
 from rolodex.formats.vcard.lines import (
     MAX_CARD_CHARS,
     MAX_LINE_CHARS,
@@ -33,10 +35,13 @@ from rolodex.formats.vcard.write import write_card
 
 __all__ = [
     "EXTRAS_KEY",
+    "Group",
     "MAX_CARD_CHARS",
     "MAX_LINE_CHARS",
     "MAX_PROPERTIES",
     "Limits",
+    "group_card",
+    "group_of",
     "read_cards",
     "reconcile",
     "write_card",
