@@ -35,10 +35,10 @@ from rolodex.formats.vcard.write import write_card
 
 __all__ = [
     "EXTRAS_KEY",
-    "Group",
     "MAX_CARD_CHARS",
     "MAX_LINE_CHARS",
     "MAX_PROPERTIES",
+    "Group",
     "Limits",
     "group_card",
     "group_of",

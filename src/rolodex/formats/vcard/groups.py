@@ -62,7 +62,7 @@ def group_card(name: str, member_uids: list[str], uid: str, version: str = "3.0"
         if version == "3.0"
         else ("KIND", "MEMBER")
     )
-    props = [{"group": None, "name": kind, "params": {}, "value": "group"}]
+    props: list[dict[str, object]] = [{"group": None, "name": kind, "params": {}, "value": "group"}]
     props += [
         {"group": None, "name": member, "params": {}, "value": _URN + m if ":" not in m else m}
         for m in member_uids
