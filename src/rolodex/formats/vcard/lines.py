@@ -56,6 +56,11 @@ def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | Non
         chunk = source.read(_CHUNK)
         if not chunk:
             break
+        if "\r" in chunk:
+            # CRLF, and a lone CR as text-mode files read it, are line breaks.
+            if chunk.endswith("\r"):
+                chunk += source.read(1)
+            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
         pieces = chunk.split("\n")
         last = pieces.pop()
         for piece in pieces:
@@ -71,12 +76,7 @@ def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | Non
                     too_long = False
                     yield number, None
                     continue
-            if len(piece) > limit:
-                yield number, None
-            elif piece.endswith("\r"):
-                yield number, piece[:-1]
-            else:
-                yield number, piece
+            yield number, None if len(piece) > limit else piece
         if last and not too_long:
             size += len(last)
             if size > limit:
@@ -85,7 +85,7 @@ def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | Non
                 parts.append(last)
     if parts or too_long:
         number += 1
-        yield number, None if too_long else "".join(parts).removesuffix("\r")
+        yield number, None if too_long else "".join(parts)
 
 
 def _is_quoted_printable(text: str) -> bool:

@@ -154,9 +154,7 @@ def decode_data_uri(raw: str) -> tuple[bytes, str | None] | None:
 
 
 def data_uri(data: bytes, content_type: str | None) -> str:
-    return f"data:{content_type or 'application/octet-stream'};base64," + base64.b64encode(
-        data
-    ).decode("ascii")
+    return f"data:{content_type or ''};base64," + base64.b64encode(data).decode("ascii")
 
 
 # -- parameter values (RFC 6868 caret encoding) --------------------------------------
