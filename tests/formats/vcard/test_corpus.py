@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 
 from rolodex.formats.card import Card, CardProblem
@@ -224,7 +225,11 @@ def test_thunderbird_export_maps_field_by_field() -> None:
     assert alan.tags == ["Scientists", "Bletchley"]
 
 
-def test_no_sample_card_is_a_problem() -> None:
+def test_no_sample_card_is_a_problem_and_extras_are_json() -> None:
     for path in SAMPLES.glob("*.vcf"):
         with path.open(encoding="utf-8", newline="") as stream:
-            assert not [c for c in read_cards(stream) if isinstance(c, CardProblem)]
+            cards = list(read_cards(stream))
+        assert not [c for c in cards if isinstance(c, CardProblem)]
+        for card in cards:
+            assert isinstance(card, Card)
+            assert orjson.loads(orjson.dumps(card.extras)) == card.extras
