@@ -60,5 +60,8 @@ def test_any_file_reads_as_cards_and_problems_and_cards_write_and_read_back(
                 (again,) = read_cards(write_card(item, version))
                 assert isinstance(again, Card), again
                 # FN is always written: a card without one gains the derived one.
-                assert again.contact_data == expected_data(item.contact_data)
+                data = item.contact_data
+                assert again.contact_data == (
+                    data if "displayName" in data else expected_data(data)
+                )
                 assert (again.tags, again.uid, again.photos) == (item.tags, item.uid, item.photos)
