@@ -18,7 +18,6 @@ from rolodex.api.contactsplus import photos as photo_api
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.openapi.common import (
     STRING,
-    TIMESTAMP,
     Schema,
     document,
     errors,
@@ -28,156 +27,13 @@ from rolodex.api.openapi.common import (
     ref,
     response,
 )
+from rolodex.api.openapi.contactsplus_answers import ANSWERS
+from rolodex.api.openapi.contactsplus_links import LINKS, links
 from rolodex.oauth.scopes import SCOPES
 from rolodex.photos.urls import PREFIX as PHOTO_PREFIX
 
 ERROR = "Error"
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}, {"oauth2": []}]
-
-_ERROR_SCHEMA = obj(
-    {
-        "error": obj(
-            {
-                "code": STRING,
-                "message": STRING,
-                "field": STRING,
-                "details": {
-                    "type": "array",
-                    "items": obj({"field": STRING, "problem": STRING}, ["field", "problem"]),
-                },
-            },
-            ["code", "message"],
-        )
-    },
-    ["error"],
-)
-
-_CONTACT = obj(
-    {
-        "contactId": STRING,
-        "etag": STRING,
-        "created": TIMESTAMP,
-        "updated": TIMESTAMP,
-        "teamId": STRING,
-        "deleted": {"const": True},
-        "contactData": ref("ContactData"),
-        "contactMetadata": obj(
-            {
-                "tagIds": {"type": "array", "items": STRING},
-                "companyContact": {"type": "boolean"},
-                "sharedBy": {"type": "array", "items": STRING},
-                "ownedBy": STRING,
-            },
-            ["tagIds", "companyContact"],
-            closed=False,
-        ),
-    },
-    ["contactId", "etag", "created", "updated", "contactData", "contactMetadata"],
-)
-
-_TAG = obj(
-    {
-        "tagId": STRING,
-        "created": TIMESTAMP,
-        "updated": TIMESTAMP,
-        "etag": STRING,
-        "tagData": obj({"name": STRING}, ["name"]),
-        "deleted": {"const": True},
-    },
-    ["tagId", "created", "updated", "etag", "tagData"],
-)
-
-_TEAM = obj(
-    {
-        "teamId": STRING,
-        "created": TIMESTAMP,
-        "updated": TIMESTAMP,
-        "teamData": obj({"name": STRING}, ["name"]),
-        "teamMembers": {
-            "type": "array",
-            "items": obj(
-                {
-                    "accountId": STRING,
-                    "name": {"type": ["string", "null"]},
-                    "email": STRING,
-                    "role": STRING,
-                },
-                ["accountId", "name", "email", "role"],
-            ),
-        },
-    },
-    ["teamId", "created", "updated", "teamData", "teamMembers"],
-)
-
-_WEBHOOK_PROPS: dict[str, Schema] = {
-    "webhookId": STRING,
-    "url": STRING,
-    "triggers": {"type": "array", "items": STRING},
-    "created": TIMESTAMP,
-    "accountId": STRING,
-    "status": {"enum": ["active", "disabled"]},
-    "teamId": STRING,
-    "disabled": TIMESTAMP,
-    "disabledReason": STRING,
-}
-_WEBHOOK_REQUIRED = ["webhookId", "url", "triggers", "created", "accountId", "status"]
-_WEBHOOK = obj(_WEBHOOK_PROPS, _WEBHOOK_REQUIRED)
-_NEW_WEBHOOK = obj({**_WEBHOOK_PROPS, "secret": STRING}, [*_WEBHOOK_REQUIRED, "secret"])
-
-_BATCH = obj(
-    {
-        "batchId": STRING,
-        "webhookId": STRING,
-        "status": STRING,
-        "created": TIMESTAMP,
-        "attempts": {"type": "integer"},
-        "lastAttempt": TIMESTAMP,
-        "lastResponseCode": {"type": "integer"},
-        "lastError": STRING,
-        "nextAttempt": TIMESTAMP,
-        "delivered": TIMESTAMP,
-        "events": {"type": "array", "items": {"type": "object"}},
-    },
-    ["batchId", "webhookId", "status", "created", "attempts", "events"],
-)
-
-_ACCOUNT = obj(
-    {
-        "account": obj(
-            {
-                "accountId": STRING,
-                "created": TIMESTAMP,
-                "updated": TIMESTAMP,
-                "profileData": obj(
-                    {
-                        "emails": {
-                            "type": "array",
-                            "items": obj({"type": STRING, "value": STRING}, ["type", "value"]),
-                        },
-                        "name": obj({"givenName": STRING, "familyName": STRING}, ["givenName"]),
-                    },
-                    ["emails"],
-                ),
-            },
-            ["accountId", "created", "updated", "profileData"],
-        )
-    },
-    ["account"],
-)
-
-
-def _list(key: str, item: str, *, cursor: bool = False) -> Schema:
-    props: dict[str, Schema] = {key: {"type": "array", "items": ref(item)}}
-    if cursor:
-        props["cursor"] = STRING
-    return obj(props, [key])
-
-
-def _one(key: str, item: str) -> Schema:
-    return obj({key: ref(item)}, [key])
-
-
-_EMPTY = obj({})
 
 # Statuses every method can answer: bad input or body, no/bad token, too big, wrong
 # media type, rate limited.
@@ -247,64 +103,6 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
     ),
 }
 
-_ANSWERS: dict[str, Schema] = {
-    "Error": _ERROR_SCHEMA,
-    "Contact": _CONTACT,
-    "Tag": _TAG,
-    "Team": _TEAM,
-    "Webhook": _WEBHOOK,
-    "NewWebhook": _NEW_WEBHOOK,
-    "Batch": _BATCH,
-    "AccountAnswer": _ACCOUNT,
-    "ContactList": _list("contacts", "Contact"),
-    "ContactPage": _list("contacts", "Contact", cursor=True),
-    "OneContact": _one("contact", "Contact"),
-    "TeamList": _list("teams", "Team"),
-    "TagList": _list("tags", "Tag"),
-    "TagPage": _list("tags", "Tag", cursor=True),
-    "OneTag": _one("tag", "Tag"),
-    "TriggerList": obj({"triggers": {"type": "array", "items": STRING}}, ["triggers"]),
-    "OneNewWebhook": _one("webhook", "NewWebhook"),
-    "WebhookList": _list("webhooks", "Webhook"),
-    "BatchList": _list("batches", "Batch"),
-    "Empty": _EMPTY,
-    "TokenSet": obj(
-        {
-            "access_token": STRING,
-            "access_token_expiration": {"type": "integer"},
-            "access_token_expiration_date": TIMESTAMP,
-            "refresh_token": STRING,
-            "refresh_token_expiration": {"type": "integer"},
-            "refresh_token_expiration_date": TIMESTAMP,
-            "scope": STRING,
-            "token_type": {"const": "Bearer"},
-            "expires_in": {"type": "integer", "minimum": 0},
-        },
-        [
-            "access_token",
-            "access_token_expiration",
-            "access_token_expiration_date",
-            "scope",
-            "token_type",
-            "expires_in",
-        ],
-    ),
-    "TokenInfo": obj(
-        {
-            "valid": {"const": True},
-            "accountId": STRING,
-            "clientId": {"type": ["string", "null"]},
-            "scope": STRING,
-            "access_token_expiration": {"type": "integer"},
-            "access_token_expiration_date": TIMESTAMP,
-        },
-        ["valid", "accountId", "clientId", "scope"],
-    ),
-    "OAuthError": obj(
-        {"error": STRING, "error_description": STRING}, ["error", "error_description"]
-    ),
-}
-
 _TOKEN_FORM = obj(
     {
         name: STRING
@@ -333,52 +131,10 @@ _OAUTH_ERRORS = {
 }
 
 
-_CONTACT_ID = "$response.body#/contact/contactId"
-_CONTACT_ETAG = "$response.body#/contact/etag"
-_TAG_ID = "$response.body#/tag/tagId"
-_TAG_ETAG = "$response.body#/tag/etag"
-_WEBHOOK_ID = "$response.body#/webhook/webhookId"
-
-# OpenAPI links (with runtime expressions in the request body): from a method that
-# makes an object to the methods that take its id. The stateful fuzzer follows them.
-_LINKS: dict[str, dict[str, dict[str, Any]]] = {
-    "contacts.create": {
-        "contacts.get": {"contactIds": [_CONTACT_ID]},
-        "contacts.update": {
-            "contact": {
-                "contactId": _CONTACT_ID,
-                "etag": _CONTACT_ETAG,
-                "contactData": {"notes": "changed"},
-            }
-        },
-        "contacts.delete": {"contactId": _CONTACT_ID, "etag": _CONTACT_ETAG},
-    },
-    "tags.create": {
-        "tags.get": {"tagIds": [_TAG_ID]},
-        "tags.update": {
-            "tag": {"tagId": _TAG_ID, "etag": _TAG_ETAG, "tagData": {"name": "renamed"}}
-        },
-        "tags.delete": {"tagId": _TAG_ID, "etag": _TAG_ETAG},
-    },
-    "webhooks.create": {
-        "webhooks.get": {"webhookIds": [_WEBHOOK_ID]},
-        "webhooks.getBatches": {"webhookId": _WEBHOOK_ID},
-        "webhooks.delete": {"webhookId": _WEBHOOK_ID},
-    },
-}
-
-
-def _links(name: str) -> dict[str, Any]:
-    return {
-        target: {"operationId": target, "requestBody": body}
-        for target, body in _LINKS.get(name, {}).items()
-    }
-
-
 def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuses: Any) -> Any:
     ok = response("The answer", ref(answer))
-    if name in _LINKS:
-        ok["links"] = _links(name)
+    if name in LINKS:
+        ok["links"] = links(name)
     return {
         "post": {
             "operationId": name,
@@ -513,7 +269,7 @@ def _build() -> dict[str, Any]:
         servers=[{"url": "/"}],
         paths=paths,
         components={
-            "schemas": {**schemas, **_ANSWERS},
+            "schemas": {**schemas, **ANSWERS},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
