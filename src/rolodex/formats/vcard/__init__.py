@@ -1,0 +1,54 @@
+"""vCard 4.0, 3.0 and 2.1 in; 4.0 and 3.0 out: the one place vCard meets the contact.
+
+Import, export and CardDAV all use this package (DESIGN.md, "Address books, vCard and
+CardDAV"):
+- `read_cards(text)`: a vCard file (a text stream, or a str) -> `Card`s, and a
+  `CardProblem` for each card that cannot be read, without stopping at it.
+- `write_card(card, "4.0" | "3.0")`: one `Card` -> its vCard text.
+- `reconcile(extras, contact_data)`: the kept extras after a write through another API.
+- `group_of(card)` / `group_card(...)`: Apple and 4.0 group cards <-> tags (groups.py).
+
+Where this goes beyond vobject (which it uses to split each content line): streaming
+and limits (lines.py), vCard 2.1 bare parameters and quoted-printable with `CHARSET`
+(read.py), RFC 6868 parameter encoding and 4.0 dates and data URIs (values.py), and the
+writer, which folds at 75 octets and writes 4.0 (vobject writes 3.0 only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TextIO
+
+from rolodex.formats.card import Card, CardProblem
+from rolodex.formats.vcard.extras import EXTRAS_KEY, reconcile
+from rolodex.formats.vcard.groups import Group, group_card, group_of
+from rolodex.formats.vcard.lines import (
+    MAX_CARD_CHARS,
+    MAX_LINE_CHARS,
+    MAX_PROPERTIES,
+    Limits,
+    RawCard,
+    raw_cards,
+)
+from rolodex.formats.vcard.to_contact import card_from_lines
+from rolodex.formats.vcard.write import write_card
+
+__all__ = [
+    "EXTRAS_KEY",
+    "MAX_CARD_CHARS",
+    "MAX_LINE_CHARS",
+    "MAX_PROPERTIES",
+    "Group",
+    "Limits",
+    "group_card",
+    "group_of",
+    "read_cards",
+    "reconcile",
+    "write_card",
+]
+
+
+def read_cards(source: TextIO | str, limits: Limits | None = None) -> Iterator[Card | CardProblem]:
+    """Every card of a vCard file, in order; `Card.line` is where each starts (1-based)."""
+    for item in raw_cards(source, limits or Limits()):
+        yield card_from_lines(item) if isinstance(item, RawCard) else item

@@ -1,0 +1,185 @@
+"""A vCard file as a stream of cards: physical lines -> content lines -> one card's lines.
+
+vobject's own reader (`getLogicalLines`) reads the whole file into memory before it
+splits it, and knows nothing of size limits, so this module does that part itself: it
+reads the text in fixed chunks, unfolds lines (RFC 6350 §3.2: a line break followed by a
+space or a tab), joins vCard 2.1 quoted-printable soft line breaks (a value ending in
+`=`), and cuts cards at `BEGIN:VCARD` / `END:VCARD`. Memory stays bounded by the limits
+below whatever the file holds; anything over them becomes a `CardProblem` for that card,
+and reading goes on with the next one.
+
+The limits (documented in docs/import-export.md, "vCard"):
+- MAX_LINE_CHARS: one content line after unfolding. A 10 MiB photo (the photo store's
+  default limit) is about 14 Mi characters of base64, so the limit leaves room for it.
+- MAX_CARD_CHARS: one card, all its lines together.
+- MAX_PROPERTIES: content lines in one card.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from rolodex.formats.card import CardProblem
+
+MAX_LINE_CHARS = 16 * 1024 * 1024
+MAX_CARD_CHARS = 20 * 1024 * 1024
+MAX_PROPERTIES = 5_000
+
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    line_chars: int = MAX_LINE_CHARS
+    card_chars: int = MAX_CARD_CHARS
+    properties: int = MAX_PROPERTIES
+
+
+@dataclass(slots=True)
+class RawCard:
+    """One card's content lines (unfolded, without BEGIN/END), each with its line number."""
+
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text without its line break), or None for a line over `limit`."""
+    number = 0
+    parts: list[str] = []  # the start of a line that began in an earlier chunk
+    size = 0
+    too_long = False
+    while True:
+        chunk = source.read(_CHUNK)
+        if not chunk:
+            break
+        pieces = chunk.split("\n")
+        last = pieces.pop()
+        for piece in pieces:
+            number += 1
+            if parts or too_long:
+                if not too_long and size + len(piece) <= limit:
+                    parts.append(piece)
+                    piece = "".join(parts)
+                else:
+                    too_long = True
+                parts, size = [], 0
+                if too_long:
+                    too_long = False
+                    yield number, None
+                    continue
+            if len(piece) > limit:
+                yield number, None
+            elif piece.endswith("\r"):
+                yield number, piece[:-1]
+            else:
+                yield number, piece
+        if last and not too_long:
+            size += len(last)
+            if size > limit:
+                too_long, parts, size = True, [], 0
+            else:
+                parts.append(last)
+    if parts or too_long:
+        number += 1
+        yield number, None if too_long else "".join(parts).removesuffix("\r")
+
+
+def _is_quoted_printable(text: str) -> bool:
+    semicolon = text.find(";")
+    if semicolon < 0:
+        return False
+    colon = text.find(":")
+    return semicolon < colon and "QUOTED-PRINTABLE" in text[:colon].upper()
+
+
+def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
+    """Unfolded content lines with the line number each starts on; None when over `limit`."""
+    start = 0
+    parts: list[str] = []
+    size = 0
+    too_long = False
+    quoted_printable = False
+    for number, text in _physical_lines(source, limit):
+        if parts or too_long:
+            continues = text is not None and text[:1] in (" ", "\t") and text != ""
+            # vCard 2.1: a quoted-printable value goes on after a line ending in "=".
+            soft_break = quoted_printable and not too_long and parts[-1].endswith("=")
+            if continues or soft_break:
+                if text is None or too_long:
+                    too_long, parts = True, []
+                    continue
+                if soft_break:
+                    parts[-1] = parts[-1][:-1]
+                    piece = text
+                else:
+                    piece = text[1:]
+                size += len(piece)
+                if size > limit:
+                    too_long, parts = True, []
+                else:
+                    parts.append(piece)
+                continue
+            yield start, None if too_long else (parts[0] if len(parts) == 1 else "".join(parts))
+        if text is None:
+            start, parts, size, too_long, quoted_printable = number, [], 0, True, False
+            continue
+        start, parts, size, too_long = number, [text], len(text), False
+        quoted_printable = _is_quoted_printable(text)
+    if parts or too_long:
+        yield start, None if too_long else "".join(parts)
+
+
+def raw_cards(source: TextIO | str, limits: Limits) -> Iterator[RawCard | CardProblem]:
+    """The cards of a file, in order, or a problem for each that cannot be read.
+
+    A card over a limit, a card with no `END:VCARD`, and text outside any card are
+    problems; the card after them is read as usual.
+    """
+    if isinstance(source, str):
+        source = io.StringIO(source)
+    card: RawCard | None = None
+    problem: str | None = None  # the card being skipped, and why
+    card_size = 0
+    outside_reported = False
+    for number, text in content_lines(source, limits.line_chars):
+        if text is None:
+            if card is None:
+                yield CardProblem(number, f"line {number}: a line longer than the limit")
+            elif problem is None:
+                problem = (
+                    f"line {number}: a line longer than {limits.line_chars} characters "
+                    "after unfolding"
+                )
+            continue
+        # Only a short line can be BEGIN or END; a photo's line is never copied here.
+        word = text.strip().upper() if len(text) < 24 else "-"
+        if card is None:
+            if word == "BEGIN:VCARD":
+                card, problem, card_size, outside_reported = RawCard(number), None, 0, False
+            elif word and not outside_reported:
+                outside_reported = True
+                yield CardProblem(number, f"line {number}: text outside a vCard (no BEGIN:VCARD)")
+            continue
+        if word == "END:VCARD":
+            yield card if problem is None else CardProblem(card.line, problem)
+            card = None
+            continue
+        if word == "BEGIN:VCARD":
+            yield CardProblem(card.line, f"line {number}: the card has no END:VCARD")
+            card, problem, card_size = RawCard(number), None, 0
+            continue
+        if problem is not None or not word or text.isspace():
+            continue
+        card_size += len(text)
+        if card_size > limits.card_chars:
+            problem, card.lines = f"the card is longer than {limits.card_chars} characters", []
+        elif len(card.lines) >= limits.properties:
+            problem, card.lines = f"the card has more than {limits.properties} properties", []
+        else:
+            card.lines.append((number, text))
+    if card is not None:
+        yield CardProblem(card.line, "the file ends before END:VCARD")
