@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from rolodex.formats.detect import (
     FORMAT_NAMES,
+    Sniffed,
     UnknownFormat,
     choose_format,
     csv_format,
     detect_format,
+    open_text,
     sniff,
 )
+from rolodex.formats.encodings import SNIFF_BYTES
 from rolodex.formats.google_csv import google_header
 from rolodex.formats.outlook_columns import HEADER
 from tests.formats.samples import SAMPLES, sample_bytes
@@ -80,3 +85,24 @@ def test_a_named_format_overrides_detection() -> None:
 def test_an_unknown_format_name_lists_the_known_ones() -> None:
     with pytest.raises(UnknownFormat, match="one of auto, jsonl, vcard, google-csv, outlook-csv"):
         choose_format("excel", "")
+
+
+def test_open_text_hands_over_every_line_including_the_sniffed_ones() -> None:
+    raw = sample_bytes("outlook-windows1252.csv")
+    sniffed, lines = open_text(io.BytesIO(raw))
+    assert sniffed == Sniffed("outlook-csv", "cp1252")
+    assert "".join(lines) == raw.decode("cp1252")
+
+
+def test_open_text_still_finds_windows_1252_after_the_sniffed_head() -> None:
+    raw = b"First Name,Job Title\n" + b"Ada,x\n" * SNIFF_BYTES + "Müller,y\n".encode("cp1252")
+    sniffed, lines = open_text(io.BytesIO(raw))
+    assert sniffed.format == "outlook-csv"
+    assert list(lines)[-1] == "Müller,y\n"
+
+
+def test_open_text_gives_json_lines_room_for_a_photo() -> None:
+    line = b'{"contactData": {}, "photos": [{"data": "' + b"A" * 2_000_000 + b'"}]}\n'
+    sniffed, lines = open_text(io.BytesIO(line))
+    assert sniffed.format == "jsonl"
+    assert [len(text) for text in lines] == [len(line)]

@@ -46,6 +46,8 @@ def test_current_export_maps_every_column_to_its_home() -> None:
     assert data["items"] == [
         {"type": "nickname", "value": "Ada"},
         {"type": "Photo", "value": "https://lh3.googleusercontent.com/contacts/ada"},
+        # The canonical IM's type is its service; the label is kept, not dropped.
+        {"type": "IM 1 - Label", "value": "Home"},
         {"type": "Favourite number", "value": "1729"},
     ]
     assert ada.tags == ["starred", "Friends", "Mathematicians"]
@@ -137,6 +139,31 @@ def test_a_row_longer_than_the_header_is_a_problem_at_its_line() -> None:
     assert problem.line == 5
     assert "3 fields" in problem.message
     assert isinstance(out[3], Card) and out[3].line == 6
+
+
+def test_kept_columns_go_back_to_their_column_when_written() -> None:
+    text = "First Name,Event 1 - Label,Event 1 - Value,IM 1 - Label,IM 1 - Service,IM 1 - Value\nAda,Graduation,June 2010,Home,Skype,ada\n"
+    (card,) = read_text(read_google_csv, text)
+    assert isinstance(card, Card)
+    assert card.contact_data["items"] == [
+        {"type": "Event 1 - Label", "value": "Graduation"},
+        {"type": "Event 1 - Value", "value": "June 2010"},
+        {"type": "IM 1 - Label", "value": "Home"},
+    ]
+    written = "".join(write_google_csv([card]))
+    header, row = (line.split(",") for line in written.splitlines()[:2])
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Event 1 - Label"] == "Graduation"
+    assert cells["Event 1 - Value"] == "June 2010"
+    assert (cells["IM 1 - Label"], cells["IM 1 - Service"], cells["IM 1 - Value"]) == (
+        "Home",
+        "Skype",
+        "ada",
+    )
+    assert cells["Custom Field 1 - Label"] == ""
+    (again,) = read_text(read_google_csv, written)
+    assert isinstance(again, Card)
+    assert again.contact_data == card.contact_data
 
 
 def test_an_unreadable_birthday_is_kept_not_dropped() -> None:

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rolodex.formats import outlook_columns
-from rolodex.formats.encodings import SNIFF_BYTES, sniff_encoding
+from rolodex.formats.encodings import (
+    MAX_LINE_CHARS,
+    SNIFF_BYTES,
+    UTF8,
+    ByteSource,
+    sniff_encoding,
+    text_lines,
+)
 from rolodex.formats.google_csv import FIXED_COLUMNS, REPEATED_COLUMN
+from rolodex.formats.jsonl import MAX_LINE_CHARS as JSONL_MAX_LINE_CHARS
 
 JSONL = "jsonl"
 VCARD = "vcard"
@@ -88,6 +96,34 @@ def sniff(head: bytes, requested: str = AUTO) -> Sniffed:
     # The head may end inside a character: an incremental decoder leaves that one out.
     text = codecs.getincrementaldecoder(encoding)("replace").decode(head[:SNIFF_BYTES])
     return Sniffed(choose_format(requested, text), encoding)
+
+
+def open_text(stream: ByteSource, requested: str = AUTO) -> tuple[Sniffed, Iterator[str]]:
+    """A binary file's format and encoding, and its text lines from the first.
+
+    Reads `SNIFF_BYTES` to decide, then hands over every line (those bytes included),
+    with the line limit of the format (JSON lines carry photos). Raises `UnknownFormat`.
+    """
+    head = stream.read(SNIFF_BYTES)
+    sniffed = sniff(head, requested)
+    limit = JSONL_MAX_LINE_CHARS if sniffed.format == JSONL else MAX_LINE_CHARS
+    # Plain UTF-8 so far is left to `text_lines`, which may still find Windows-1252 later.
+    encoding = None if sniffed.encoding == UTF8 else sniffed.encoding
+    return sniffed, text_lines(_Prefixed(head, stream), encoding, max_line_chars=limit)
+
+
+class _Prefixed:
+    """`head` (already read) and then the rest of `stream`, as one binary file."""
+
+    def __init__(self, head: bytes, stream: ByteSource) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int, /) -> bytes:
+        if self._head:
+            out, self._head = self._head, b""
+            return out
+        return self._stream.read(size)
 
 
 def choose_format(requested: str, head: str) -> str:

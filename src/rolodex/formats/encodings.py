@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 # Documented in docs/import-export.md ("Encodings").
 SNIFF_BYTES = 64 * 1024
@@ -43,6 +43,12 @@ def _c1_as_latin1(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_C1_HANDLER, _c1_as_latin1)
+
+
+class ByteSource(Protocol):
+    """What `text_lines` reads from: any binary file (`open(path, "rb")`, a request body)."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 class EncodingProblem(ValueError):
@@ -93,7 +99,7 @@ def text_lines_from_bytes(
 
 
 def text_lines(
-    stream: BinaryIO, encoding: str | None = None, *, max_line_chars: int = MAX_LINE_CHARS
+    stream: ByteSource, encoding: str | None = None, *, max_line_chars: int = MAX_LINE_CHARS
 ) -> Iterator[str]:
     """The lines of a binary file as text, each with its line ending, without any BOM.
 

@@ -23,7 +23,6 @@ from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.csv_rows import Row, read_rows, write_row
 from rolodex.formats.csv_values import (
     NICKNAME_ITEM,
-    compact,
     dicts,
     format_iso_date,
     kept,
@@ -237,12 +236,16 @@ def _add_group(
         if kind == "Event":
             date = parse_iso_date(entry.get("value", ""))
             if date is None:
+                if label and index == 0:
+                    kept(items, label_column, label)
                 kept(items, f"Event {number} - Value", entry.get("value", ""))
                 continue
             entry = {**date}
         elif kind == "IM":
             # The canonical IM has one type: the service (Skype, Jabber) says the most.
             service = entry.pop("service", None)
+            if service and label and index == 0:
+                kept(items, label_column, label)
             type_ = service or type_
         elif kind == "Custom Field":
             # A custom field's label is its name, not a kind: kept exactly.
@@ -274,14 +277,17 @@ def write_google_csv(
     """The CSV text of `cards`, the header first, one record at a time (CRLF line ends)."""
     header = google_header(max_counts)
     counts = {**DEFAULT_COUNTS, **(max_counts or {})}
+    columns = frozenset(header)
     yield write_row(header)
     for card in cards:
-        values = row_of_card(card, counts)
+        values = row_of_card(card, counts, columns)
         yield write_row([values.get(column, "") for column in header])
 
 
-def row_of_card(card: Card, counts: Mapping[str, int]) -> dict[str, str]:
-    """A card's cells by column name."""
+def row_of_card(
+    card: Card, counts: Mapping[str, int], columns: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """A card's cells by column name; kept items go back to their column when it is in `columns`."""
     data = card.contact_data
     items = [dict(item) for item in dicts(data.get("items"))]
     row: dict[str, str] = {}
@@ -300,9 +306,6 @@ def row_of_card(card: Card, counts: Mapping[str, int]) -> dict[str, str]:
     row["Birthday"] = (format_iso_date(birthday) or "") if isinstance(birthday, dict) else ""
     row["Notes"] = text(data.get("notes"))
     row["Labels"] = labels_of_tags(card.tags)
-    # Kept columns go back where they came from, when the header has them.
-    for column in ("Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name", "Photo"):
-        row[column] = take_item(items, column) or ""
     entries: dict[str, list[dict[str, str]]] = {
         "E-mail": _labeled(data.get("emails")),
         "Phone": _labeled(data.get("phoneNumbers")),
@@ -314,15 +317,27 @@ def row_of_card(card: Card, counts: Mapping[str, int]) -> dict[str, str]:
             {"Service": text(i.get("type")), "Value": text(i.get("value"))}
             for i in dicts(data.get("ims"))
         ],
-        "Custom Field": [
-            {"Label": text(i.get("type")), "Value": text(i.get("value"))} for i in items
-        ],
     }
     for kind, kind_cells in entries.items():
-        for number, slot in enumerate(_slots(kind_cells, counts[kind]), start=1):
-            for part, value in slot.items():
-                row[f"{kind} {number} - {part}"] = value
+        _fill(row, kind, kind_cells, counts[kind])
+    # Kept columns go back where they came from (`Phonetic First Name`, `Photo`, an
+    # unreadable `Event 1 - Value`) when the header has them and they are free;
+    # every other item is a custom field.
+    custom = []
+    for item in items:
+        type_, value = text(item.get("type")), text(item.get("value"))
+        if type_ in columns and not row.get(type_) and not type_.startswith("Custom Field"):
+            row[type_] = value
+        else:
+            custom.append({"Label": type_, "Value": value})
+    _fill(row, "Custom Field", custom, counts["Custom Field"])
     return row
+
+
+def _fill(row: dict[str, str], kind: str, entries: list[dict[str, str]], count: int) -> None:
+    for number, slot in enumerate(_slots(entries, count), start=1):
+        for part, value in slot.items():
+            row[f"{kind} {number} - {part}"] = value
 
 
 def _labeled(value: object) -> list[dict[str, str]]:
@@ -354,8 +369,3 @@ def _slots(entries: list[dict[str, str]], count: int) -> list[dict[str, str]]:
     merged = {part: SEPARATOR.join(entry.get(part, "") for entry in last) for part in last[0]}
     merged["Label"] = last[0].get("Label", "")
     return [*entries[: count - 1], merged]
-
-
-def cleaned(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` without the empty parts a CSV cell cannot tell from absent (for comparisons)."""
-    return compact(data)
