@@ -26,6 +26,9 @@ from rolodex.store import Store
 from rolodex.store.migrate import upgrade
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
+from rolodex.transfer.exporter import ContactExporter
+from rolodex.transfer.extras import reconcile_kept
+from rolodex.transfer.importer import CardImporter
 from rolodex.web.secret_key import SecretKeyService
 from rolodex.web.throttle import LoginThrottle
 from rolodex.webhooks.service import WebhookService
@@ -52,6 +55,8 @@ class Services:
     photos: PhotoService
     webhooks: WebhookService
     search: SearchService
+    card_import: CardImporter
+    export: ContactExporter
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -85,6 +90,7 @@ class Services:
             process_budget(settings.photo_decode_budget_bytes),
         )
         contacts.photos_removed = photos.forget
+        contacts.data_saved = reconcile_kept
         apps = AppService(store)
         return cls(
             settings=settings,
@@ -111,6 +117,8 @@ class Services:
             photos=photos,
             webhooks=WebhookService(store, settings.webhooks),
             search=SearchService(store, contacts),
+            card_import=CardImporter(store, contacts, photos),
+            export=ContactExporter(store, contacts, photos),
         )
 
     def close(self) -> None:

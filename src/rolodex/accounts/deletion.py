@@ -32,6 +32,7 @@ from rolodex.store import Store
 from rolodex.store.schema import (
     accounts,
     changes,
+    contact_cards,
     contact_tags,
     contacts,
     credentials,
@@ -98,6 +99,7 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     conn.execute(delete(changes).where(changes.c.owner_id == owner_id))
     conn.execute(delete(sync_tokens).where(sync_tokens.c.owner_id == owner_id))
     conn.execute(delete(imports).where(imports.c.owner_id == owner_id))
+    conn.execute(delete(contact_cards).where(contact_cards.c.owner_id == owner_id))
     conn.execute(delete(owner_counts).where(owner_counts.c.owner_id == owner_id))
     return count, photo_ids
 
