@@ -42,8 +42,15 @@ def card_texts(text: str) -> list[str]:
 
 
 def without_photos(text: str) -> str:
-    """A vCard's text without its PHOTO properties (the photo store re-encodes images)."""
+    """A vCard's text without its PHOTO properties (the photo store re-encodes images),
+    and its CATEGORIES in name order (a contact's tags have no order)."""
     unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    unfolded = re.sub(
+        r"^CATEGORIES:(.*)$",
+        lambda m: "CATEGORIES:" + ",".join(sorted(m.group(1).split(","), key=str.casefold)),
+        unfolded,
+        flags=re.M,
+    )
     kept = [
         line for line in unfolded.splitlines() if not re.match(r"^([\w-]+\.)?PHOTO[;:]", line, re.I)
     ]

@@ -123,10 +123,7 @@ class ContactExporter:
         with self.store.read() as conn:
             names = tag_names(conn, owner_id, sorted({t for c in found for t in c.tag_ids}))
             rows = CardRepository.by_pks(conn, [c.pk for c in found])
-        return [
-            self.card_of(c, [names[t] for t in c.tag_ids if t in names], rows.get(c.pk), photos)
-            for c in found
-        ]
+        return [self.card_of(c, _tag_list(c, names), rows.get(c.pk), photos) for c in found]
 
     def card_of(self, contact: Contact, tags: list[str], row: CardRow | None, photos: bool) -> Card:
         data: dict[str, Any] = dict(contact.data)
@@ -154,3 +151,8 @@ class ContactExporter:
         except DomainError:
             return []
         return [Photo(found.data, found.content_type)]
+
+
+def _tag_list(contact: Contact, names: dict[str, str]) -> list[str]:
+    """The contact's tag names in name order (a contact's tags have no order of their own)."""
+    return sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)
