@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 
+from rolodex.contacts.model import clean_contact_data
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.vcard import read_cards, write_card
 from tests.formats.vcard.semantic import assert_semantically_equal
@@ -224,7 +226,12 @@ def test_thunderbird_export_maps_field_by_field() -> None:
     assert alan.tags == ["Scientists", "Bletchley"]
 
 
-def test_no_sample_card_is_a_problem() -> None:
+def test_every_sample_card_is_valid_canonical_data_with_json_extras() -> None:
     for path in SAMPLES.glob("*.vcf"):
         with path.open(encoding="utf-8", newline="") as stream:
-            assert not [c for c in read_cards(stream) if isinstance(c, CardProblem)]
+            cards = list(read_cards(stream))
+        assert not [c for c in cards if isinstance(c, CardProblem)]
+        for card in cards:
+            assert isinstance(card, Card)
+            assert orjson.loads(orjson.dumps(card.extras)) == card.extras
+            assert clean_contact_data(card.contact_data) == card.contact_data

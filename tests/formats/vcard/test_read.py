@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tracemalloc
 from collections.abc import Iterator
 
@@ -187,3 +188,15 @@ def test_properties_without_a_home_are_kept_verbatim() -> None:
         "value": "v\\,w",
     }
     assert [p["name"] for p in kept] == ["GENDER", "GEO", "TZ", "X-Custom"]
+
+
+def test_a_file_read_as_lines_a_stream_or_a_string_gives_the_same_cards() -> None:
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:a\r\n  b\rFN:C\r\nEND:VCARD\r\n"
+    lines = text.splitlines(keepends=True)
+    pieces = [text[i : i + 3] for i in range(0, len(text), 3)]  # a CR and its LF apart
+    expected = list(read_cards(text))
+    assert isinstance(expected[0], Card)
+    assert expected[0].contact_data == {"notes": "a b", "displayName": "C"}
+    assert list(read_cards(iter(lines))) == expected
+    assert list(read_cards(pieces)) == expected
+    assert list(read_cards(io.StringIO(text))) == expected

@@ -2,7 +2,7 @@
 
 Import, export and CardDAV all use this package (DESIGN.md, "Address books, vCard and
 CardDAV"):
-- `read_cards(text)`: a vCard file (a text stream, or a str) -> `Card`s, and a
+- `read_cards(text)`: a vCard file (a str, a text stream, or its lines) -> `Card`s, and a
   `CardProblem` for each card that cannot be read, without stopping at it.
 - `write_card(card, "4.0" | "3.0")`: one `Card` -> its vCard text.
 - `reconcile(extras, contact_data)`: the kept extras after a write through another API.
@@ -17,7 +17,6 @@ writer, which folds at 75 octets and writes 4.0 (vobject writes 3.0 only).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TextIO
 
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.vcard.extras import EXTRAS_KEY, reconcile
@@ -28,6 +27,7 @@ from rolodex.formats.vcard.lines import (
     MAX_PROPERTIES,
     Limits,
     RawCard,
+    Source,
     raw_cards,
 )
 from rolodex.formats.vcard.to_contact import card_from_lines
@@ -40,6 +40,7 @@ __all__ = [
     "MAX_PROPERTIES",
     "Group",
     "Limits",
+    "Source",
     "group_card",
     "group_of",
     "read_cards",
@@ -48,7 +49,11 @@ __all__ = [
 ]
 
 
-def read_cards(source: TextIO | str, limits: Limits | None = None) -> Iterator[Card | CardProblem]:
-    """Every card of a vCard file, in order; `Card.line` is where each starts (1-based)."""
+def read_cards(source: Source, limits: Limits | None = None) -> Iterator[Card | CardProblem]:
+    """Every card of a vCard file, in order; `Card.line` is where each starts (1-based).
+
+    `source` is the decoded text: a str, a text stream, or an iterable of its lines (as
+    `encodings.text_lines` yields them, the same contract as the CSV readers).
+    """
     for item in raw_cards(source, limits or Limits()):
         yield card_from_lines(item) if isinstance(item, RawCard) else item

@@ -104,6 +104,8 @@ class DetailIndex:
                 self._by_key.setdefault(key, []).append(detail)
 
     def take(self, field: str, entry: object, prop: str | None = None) -> dict[str, Any]:
+        if not self._by_key:
+            return {}  # a contact never read from a vCard: nothing to digest
         found = self._by_key.get((field, value_key(entry), prop))
         return found.pop(0) if found else {}
 

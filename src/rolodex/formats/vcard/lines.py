@@ -18,7 +18,7 @@ The limits (documented in docs/import-export.md, "vCard"):
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -46,16 +46,40 @@ class RawCard:
     lines: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
+Source = str | TextIO | Iterable[str]
+"""A file's text: all of it, a text stream, or its lines (or any chunks) in order."""
+
+
+def _chunks(source: Source) -> Iterator[str]:
+    """The text in pieces, CRLF and a lone CR (as text-mode files read it) turned to LF."""
+    if isinstance(source, str):
+        source = io.StringIO(source)
+    if isinstance(source, io.TextIOBase) or hasattr(source, "read"):
+        stream: TextIO = source  # type: ignore[assignment]
+        pieces: Iterable[str] = iter(lambda: stream.read(_CHUNK), "")
+    else:
+        pieces = source
+    held = ""  # a CR at the end of a piece may be the first half of a CRLF
+    for piece in pieces:
+        if held:
+            piece, held = held + piece, ""
+        if "\r" in piece:
+            if piece.endswith("\r"):
+                piece, held = piece[:-1], "\r"
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        if piece:
+            yield piece
+    if held:
+        yield "\n"
+
+
+def _physical_lines(source: Source, limit: int) -> Iterator[tuple[int, str | None]]:
     """(line number, text without its line break), or None for a line over `limit`."""
     number = 0
     parts: list[str] = []  # the start of a line that began in an earlier chunk
     size = 0
     too_long = False
-    while True:
-        chunk = source.read(_CHUNK)
-        if not chunk:
-            break
+    for chunk in _chunks(source):
         pieces = chunk.split("\n")
         last = pieces.pop()
         for piece in pieces:
@@ -71,12 +95,7 @@ def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | Non
                     too_long = False
                     yield number, None
                     continue
-            if len(piece) > limit:
-                yield number, None
-            elif piece.endswith("\r"):
-                yield number, piece[:-1]
-            else:
-                yield number, piece
+            yield number, None if len(piece) > limit else piece
         if last and not too_long:
             size += len(last)
             if size > limit:
@@ -85,7 +104,7 @@ def _physical_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | Non
                 parts.append(last)
     if parts or too_long:
         number += 1
-        yield number, None if too_long else "".join(parts).removesuffix("\r")
+        yield number, None if too_long else "".join(parts)
 
 
 def _is_quoted_printable(text: str) -> bool:
@@ -96,7 +115,7 @@ def _is_quoted_printable(text: str) -> bool:
     return semicolon < colon and "QUOTED-PRINTABLE" in text[:colon].upper()
 
 
-def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]]:
+def content_lines(source: Source, limit: int) -> Iterator[tuple[int, str | None]]:
     """Unfolded content lines with the line number each starts on; None when over `limit`."""
     start = 0
     parts: list[str] = []
@@ -133,14 +152,12 @@ def content_lines(source: TextIO, limit: int) -> Iterator[tuple[int, str | None]
         yield start, None if too_long else "".join(parts)
 
 
-def raw_cards(source: TextIO | str, limits: Limits) -> Iterator[RawCard | CardProblem]:
+def raw_cards(source: Source, limits: Limits) -> Iterator[RawCard | CardProblem]:
     """The cards of a file, in order, or a problem for each that cannot be read.
 
     A card over a limit, a card with no `END:VCARD`, and text outside any card are
     problems; the card after them is read as usual.
     """
-    if isinstance(source, str):
-        source = io.StringIO(source)
     card: RawCard | None = None
     problem: str | None = None  # the card being skipped, and why
     card_size = 0

@@ -67,12 +67,16 @@ def parse_property(text: str, line: int) -> Property:
             values = [part.strip() for v in values for part in v.split(",") if part.strip()]
         params.setdefault(key, []).extend(values)
     prop = Property(name.upper(), value, params, group, line, name)
-    encoding = (prop.param("ENCODING") or "").upper()
-    if encoding == "QUOTED-PRINTABLE":
+    encodings = [v.upper() for v in params.get("ENCODING", [])]
+    if "QUOTED-PRINTABLE" in encodings:
         prop.value = _decode_quoted_printable(value, prop.param("CHARSET"))
-        del params["ENCODING"]
+        rest = [v for v in params["ENCODING"] if v.upper() != "QUOTED-PRINTABLE"]
+        if rest:
+            params["ENCODING"] = rest
+        else:
+            del params["ENCODING"]
         params.pop("CHARSET", None)
-    elif "CHARSET" in params and encoding not in ("B", "BASE64"):
+    elif "CHARSET" in params and not {"B", "BASE64"} & set(encodings):
         # The text was decoded by the caller already; the label no longer applies.
         del params["CHARSET"]
     return prop

@@ -132,6 +132,8 @@ class _CardReader:
             return bool(parsed) or not prop.params
         if name == "NOTE" and "notes" not in data:
             text = unescape(prop.value)
+            if not text:
+                return not prop.params
             data["notes"] = text
             self._detail("notes", text, None, self._plain_detail(prop, escape(text)))
             return True
@@ -245,16 +247,20 @@ class _CardReader:
     def _organizations(self) -> None:
         """ORG, TITLE and ROLE -> organizations: grouped ones by their group, the others
         in order (the first TITLE with the first ORG)."""
-        slots: dict[tuple[str, str], dict[str, Any]] = {}
+        slots: dict[tuple[str | None, str], dict[str, Any]] = {}
         placed: list[tuple[str, Property, dict[str, Any]]] = []
         for name, found in self.orgs.items():
             for index, (prop, value) in enumerate((p, v) for p, v in found if p.group is None):
-                slot = slots.setdefault(("", str(index)), {})
+                slot = slots.setdefault((None, str(index)), {})
                 self._fill(slot, name, value)
                 placed.append((name, prop, slot))
+            seen: dict[str, int] = {}
             for prop, value in found:
                 if prop.group is not None:
-                    slot = slots.setdefault(("g", prop.group.lower()), {})
+                    # The n-th ORG of a group goes with the n-th TITLE of that group.
+                    group = prop.group.lower()
+                    seen[group] = seen.get(group, -1) + 1
+                    slot = slots.setdefault((group, str(seen[group])), {})
                     self._fill(slot, name, value)
                     placed.append((name, prop, slot))
         if not slots:

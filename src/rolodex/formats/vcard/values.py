@@ -25,9 +25,12 @@ def unescape(raw: str) -> str:
     return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\,;\r\n]")
+
+
 def escape(text: str) -> str:
     """Text -> a text value (RFC 6350 §3.4): backslash, comma, semicolon, newline escaped."""
-    if not any(ch in text for ch in "\\,;\r\n"):
+    if not _NEEDS_ESCAPE.search(text):
         return text
     text = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
@@ -154,9 +157,7 @@ def decode_data_uri(raw: str) -> tuple[bytes, str | None] | None:
 
 
 def data_uri(data: bytes, content_type: str | None) -> str:
-    return f"data:{content_type or 'application/octet-stream'};base64," + base64.b64encode(
-        data
-    ).decode("ascii")
+    return f"data:{content_type or ''};base64," + base64.b64encode(data).decode("ascii")
 
 
 # -- parameter values (RFC 6868 caret encoding) --------------------------------------
