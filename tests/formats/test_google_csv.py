@@ -170,3 +170,11 @@ def test_an_unreadable_birthday_is_kept_not_dropped() -> None:
     (card,) = read_text(read_google_csv, "First Name,Birthday\nAda,sometime in December\n")
     assert isinstance(card, Card)
     assert card.contact_data["items"] == [{"type": "Birthday", "value": "sometime in December"}]
+
+
+def test_a_count_of_zero_still_writes_one_column_of_the_kind() -> None:
+    card = Card({"emails": [{"value": "a@x.org"}, {"value": "b@x.org"}]})
+    text = "".join(write_google_csv([card], {"E-mail": 0}))
+    (back,) = read_text(read_google_csv, text)
+    assert isinstance(back, Card)
+    assert back.contact_data["emails"] == [{"value": "a@x.org"}, {"value": "b@x.org"}]

@@ -59,6 +59,8 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row | CardProblem]:
         yield CardProblem(1, f"the header has {len(header):,} columns; at most {MAX_COLUMNS:,}")
         return
     names = [name.strip() for name in header]
+    # The common header names each column once: a dict comprehension reads its rows.
+    plain = "" not in names and len(set(names)) == len(names)
     while True:
         try:
             start, record = _next_record(reader)
@@ -71,10 +73,13 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row | CardProblem]:
         if problem:
             yield problem
             continue
-        values: dict[str, str] = {}
-        for name, value in zip(names, record, strict=False):
-            if value and name and name not in values:
-                values[name] = value
+        if plain:
+            values = {name: value for name, value in zip(names, record, strict=False) if value}
+        else:
+            values = {}
+            for name, value in zip(names, record, strict=False):
+                if value and name and name not in values:
+                    values[name] = value
         yield Row(start, values)
 
 
@@ -92,16 +97,18 @@ def _next_record(reader: Any) -> tuple[int, list[str]]:
             record = next(reader)
         except (EncodingProblem, csv.Error) as exc:
             raise _Unreadable(start, exc) from None
-        if any(field.strip() for field in record):
+        if "".join(record).strip():
             return start, record
 
 
 def _record_problem(record: Sequence[str], names: Sequence[str], line: int) -> CardProblem | None:
-    extra = [value for value in record[len(names) :] if value.strip()]
-    if extra:
+    if len(record) > len(names) and "".join(record[len(names) :]).strip():
         return CardProblem(
             line, f"the row has {len(record):,} fields and the header {len(names):,} columns"
         )
+    # No field can be over the limit when all of them together are not (the common case).
+    if len("".join(record)) <= MAX_FIELD_CHARS:
+        return None
     for name, value in zip(names, record, strict=False):
         if len(value) > MAX_FIELD_CHARS:
             return CardProblem(
@@ -117,16 +124,38 @@ def _fatal(exc: Exception, line: int) -> CardProblem:
     return CardProblem(line, f"the CSV cannot be read from here ({exc}); the rest is not read")
 
 
-def write_row(values: Sequence[str], *, quote_all: bool = False) -> str:
-    """One CSV record as text, CRLF-ended (RFC 4180, and what Google and Outlook write).
+class RowWriter:
+    """CSV records as text, CRLF-ended (RFC 4180, and what Google and Outlook write).
 
-    Outlook quotes every field; Google only those that need it.
+    Outlook quotes every field; Google only those that need it. Cells are given by
+    column name; the writer puts them in the header's order. One buffer for all rows.
     """
-    out = io.StringIO()
-    writer = (
-        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        if quote_all
-        else csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    )
-    writer.writerow(values)
-    return out.getvalue()
+
+    def __init__(self, header: Sequence[str], *, quote_all: bool = False) -> None:
+        self.header = list(header)
+        self._index = {name: i for i, name in enumerate(self.header)}
+        self._out = io.StringIO()
+        self._writer = (
+            csv.writer(self._out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+            if quote_all
+            else csv.writer(self._out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        )
+
+    def header_line(self) -> str:
+        return self._line(self.header)
+
+    def row(self, cells: dict[str, str]) -> str:
+        """One record from `{column: value}`; columns not in the header are not written."""
+        values = [""] * len(self.header)
+        index = self._index
+        for column, value in cells.items():
+            position = index.get(column)
+            if position is not None and value:
+                values[position] = value
+        return self._line(values)
+
+    def _line(self, values: Sequence[str]) -> str:
+        self._out.seek(0)
+        self._out.truncate()
+        self._writer.writerow(values)
+        return self._out.getvalue()

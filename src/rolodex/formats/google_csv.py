@@ -15,12 +15,13 @@ and take its label.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rolodex.formats.card import Card, CardProblem
-from rolodex.formats.csv_rows import Row, read_rows, write_row
+from rolodex.formats.csv_rows import Row, RowWriter, read_rows
 from rolodex.formats.csv_values import (
     NICKNAME_ITEM,
     dicts,
@@ -184,8 +185,8 @@ def card_of_row(row: Row) -> Card:
             data["notes"] = value
         elif column == "Birthday" and parse_iso_date(value) and "birthday" not in data:
             data["birthday"] = parse_iso_date(value)
-        elif match := REPEATED_COLUMN.match(column):
-            groups.setdefault((match.group(1), int(match.group(2))), {})[match.group(3)] = value
+        elif repeated := _repeated(column):
+            groups.setdefault(repeated[:2], {})[repeated[2]] = value
         else:
             kept(items, column, value)
     if name:
@@ -199,8 +200,17 @@ def card_of_row(row: Row) -> Card:
     return Card(contact_data=data, tags=tags, line=row.line)
 
 
+@functools.lru_cache(maxsize=4096)
+def _repeated(column: str) -> tuple[str, int, str] | None:
+    """`E-mail 2 - Value` as `("E-mail", 2, "Value")`; once per column name, not per row."""
+    match = REPEATED_COLUMN.match(column)
+    return (match.group(1), int(match.group(2)), match.group(3)) if match else None
+
+
 def _split_entries(parts: Mapping[str, str]) -> list[dict[str, str]]:
     """Cells whose values Google joined with ` ::: ` as one dict per value."""
+    if not any(SEPARATOR in value for value in parts.values()):
+        return [dict(parts)] if parts else []
     split = {key: value.split(SEPARATOR) for key, value in parts.items()}
     count = max(len(values) for values in split.values())
     entries = []
@@ -263,25 +273,29 @@ def _add_group(
 
 def google_header(max_counts: Mapping[str, int] | None = None) -> list[str]:
     """The header a Google CSV export with these counts of each repeated kind has."""
-    counts = {**DEFAULT_COUNTS, **(max_counts or {})}
+    counts = _counts(max_counts)
     header = list(FIXED_COLUMNS)
     for kind, parts in WRITTEN_GROUPS:
-        for number in range(1, max(counts[kind], 1) + 1):
+        for number in range(1, counts[kind] + 1):
             header.extend(f"{kind} {number} - {part}" for part in parts)
     return header
+
+
+def _counts(max_counts: Mapping[str, int] | None) -> dict[str, int]:
+    # At least one column of each kind, as Google writes: a count of 0 would drop values.
+    return {kind: max(count, 1) for kind, count in {**DEFAULT_COUNTS, **(max_counts or {})}.items()}
 
 
 def write_google_csv(
     cards: Iterable[Card], max_counts: Mapping[str, int] | None = None
 ) -> Iterator[str]:
     """The CSV text of `cards`, the header first, one record at a time (CRLF line ends)."""
-    header = google_header(max_counts)
-    counts = {**DEFAULT_COUNTS, **(max_counts or {})}
-    columns = frozenset(header)
-    yield write_row(header)
+    writer = RowWriter(google_header(max_counts))
+    counts = _counts(max_counts)
+    columns = frozenset(writer.header)
+    yield writer.header_line()
     for card in cards:
-        values = row_of_card(card, counts, columns)
-        yield write_row([values.get(column, "") for column in header])
+        yield writer.row(row_of_card(card, counts, columns))
 
 
 def row_of_card(

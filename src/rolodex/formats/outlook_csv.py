@@ -23,7 +23,7 @@ from typing import Any
 from rolodex.contacts.mapping_common import kind_of
 from rolodex.formats import outlook_columns as cols
 from rolodex.formats.card import Card, CardProblem
-from rolodex.formats.csv_rows import Row, read_rows, write_row
+from rolodex.formats.csv_rows import Row, RowWriter, read_rows
 from rolodex.formats.csv_values import (
     NICKNAME_ITEM,
     dicts,
@@ -32,7 +32,6 @@ from rolodex.formats.csv_values import (
     kept,
     parse_iso_date,
     parse_us_date,
-    take_item,
     text,
 )
 
@@ -59,6 +58,7 @@ def _fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_FALLBACK, _fallback)
 
 _PHONE_TYPE = dict(cols.PHONES)
+_HEADER_BY_NAME = {column.casefold(): column for column in cols.HEADER}
 _ADDRESS_COLUMNS = {
     f"{prefix} {part}": (prefix, key)
     for prefix, _ in cols.ADDRESS_KINDS
@@ -171,10 +171,10 @@ def _read_date(data: dict[str, Any], items: list[dict[str, str]], column: str, v
 
 def write_outlook_csv(cards: Iterable[Card]) -> Iterator[str]:
     """The CSV text of `cards` with Outlook's header, one record at a time (CRLF ends)."""
-    yield write_row(cols.HEADER, quote_all=True)
+    writer = RowWriter(cols.HEADER, quote_all=True)
+    yield writer.header_line()
     for card in cards:
-        values = row_of_card(card)
-        yield write_row([values.get(column, "") for column in cols.HEADER], quote_all=True)
+        yield writer.row(row_of_card(card))
 
 
 def write_outlook_csv_bytes(cards: Iterable[Card], encoding: str = ENCODING) -> Iterator[bytes]:
@@ -225,12 +225,12 @@ def row_of_card(card: Card) -> dict[str, str]:
     row["Notes"] = text(data.get("notes"))
     row["Categories"] = cols.CATEGORY_SEPARATOR.join(card.tags)
     # Columns kept as items on the way in go back to their column.
-    items = [dict(item) for item in dicts(data.get("items"))]
-    for column in cols.HEADER:
-        if not row.get(column):
-            kept_value = take_item(items, column)
-            if kept_value is not None:
-                row[column] = kept_value
+    for item in dicts(data.get("items")):
+        kept_type, kept_value = item.get("type"), item.get("value")
+        if isinstance(kept_type, str) and isinstance(kept_value, str):
+            kept_column = _HEADER_BY_NAME.get(kept_type.casefold())
+            if kept_column and not row.get(kept_column):
+                row[kept_column] = kept_value
     return row
 
 
