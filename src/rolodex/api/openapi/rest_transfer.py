@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rolodex.api.openapi.common import STRING, Schema, obj
+from rolodex.api.openapi.common import STRING, Schema, json_content, obj, ref
 from rolodex.api.openapi.resources import answer, text_query
 
 _LINES = {
@@ -14,22 +14,23 @@ _LINES = {
 _FILE = {"schema": {"type": "string"}}
 _FORMATS = ["vcard", "vcard3", "google-csv", "outlook-csv", "jsonl"]
 
+_SUMMARY: dict[str, Schema] = {
+    "format": STRING,
+    "created": {"type": "integer"},
+    "updated": {"type": "integer"},
+    "skipped": _LINES,
+    "errors": _LINES,
+    "linesDone": {"type": "integer"},
+    "contactsCreated": {"type": "integer"},
+    "resumedFromLine": {"type": "integer"},
+    "alreadyImported": {"type": "boolean"},
+}
+_REQUIRED = ["format", "created", "updated", "skipped", "errors"]
+
 SCHEMAS: dict[str, Schema] = {
-    "ImportSummary": obj(
-        {
-            "format": STRING,
-            "created": {"type": "integer"},
-            "updated": {"type": "integer"},
-            "skipped": _LINES,
-            "errors": _LINES,
-            "linesDone": {"type": "integer"},
-            "contactsCreated": {"type": "integer"},
-            "resumedFromLine": {"type": "integer"},
-            "alreadyImported": {"type": "boolean"},
-        },
-        ["format", "created", "updated", "skipped", "errors"],
-        closed=False,
-    ),
+    "ImportSummary": obj(_SUMMARY, _REQUIRED),
+    # A file with bad contacts and no `skipInvalid`: nothing imported, each listed.
+    "ImportRefused": obj({"message": STRING, **_SUMMARY}, ["message", *_REQUIRED]),
 }
 
 
@@ -46,6 +47,12 @@ def paths(op: Any, read: str, write: str) -> dict[str, Any]:
             text_query("skipInvalid", "true: import the good contacts of a file with bad ones", 5),
         ],
     )
+    refused = imported["responses"]["400"]
+    refused["description"] += (
+        "; or a file with contacts that cannot be imported (without skipInvalid):"
+        " nothing is imported and the summary lists each with its line"
+    )
+    refused["content"] = json_content({"anyOf": [ref("Error"), ref("ImportRefused")]})
     imported["requestBody"] = {
         "required": True,
         "content": {
