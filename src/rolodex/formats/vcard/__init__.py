@@ -8,10 +8,11 @@ CardDAV"):
 - `reconcile(extras, contact_data)`: the kept extras after a write through another API.
 - `group_of(card)` / `group_card(...)`: Apple and 4.0 group cards <-> tags (groups.py).
 
-Where this goes beyond vobject (which it uses to split each content line): streaming
-and limits (lines.py), vCard 2.1 bare parameters and quoted-printable with `CHARSET`
-(read.py), RFC 6868 parameter encoding and 4.0 dates and data URIs (values.py), and the
-writer, which folds at 75 octets and writes 4.0 (vobject writes 3.0 only).
+Where this goes beyond vobject (whose content-line grammar splits each line, read.py):
+streaming and limits (lines.py), vCard 2.1 bare parameters and quoted-printable with
+`CHARSET` (read.py), RFC 6868 parameter encoding and 4.0 dates and data URIs
+(values.py), and the writer, which folds at 75 octets and writes 4.0 (vobject writes
+3.0 only).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """One content line -> a `Property` (group, name, parameters, value), for every vCard version.
 
-The line itself is split by vobject's `parseLine` (group, name, parameters with quoted
-values, value). What vobject leaves to its per-version behaviours, and does not do for
+The line itself is split as vobject's `parseLine` splits it (group, name, parameters
+with quoted values, value): by vobject itself for lines with quoted parameters, by
+`split_line`, which gives the same answer faster, for the others. What vobject leaves to its per-version behaviours, and does not do for
 vCard 2.1 or 4.0 the way old phones and RFC 6350 need, is done here:
 - vCard 2.1 bare parameters (`TEL;CELL;PREF:`) become `TYPE` values, and bare
   `QUOTED-PRINTABLE` / `BASE64` become `ENCODING`.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import quopri
+import re
 from dataclasses import dataclass, field
 
 from vobject.base import ParseError, parseLine
@@ -51,11 +53,45 @@ class PropertyError(ValueError):
     """A content line that is not a vCard property; the message says why."""
 
 
+# vobject's grammar (vobject.base.patterns): names are ASCII letters, digits, - and _.
+_NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)\Z")
+_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def split_line(text: str) -> tuple[str, list[list[str]], str, str | None] | None:
+    """vobject's `parseLine` for a line without quoted parameters, or None for the others.
+
+    Splitting lines is the reader's hottest path, and most lines are simple: this gives
+    what `parseLine` gives for them (a property test checks it against vobject) with
+    `str` methods instead of its regular expressions; anything else goes to vobject.
+    """
+    colon = text.find(":")
+    if colon < 0:
+        return None
+    head = text[:colon]
+    if '"' in head:
+        return None
+    parts = head.split(";")
+    match = _NAME.match(parts[0])
+    if match is None:
+        return None
+    params: list[list[str]] = []
+    for part in parts[1:]:
+        key, equals, values = part.partition("=")
+        if not _PARAM_NAME.match(key):
+            return None
+        params.append([key, *(v for v in values.split(",") if v)] if equals else [key])
+    return match.group(2).replace("_", "-"), params, text[colon + 1 :], match.group(1)
+
+
 def parse_property(text: str, line: int) -> Property:
-    try:
-        name, raw_params, value, group = parseLine(text, line)
-    except ParseError:
-        raise PropertyError(f"line {line}: not a vCard property (name:value)") from None
+    split = split_line(text)
+    if split is None:
+        try:
+            split = parseLine(text, line)
+        except ParseError:
+            raise PropertyError(f"line {line}: not a vCard property (name:value)") from None
+    name, raw_params, value, group = split
     params: dict[str, list[str]] = {}
     for entry in raw_params:
         key = entry[0].upper()
