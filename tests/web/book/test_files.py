@@ -46,6 +46,11 @@ def test_preview_shows_the_first_contacts_and_imports_nothing(
     assert "Preview: google-csv" in response.text
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td>", response.text)
     assert len(rows) == 3
+    columns = dict(re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", response.text))
+    assert columns["First Name"] == "name.givenName"
+    assert columns["E-mail 1 - Value"] == "emails.value"
+    assert columns["E-mail 1 - Label"] == "the type of E-mail 1"
+    assert columns["Labels"] == "tags"
     assert services.contacts.count_live(reader.account_id(services)) == 0
 
 

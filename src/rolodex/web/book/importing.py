@@ -5,7 +5,7 @@ Google or Outlook CSV, JSON lines), told from its content or named in the form; 
 through the card importer (`rolodex.transfer`), which checks every card first, so a file
 with a bad card changes nothing and the page lists each bad card's line. "Preview" reads
 the file without importing it and shows the format and its first contacts as Rolodex
-will store them. A file over the limits is refused: 413 for the size (before it is read,
+will store them, and for a CSV file the field each column goes to (csv_mapping.py). A file over the limits is refused: 413 for the size (before it is read,
 from the declared length, and again while reading it), 400 for too many contacts.
 Bigger books belong to `rolodex import`, which resumes.
 """
@@ -22,8 +22,9 @@ from starlette.responses import Response
 
 from rolodex.contacts.mapping_common import first_value, read_display_name
 from rolodex.formats.card import Card, CardProblem
-from rolodex.formats.detect import AUTO, FORMAT_NAMES, UnknownFormat
+from rolodex.formats.detect import AUTO, FORMAT_NAMES, GOOGLE_CSV, OUTLOOK_CSV, UnknownFormat
 from rolodex.services import Services
+from rolodex.transfer.csv_mapping import column_mapping
 from rolodex.transfer.importer import ImportSummary, TooManyCards
 from rolodex.transfer.reading import read_file
 from rolodex.web.book.books import Book, open_book
@@ -148,7 +149,8 @@ def _preview(raw: bytes, requested: str) -> dict[str, Any]:
                     "fields": ", ".join(sorted(k for k in data if data[k])),
                 }
             )
-    return {"format": fmt, "rows": rows}
+    columns = column_mapping(io.BytesIO(raw), fmt) if fmt in (GOOGLE_CSV, OUTLOOK_CSV) else []
+    return {"format": fmt, "rows": rows, "columns": columns}
 
 
 def _sentence(message: str) -> str:
