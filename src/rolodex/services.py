@@ -29,6 +29,9 @@ from rolodex.store.migrate import upgrade
 from rolodex.tags.by_name import TagsByName
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
+from rolodex.transfer.exporter import ContactExporter
+from rolodex.transfer.extras import reconcile_kept
+from rolodex.transfer.importer import CardImporter
 from rolodex.webhooks.service import WebhookService
 
 
@@ -54,6 +57,8 @@ class Services:
     webhooks: WebhookService
     search: SearchService
     tags_by_name: TagsByName
+    card_import: CardImporter
+    export: ContactExporter
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -87,6 +92,7 @@ class Services:
             process_budget(settings.photo_decode_budget_bytes),
         )
         contacts.photos_removed = photos.forget
+        contacts.data_saved = reconcile_kept
         apps = AppService(store)
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
@@ -116,6 +122,8 @@ class Services:
             webhooks=WebhookService(store, settings.webhooks),
             search=search,
             tags_by_name=TagsByName(store, contacts, tags, search),
+            card_import=CardImporter(store, contacts, photos),
+            export=ContactExporter(store, contacts, photos),
         )
 
     def close(self) -> None:

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # Threads that run requests' (synchronous) store work in one server process.
     worker_threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # `POST /v1/contacts/import` (docs/limits.md): a file's bytes and contacts; 413 beyond.
+    import_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    import_max_contacts: int = Field(default=100_000, ge=1)
     # `rolodex serve` (cli/header_limits.py): a request's line and headers may take at
     # most this many bytes (431 beyond) and this many seconds (then the line is cut).
     max_header_bytes: int = Field(default=64 * 1024, ge=1024)

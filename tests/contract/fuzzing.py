@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
 
@@ -24,6 +25,9 @@ from rolodex.oauth.credentials import API_KEY
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.settings import Settings
+
+# The REST import takes a JSON-lines file (`application/x-ndjson`): send it as text.
+schemathesis.serializer.alias("application/x-ndjson", "text/plain")
 
 DATABASE_URL = os.environ.get("ROLODEX_CONTRACT_DATABASE_URL")
 EXAMPLES = int(os.environ.get("ROLODEX_CONTRACT_EXAMPLES", "15"))

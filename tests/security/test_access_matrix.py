@@ -35,6 +35,7 @@ from rolodex.api.openapi.routes import DOCUMENTS
 from rolodex.oauth.credentials import API_KEY
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
+from rolodex.transfer.uids import derived_uid
 from tests.photos.factories import image_bytes
 
 SECRET_NAME = "Ottoline Vashti"
@@ -178,6 +179,17 @@ ROWS: dict[tuple[str, str], Callable[[Ids], Request]] = {
     ("POST", REST + "/{contactId}/tags/remove"): lambda i: _json(
         "POST", f"{REST}/{i.contact}/tags/remove", {"tags": [SECRET_TAG]}
     ),
+    # A card naming the victim's contact by its exported UID, sent as a file.
+    ("POST", REST + "/import"): lambda i: Request(
+        "POST",
+        REST + "/import?format=jsonl",
+        {
+            "content": orjson.dumps(
+                {"contactData": {"notes": "pwned"}, "uid": derived_uid(i.contact)}
+            )
+        },
+    ),
+    ("GET", REST + "/export"): lambda i: _json("GET", REST + "/export?format=jsonl"),
     ("GET", PERSONAL): lambda i: _json("GET", PERSONAL),
     ("POST", PERSONAL): lambda i: _json("POST", PERSONAL, {"name": "New"}),
     ("POST", PERSONAL + "/sync_tokens"): lambda i: _json("POST", PERSONAL + "/sync_tokens"),

@@ -20,6 +20,7 @@ from rolodex.cli import (
     api_keys,
     apps,
     backups,
+    exports,
     imports,
     photos,
     serve,
@@ -56,6 +57,7 @@ def _options(
 app.command()(serve.serve)
 app.command()(worker.worker)
 app.command("import")(imports.import_contacts)
+app.command("export")(exports.export_contacts)
 app.command()(backups.backup)
 app.command()(backups.restore)
 app.add_typer(accounts.app, name="accounts")

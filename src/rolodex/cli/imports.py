@@ -1,4 +1,4 @@
-"""`rolodex import`: load many contacts from a JSON-lines file, resumably."""
+"""`rolodex import`: load contacts from vCard, Google or Outlook CSV, or JSON lines, resumably."""
 
 from __future__ import annotations
 
@@ -9,17 +9,44 @@ from typing import Annotated
 import typer
 
 from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
-from rolodex.contacts.importer import ContactImporter, default_workers
+from rolodex.contacts.importer import import_key
+from rolodex.errors import InvalidInput
+from rolodex.formats.detect import FORMAT_NAMES, UnknownFormat
+from rolodex.services import Services
+from rolodex.transfer.importer import Resumable
+
+
+def owner_of(services: Services, email: str, team: str | None) -> str:
+    """The account of `email`, or the team `team` when that account is one of its members."""
+    account = services.accounts.find_by_email(email)
+    if team is None:
+        return account.account_id
+    services.teams.require_member(team, account.account_id)
+    return team
+
+
+Team = Annotated[
+    str | None, typer.Option(help="A team's id (t_...): its contacts instead of the account's.")
+]
 
 
 def import_contacts(
     file: Annotated[
         Path,
         typer.Argument(
-            help="JSON lines: one contactData object per line.", exists=True, dir_okay=False
+            help="vCard (2.1, 3.0, 4.0), Google or Outlook CSV, or JSON lines.",
+            exists=True,
+            dir_okay=False,
         ),
     ],
     email: Annotated[str, typer.Option(help="The account that will own the contacts.")],
+    team: Team = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", help=f"One of {', '.join(FORMAT_NAMES)} (auto: told from the content)."
+        ),
+    ] = "auto",
     batch_size: Annotated[
         int, typer.Option(help="Contacts per transaction.", min=1, max=100_000)
     ] = 5000,
@@ -27,44 +54,49 @@ def import_contacts(
         bool, typer.Option(help="Start over instead of resuming an earlier run.")
     ] = False,
     skip_invalid: Annotated[
-        bool, typer.Option(help="Leave out invalid lines instead of stopping.")
+        bool,
+        typer.Option(help="Import the good contacts and list the bad ones, instead of none."),
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     workers: Annotated[
         int | None,
-        typer.Option(
-            help="Processes that prepare the next batches while one is written (0: none)."
-            " Default: one per core, at most 4, and none on a single core.",
-            min=0,
-            max=16,
-        ),
+        typer.Option(help="Kept for scripts that pass it; the import reads in one process.", min=0),
     ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Import contacts; an interrupted import of the same file resumes where it stopped."""
+    """Import contacts; an interrupted import of the same file resumes where it stopped.
+
+    Without --skip-invalid the file is checked whole first: one bad contact and nothing
+    is imported, every problem listed with its line (exit 1). A contact whose UID an
+    earlier import (or export) gave a contact updates that contact.
+    """
+    del workers  # every format reads in this process (docs/import-export.md)
+    size = file.stat().st_size
     with open_services(data_dir, database_url) as services:
-        account = services.accounts.find_by_email(email)
-        importer = ContactImporter(services.store, services.contacts)
-        total = sum(1 for line in file.open("rb") if line.strip())
-        with typer.progressbar(
-            length=total, label="importing", file=sys.stderr, hidden=quiet
-        ) as bar:
-            result = importer.run(
-                account.account_id,
-                file,
-                batch_size=batch_size,
-                restart=restart,
-                skip_invalid=skip_invalid,
-                progress=bar.update,
-                workers=default_workers() if workers is None else workers,
-            )
-    print_json(
-        {
-            "linesDone": result.lines_done,
-            "contactsCreated": result.contacts_created,
-            "resumedFromLine": result.resumed_from,
-            "alreadyImported": result.already_done,
-            "skipped": [{"line": n, "problem": p} for n, p in result.skipped],
-        }
-    )
+        owner_id = owner_of(services, email, team)
+        resumable = Resumable(import_key(owner_id, file), str(file.resolve()), restart)
+        with (
+            typer.progressbar(
+                length=size, label="checking ", file=sys.stderr, hidden=quiet or skip_invalid
+            ) as checking,
+            typer.progressbar(
+                length=size, label="importing", file=sys.stderr, hidden=quiet
+            ) as importing,
+        ):
+            try:
+                summary = services.card_import.run(
+                    owner_id,
+                    lambda: file.open("rb"),
+                    requested=format,
+                    skip_invalid=skip_invalid,
+                    batch_size=batch_size,
+                    resumable=resumable,
+                    checking=checking.update,
+                    progress=importing.update,
+                )
+            except UnknownFormat as exc:
+                raise InvalidInput(str(exc), field="format") from None
+    print_json(summary.as_json())
+    if not summary.written:
+        raise typer.Exit(code=1)

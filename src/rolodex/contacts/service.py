@@ -31,6 +31,8 @@ ENTITY = "contact"
 
 # (owner_id, contact_id, photo URLs that left the contact)
 PhotosRemoved = Callable[[str, str, list[str]], None]
+# (the write's connection, the contact as saved)
+DataSaved = Callable[[Connection, Contact], None]
 
 
 def photo_urls(data: dict[str, Any]) -> list[str]:
@@ -57,6 +59,10 @@ class ContactService(ContactReads):
         # Set by the Services wiring (rolodex.photos): told, after a write committed, which
         # photo URLs left a contact, so that uploaded photos do not outlive their use.
         self.photos_removed: PhotosRemoved | None = None
+        # Set by the Services wiring (rolodex.transfer): told, inside the write's
+        # transaction, of every contact whose data a write changed, so that what a file
+        # import kept with the contact follows the new data (docs/import-export.md).
+        self.data_saved: DataSaved | None = None
 
     # -- writes ------------------------------------------------------------------------
 
@@ -112,6 +118,16 @@ class ContactService(ContactReads):
         `prepared[i]`, when given, is `prepared.prepare` of `datas[i]` for this owner, and
         `datas[i]` may then be its stored JSON (`prepared[i].data_json`) rather than a dict.
         """
+        return len(self.create_many_in(conn, owner_id, datas, prepared))
+
+    def create_many_in(
+        self,
+        conn: Connection,
+        owner_id: str,
+        datas: Sequence[dict[str, Any] | str],
+        prepared: Sequence[PreparedContact] | None = None,
+    ) -> list[Contact]:
+        """`create_many`, answering the new contacts (their ids and keys), in order."""
         now = now_ms()
         new = [
             Contact(
@@ -140,7 +156,7 @@ class ContactService(ContactReads):
             entries=[(c.contact_id, c.etag) for c in new],
             occurred_at=now,
         )
-        return len(new)
+        return new
 
     def modify(
         self,
@@ -177,6 +193,7 @@ class ContactService(ContactReads):
             contact.etag = new_etag()
             contact.updated_at = max(now_ms(), contact.updated_at + 1)
             self.repo.save(conn, contact)
+            self._data_saved(conn, contact)
             self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, UPDATED)
         self._photos_left(contact, photos_before, photo_urls(contact.data))
@@ -265,6 +282,7 @@ class ContactService(ContactReads):
         contact.etag = new_etag()
         contact.updated_at = max(now_ms(), contact.updated_at + 1)
         self.repo.save(conn, contact)
+        self._data_saved(conn, contact)
         self.repo.set_tags(conn, contact.pk, contact.tag_ids)
         self._log(conn, contact, UPDATED)
 
@@ -282,6 +300,11 @@ class ContactService(ContactReads):
                 " (deleted ones included)",
                 field="contact",
             )
+
+    def _data_saved(self, conn: Connection, contact: Contact) -> None:
+        """In the write's transaction: the contact's data was saved (`data_saved`)."""
+        if self.data_saved is not None:
+            self.data_saved(conn, contact)
 
     def _photos_left(self, contact: Contact, before: list[str], after: list[str]) -> None:
         """After commit: tell the photo service which URLs the contact no longer holds."""

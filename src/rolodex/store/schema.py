@@ -406,3 +406,19 @@ web_sessions = Table(
     Column("expires_at", BigInteger, nullable=False),
     Index("ix_web_sessions_account", "account_id"),
 )
+
+# -- contact cards (revision 0020_contact_cards, rolodex.contacts.cards) ---------------
+
+# A contact's file identity (`UID`) and the extras its file carried with no canonical
+# field, for contacts imported from vCard, CSV or JSON lines. A deleted contact keeps its
+# row (docs/import-export.md, "Where Rolodex keeps a card's UID and extras").
+contact_cards = Table(
+    "contact_cards",
+    metadata,
+    Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
+    Column("owner_id", String(64), nullable=False),
+    Column("uid", Text, nullable=False),
+    # JSON text of `Card.extras`.
+    Column("extras", Text, nullable=False),
+    Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
+)

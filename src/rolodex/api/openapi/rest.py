@@ -9,6 +9,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+from rolodex.api.openapi import rest_transfer
 from rolodex.api.openapi.common import STRING, Schema, document, model_schemas, obj, ref
 from rolodex.api.openapi.resources import (
     ETAG_HEADER,
@@ -176,7 +177,9 @@ def _build() -> dict[str, Any]:
             )
         },
     }
+    paths.update(rest_transfer.paths(_op, rest.READ, rest.WRITE))
     answers: dict[str, Schema] = {
+        **rest_transfer.SCHEMAS,
         "Error": obj({"message": STRING}, ["message"]),
         "RestContact": _CONTACT,
         "RestContactList": {"type": "array", "items": ref("RestContact")},

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from rolodex.api.resource_routes import Dialect, Handler, endpoint, not_found_endpoint
-from rolodex.api.rest import contacts
+from rolodex.api.rest import contacts, transfer
 from rolodex.api.rest.errors import domain_error_response, error_response, forbidden_response
 from rolodex.oauth.credentials import API_KEY
 
@@ -35,6 +35,9 @@ def _route(path: str, **handlers: Handler) -> Route:
 
 routes = [
     _route("", GET=contacts.list_contacts, POST=contacts.create_contact),
+    # Before `/{contactId}`, which would otherwise take these names for ids.
+    Route(BASE + "/import", transfer.import_contacts, methods=_ALL_HTTP_METHODS),
+    Route(BASE + "/export", transfer.export_contacts, methods=_ALL_HTTP_METHODS),
     _route(
         "/{contactId}",
         GET=contacts.get_contact,

@@ -20,7 +20,7 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact, dumps, prepare, stored_text
 from rolodex.contacts.repository.rows import INSERT_COLUMNS, new_row
 from rolodex.contacts.search import index as search_index
-from rolodex.store.schema import contact_tags, contacts
+from rolodex.store.schema import contact_cards, contact_tags, contacts
 
 # Rows per multi-row INSERT in insert_many: 9 parameters each stays far below the
 # parameter limits of SQLite (32,766) and PostgreSQL (65,535).
@@ -115,11 +115,12 @@ class ContactWrites:
 
     @staticmethod
     def delete_all_of(conn: Connection, owner_id: str) -> int:
-        """Remove every contact of the owner, deleted ones included, and their tags (an
-        account's deletion: accounts/deletion.py); how many there were. Their search rows
-        and counts are the caller's to remove."""
+        """Remove every contact of the owner, deleted ones included, their tags and their
+        file UIDs and kept extras (an account's deletion: accounts/deletion.py); how many
+        there were. Their search rows and counts are the caller's to remove."""
         pks = select(contacts.c.pk).where(contacts.c.owner_id == owner_id).scalar_subquery()
         conn.execute(delete(contact_tags).where(contact_tags.c.contact_pk.in_(pks)))
+        conn.execute(delete(contact_cards).where(contact_cards.c.owner_id == owner_id))
         return int(conn.execute(delete(contacts).where(contacts.c.owner_id == owner_id)).rowcount)
 
 

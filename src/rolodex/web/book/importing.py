@@ -1,23 +1,32 @@
-"""Importing contacts from the web: an upload of a JSON lines file, all of it or nothing.
+"""Importing contacts from the web: an upload of any contact file, all of it or nothing.
 
-The empty address book offers it (vCard and CSV come later). The file is the format of
-`rolodex import`; it goes through `ContactImporter.import_all`, which validates every
-line first and writes them in one transaction, so a file with a bad line changes
-nothing and the page lists each bad line. A file over the limits is refused: 413 for
-the size (before it is read, from the declared length, and again while reading it),
-400 for too many lines. Bigger books belong to `rolodex import`, which resumes.
+The empty address book offers it. The file is any format `rolodex import` reads (vCard,
+Google or Outlook CSV, JSON lines), told from its content or named in the form; it goes
+through the card importer (`rolodex.transfer`), which checks every card first, so a file
+with a bad card changes nothing and the page lists each bad card's line. "Preview" reads
+the file without importing it and shows the format and its first contacts as Rolodex
+will store them, and for a CSV file the field each column goes to (csv_mapping.py). A file over the limits is refused: 413 for the size (before it is read,
+from the declared length, and again while reading it), 400 for too many contacts.
+Bigger books belong to `rolodex import`, which resumes.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from rolodex.contacts.importer import ContactImporter
-from rolodex.errors import InvalidInput
+from rolodex.contacts.mapping_common import first_value, read_display_name
+from rolodex.formats.card import Card, CardProblem
+from rolodex.formats.detect import AUTO, FORMAT_NAMES, GOOGLE_CSV, OUTLOOK_CSV, UnknownFormat
 from rolodex.services import Services
+from rolodex.transfer.csv_mapping import column_mapping
+from rolodex.transfer.importer import ImportSummary, TooManyCards
+from rolodex.transfer.reading import read_file
 from rolodex.web.book.books import Book, open_book
 from rolodex.web.book.endpoint import book_page
 from rolodex.web.pages.context import Page, redirect
@@ -30,6 +39,8 @@ MAX_IMPORT_LINES = 10_000
 _FORM_SLACK = 16 * 1024
 # Bad lines listed on the page; the rest are counted.
 MAX_PROBLEMS_SHOWN = 100
+# Contacts shown by "Preview".
+PREVIEW_ROWS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,7 @@ def _render(
     status: int = 200,
     error: str = "",
     problems: list[dict[str, str]] | None = None,
+    preview: dict[str, Any] | None = None,
 ) -> Response:
     shown = problems or []
     return p.render(
@@ -55,9 +67,11 @@ def _render(
         title="Import contacts",
         book=book,
         import_limits=LIMITS,
+        formats=FORMAT_NAMES,
         error=error,
         problems=shown[:MAX_PROBLEMS_SHOWN],
         more_problems=max(0, len(shown) - MAX_PROBLEMS_SHOWN),
+        preview=preview,
     )
 
 
@@ -74,13 +88,69 @@ def _import(p: Page) -> Response:
     raw = upload.file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
         return _render(p, book, 413, f"The file is larger than {LIMITS.max_mib} MiB.")
-    importer = ContactImporter(p.services.store, p.services.contacts)
+    requested = p.field("format") or AUTO
+    if not raw.strip():
+        return _render(p, book, 400, "The file has no contacts in it.")
     try:
-        created = importer.import_all(book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES)
-    except InvalidInput as exc:
-        return _render(p, book, 400, _sentence(exc.message), exc.details)
-    notice = f"Imported {created:,} contact{'s' if created != 1 else ''}."
+        if p.field("action") == "preview":
+            return _render(p, book, preview=_preview(raw, requested))
+        summary = p.services.card_import.run(
+            book.owner_id,
+            lambda: io.BytesIO(raw),
+            requested=requested,
+            batch_size=MAX_IMPORT_LINES,
+            max_cards=MAX_IMPORT_LINES,
+        )
+    except UnknownFormat as exc:
+        return _render(p, book, 400, _sentence(str(exc)))
+    except TooManyCards:
+        return _render(
+            p,
+            book,
+            400,
+            f"The file has more than {MAX_IMPORT_LINES:,} contacts; at most"
+            f" {MAX_IMPORT_LINES} at a time.",
+        )
+    if not summary.written:
+        return _render(p, book, 400, _refusal(summary), _problems(summary))
+    done = summary.created + summary.updated
+    if not done:
+        return _render(p, book, 400, "The file has no contacts in it.")
+    notice = f"Imported {done:,} contact{'s' if done != 1 else ''}."
     return redirect(book.url("/book", notice=notice))
+
+
+def _refusal(summary: ImportSummary) -> str:
+    count = len(summary.errors)
+    what = "line" if summary.format == "jsonl" else "contact"
+    return f"{count} {what}{'s' if count > 1 else ''} could not be read; nothing was imported."
+
+
+def _problems(summary: ImportSummary) -> list[dict[str, str]]:
+    return [{"field": f"line {line}", "problem": problem} for line, problem in summary.errors]
+
+
+def _preview(raw: bytes, requested: str) -> dict[str, Any]:
+    """The file's format and its first contacts, read but not imported."""
+    fmt, cards = read_file(io.BytesIO(raw), requested)
+    rows = []
+    for item in islice(cards, PREVIEW_ROWS):
+        if isinstance(item, CardProblem):
+            rows.append({"line": item.line, "problem": item.message})
+        elif isinstance(item, Card):
+            data = item.contact_data
+            rows.append(
+                {
+                    "line": item.line,
+                    "name": read_display_name(data) or "",
+                    "email": first_value(data.get("emails")) or "",
+                    "phone": first_value(data.get("phoneNumbers")) or "",
+                    "tags": ", ".join(item.tags),
+                    "fields": ", ".join(sorted(k for k in data if data[k])),
+                }
+            )
+    columns = column_mapping(io.BytesIO(raw), fmt) if fmt in (GOOGLE_CSV, OUTLOOK_CSV) else []
+    return {"format": fmt, "rows": rows, "columns": columns}
 
 
 def _sentence(message: str) -> str:

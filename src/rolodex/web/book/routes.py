@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from rolodex.web.book import contact_pages, editing, importing, listing
+from rolodex.web.book import contact_pages, editing, exporting, importing, listing
 
 _FORM = ["GET", "POST"]
 _POST = ["POST"]
@@ -13,6 +13,7 @@ routes: list[BaseRoute] = [
     Route("/book", listing.book_list, methods=["GET"]),
     Route("/book/tags", listing.bulk_tags, methods=_POST),
     Route("/book/import", importing.import_contacts, methods=_FORM),
+    Route("/book/export", exporting.export_contacts, methods=["GET"]),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),

@@ -1,0 +1,151 @@
+"""SQL for `contact_cards`: a contact's file `UID` and the extras its file carried.
+
+Only contacts imported from a file have a row (docs/import-export.md, "Where Rolodex
+keeps a card's UID and extras"). The table knows nothing of any format: `extras` is the
+JSON of `Card.extras`, owned by `rolodex.formats`. Every statement here is on the
+primary key (the contact's `pk`) or on the unique index of (owner, uid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+
+from rolodex.store.schema import contact_cards, contacts
+
+_EXTRAS_OF = select(contact_cards.c.extras).where(contact_cards.c.contact_pk == bindparam("key"))
+_SET_EXTRAS = (
+    update(contact_cards)
+    .where(contact_cards.c.contact_pk == bindparam("key"))
+    .values(extras=bindparam("extras"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One contact's row: its key, owner, `UID` and extras (parsed)."""
+
+    contact_pk: int
+    owner_id: str
+    uid: str
+    extras: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class UidHolder:
+    """The contact a `UID` belongs to, and whether that contact is deleted."""
+
+    contact_pk: int
+    contact_id: str
+    deleted: bool
+
+
+def _extras(text: str) -> dict[str, Any]:
+    value = orjson.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+class CardRepository:
+    @staticmethod
+    def holders(conn: Connection, owner_id: str, uids: Iterable[str]) -> dict[str, UidHolder]:
+        """uid -> the owner's contact holding it, for the uids some row has (one statement)."""
+        wanted = list(dict.fromkeys(uids))
+        if not wanted:
+            return {}
+        rows = conn.execute(
+            select(
+                contact_cards.c.uid,
+                contact_cards.c.contact_pk,
+                contacts.c.contact_id,
+                contacts.c.deleted_at,
+            )
+            .join(contacts, contacts.c.pk == contact_cards.c.contact_pk)
+            .where(contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(wanted))
+        )
+        return {
+            row.uid: UidHolder(row.contact_pk, row.contact_id, row.deleted_at is not None)
+            for row in rows
+        }
+
+    @staticmethod
+    def by_pks(conn: Connection, pks: Sequence[int]) -> dict[int, CardRow]:
+        """The rows of these contacts (those that have one)."""
+        if not pks:
+            return {}
+        rows = conn.execute(select(contact_cards).where(contact_cards.c.contact_pk.in_(list(pks))))
+        return {
+            row.contact_pk: CardRow(row.contact_pk, row.owner_id, row.uid, _extras(row.extras))
+            for row in rows
+        }
+
+    @staticmethod
+    def put(conn: Connection, rows: Sequence[CardRow]) -> None:
+        """Write these rows, replacing any row of the same contact (delete, then insert)."""
+        if not rows:
+            return
+        conn.execute(
+            delete(contact_cards).where(
+                contact_cards.c.contact_pk.in_([r.contact_pk for r in rows])
+            )
+        )
+        conn.execute(
+            insert(contact_cards),
+            [
+                {
+                    "contact_pk": r.contact_pk,
+                    "owner_id": r.owner_id,
+                    "uid": r.uid,
+                    "extras": orjson.dumps(r.extras).decode(),
+                }
+                for r in rows
+            ],
+        )
+
+    @staticmethod
+    def release(conn: Connection, owner_id: str, uids: Sequence[str]) -> None:
+        """Take these uids from the (deleted) contacts holding them, so a new contact may."""
+        if uids:
+            conn.execute(
+                delete(contact_cards).where(
+                    contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
+                )
+            )
+
+    @staticmethod
+    def extras_of(conn: Connection, contact_pk: int) -> dict[str, Any] | None:
+        """The contact's kept extras, or None when it has no row (one primary-key read)."""
+        text = conn.execute(_EXTRAS_OF, {"key": contact_pk}).scalar()
+        return None if text is None else _extras(text)
+
+    @staticmethod
+    def set_extras(conn: Connection, contact_pk: int, extras: dict[str, Any]) -> None:
+        conn.execute(_SET_EXTRAS, {"key": contact_pk, "extras": orjson.dumps(extras).decode()})
+
+
+def max_list_lengths(conn: Connection, owner_id: str, fields: Sequence[str]) -> dict[str, int]:
+    """field -> the most entries any live contact of the owner has in that list field.
+
+    One statement over the owner's contacts (a CSV export's header must name every
+    repeated column before its first row).
+    """
+    if not fields:
+        return {}
+    if conn.dialect.name == "sqlite":
+        lengths = [
+            func.max(func.coalesce(func.json_array_length(contacts.c.data, f"$.{name}"), 0))
+            for name in fields
+        ]
+    else:
+        data = cast(contacts.c.data, JSONB)
+        lengths = [
+            func.max(func.coalesce(func.jsonb_array_length(data[name]), 0)) for name in fields
+        ]
+    row = conn.execute(
+        select(*lengths).where(contacts.c.owner_id == owner_id, contacts.c.deleted_at.is_(None))
+    ).one()
+    return {name: int(value or 0) for name, value in zip(fields, row, strict=True)}

@@ -1,0 +1,103 @@
+"""`rolodex import` of every format and `rolodex export`, as a person runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.formats.samples import SAMPLES
+from tests.test_cli import run
+
+EMAIL = "files@example.com"
+
+
+def _store(tmp_path: Path) -> str:
+    data = str(tmp_path / "data")
+    made = run(
+        "accounts", "create", "--data-dir", data, "--email", EMAIL, "--password", "pw-pw-pw-pw"
+    )
+    assert made.returncode == 0, made.stderr
+    return data
+
+
+def _import(data: str, path: Path, *args: str) -> tuple[int, dict[str, object]]:
+    done = run("import", str(path), "--email", EMAIL, "--quiet", "--data-dir", data, *args)
+    return done.returncode, json.loads(done.stdout) if done.stdout else {}
+
+
+def test_a_vcard_file_imports_and_exports_and_imports_again_as_updates(tmp_path: Path) -> None:
+    data = _store(tmp_path)
+    code, summary = _import(data, SAMPLES / "nextcloud-4.0.vcf")
+    assert code == 0
+    assert (summary["format"], summary["created"], summary["updated"]) == ("vcard", 1, 0)
+    out = tmp_path / "out.vcf"
+    exported = run(
+        "export", "--email", EMAIL, "--format", "vcard", "--out", str(out), "--data-dir", data
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr == ""  # no terminal, no progress bar
+    assert out.read_text().count("BEGIN:VCARD") == 1
+    code, again = _import(data, out)
+    assert (code, again["created"], again["updated"]) == (0, 0, 1)
+
+
+def test_export_writes_to_standard_output(tmp_path: Path) -> None:
+    data = _store(tmp_path)
+    _import(data, SAMPLES / "google-current.csv")
+    done = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3
+
+
+def test_a_file_with_bad_contacts_imports_nothing_and_lists_each_with_its_line(
+    tmp_path: Path,
+) -> None:
+    data = _store(tmp_path)
+    source = tmp_path / "mixed.jsonl"
+    source.write_text(
+        '{"contactData": {"name": {"givenName": "Good"}}}\n'
+        '{"contactData": {"emails": [{"value": 1}]}}\n'
+        "not json\n"
+    )
+    code, summary = _import(data, source)
+    assert code == 1
+    assert [e["line"] for e in summary["errors"]] == [2, 3]  # type: ignore[union-attr]
+    assert summary["created"] == 0
+    listed = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data)
+    assert listed.stdout == ""
+    code, summary = _import(data, source, "--skip-invalid")
+    assert code == 0
+    assert summary["created"] == 1
+    assert [s["line"] for s in summary["skipped"]] == [2, 3]  # type: ignore[union-attr]
+
+
+def test_format_overrides_detection_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    data = _store(tmp_path)
+    code, summary = _import(data, SAMPLES / "nextcloud-4.0.vcf", "--format", "jsonl")
+    assert code == 1 and summary["errors"]
+    done = run(
+        "import",
+        str(SAMPLES / "nextcloud-4.0.vcf"),
+        "--email",
+        EMAIL,
+        "--format",
+        "pdf",
+        "--quiet",
+        "--data-dir",
+        data,
+    )
+    assert done.returncode == 1
+    assert "unknown format 'pdf'" in json.loads(done.stderr)["error"]["message"]
+
+
+def test_team_contacts_go_to_the_team(tmp_path: Path) -> None:
+    data = _store(tmp_path)
+    team = run("teams", "create", "--email", EMAIL, "--name", "Crew", "--data-dir", data)
+    team_id = json.loads(team.stdout)["teamId"]
+    code, summary = _import(data, SAMPLES / "thunderbird-4.0.vcf", "--team", team_id)
+    assert (code, summary["created"]) == (0, 1)
+    mine = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data)
+    theirs = run(
+        "export", "--email", EMAIL, "--team", team_id, "--format", "jsonl", "--data-dir", data
+    )
+    assert mine.stdout == "" and len(theirs.stdout.splitlines()) == 1
