@@ -71,6 +71,29 @@ def test_a_file_with_bad_contacts_imports_nothing_and_lists_each_with_its_line(
     assert [s["line"] for s in summary["skipped"]] == [2, 3]  # type: ignore[union-attr]
 
 
+def test_plain_json_lines_with_bad_lines_import_nothing_unless_skipped(tmp_path: Path) -> None:
+    """Bare contactData lines take the bulk importer (with its worker processes), under
+    the same rule: a bad line and nothing is written, every bad line listed."""
+    data = _store(tmp_path)
+    source = tmp_path / "plain.jsonl"
+    source.write_text(
+        '{"name": {"givenName": "Ada"}}\n'
+        '{"emails": [{"value": "no at sign"}]}\n'
+        '{"name": {"givenName": "Grace"}}\n'
+        '{"tags": ["a key the model does not have"]}\n'
+    )
+    code, summary = _import(data, source, "--workers", "1")
+    assert code == 1
+    assert summary["format"] == "jsonl"
+    assert [e["line"] for e in summary["errors"]] == [2, 4]  # type: ignore[union-attr]
+    assert run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data).stdout == ""
+    code, summary = _import(data, source, "--workers", "1", "--skip-invalid")
+    assert (code, summary["created"], summary["contactsCreated"]) == (0, 2, 2)
+    assert [s["line"] for s in summary["skipped"]] == [2, 4]  # type: ignore[union-attr]
+    exported = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data).stdout
+    assert len(exported.splitlines()) == 2
+
+
 def test_format_overrides_detection_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
     data = _store(tmp_path)
     code, summary = _import(data, SAMPLES / "nextcloud-4.0.vcf", "--format", "jsonl")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
-from rolodex.contacts.importer import import_key
+from rolodex.contacts.importer import default_workers, import_key
 from rolodex.errors import InvalidInput
 from rolodex.formats.detect import FORMAT_NAMES, UnknownFormat
 from rolodex.services import Services
-from rolodex.transfer.importer import Resumable
+from rolodex.transfer.importer import ImportSummary, Resumable
+from rolodex.transfer.plain_lines import import_plain, is_plain
 
 
 def owner_of(services: Services, email: str, team: str | None) -> str:
@@ -60,7 +62,12 @@ def import_contacts(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     workers: Annotated[
         int | None,
-        typer.Option(help="Kept for scripts that pass it; the import reads in one process.", min=0),
+        typer.Option(
+            help="For plain JSON lines: processes that prepare the next batches while one is"
+            " written (0: none). Default: one per core, at most 4, none on a single core.",
+            min=0,
+            max=16,
+        ),
     ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -71,11 +78,9 @@ def import_contacts(
     is imported, every problem listed with its line (exit 1). A contact whose UID an
     earlier import (or export) gave a contact updates that contact.
     """
-    del workers  # every format reads in this process (docs/import-export.md)
     size = file.stat().st_size
     with open_services(data_dir, database_url) as services:
         owner_id = owner_of(services, email, team)
-        resumable = Resumable(import_key(owner_id, file), str(file.resolve()), restart)
         with (
             typer.progressbar(
                 length=size, label="checking ", file=sys.stderr, hidden=quiet or skip_invalid
@@ -84,19 +89,69 @@ def import_contacts(
                 length=size, label="importing", file=sys.stderr, hidden=quiet
             ) as importing,
         ):
-            try:
-                summary = services.card_import.run(
+            if is_plain(file, format):
+                summary = import_plain(
+                    services.store,
+                    services.contacts,
                     owner_id,
-                    lambda: file.open("rb"),
-                    requested=format,
-                    skip_invalid=skip_invalid,
+                    file,
                     batch_size=batch_size,
-                    resumable=resumable,
+                    restart=restart,
+                    skip_invalid=skip_invalid,
+                    workers=default_workers() if workers is None else workers,
                     checking=checking.update,
-                    progress=importing.update,
+                    progress=_lines_as_bytes(file, importing.update),
                 )
-            except UnknownFormat as exc:
-                raise InvalidInput(str(exc), field="format") from None
+            else:
+                summary = _import_cards(
+                    services,
+                    owner_id,
+                    file,
+                    format,
+                    batch_size,
+                    restart,
+                    skip_invalid,
+                    checking.update,
+                    importing.update,
+                )
     print_json(summary.as_json())
     if not summary.written:
         raise typer.Exit(code=1)
+
+
+def _import_cards(
+    services: Services,
+    owner_id: str,
+    file: Path,
+    requested: str,
+    batch_size: int,
+    restart: bool,
+    skip_invalid: bool,
+    checking: Callable[[int], None],
+    importing: Callable[[int], None],
+) -> ImportSummary:
+    """Any other file: read as cards (vCard, CSV, wrapped JSON lines) by the card importer."""
+    resumable = Resumable(import_key(owner_id, file), str(file.resolve()), restart)
+    try:
+        return services.card_import.run(
+            owner_id,
+            lambda: file.open("rb"),
+            requested=requested,
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+            resumable=resumable,
+            checking=checking,
+            progress=importing,
+        )
+    except UnknownFormat as exc:
+        raise InvalidInput(str(exc), field="format") from None
+
+
+def _lines_as_bytes(file: Path, update: Callable[[int], None]) -> Callable[[int], None]:
+    """The bulk importer counts lines done; the bar counts bytes: an average line's worth."""
+    lines = 0
+    with file.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            lines += chunk.count(b"\n")
+    per_line = file.stat().st_size / max(lines, 1)
+    return lambda done: update(round(done * per_line))

@@ -98,7 +98,7 @@ def contact_data_of(line: bytes, line_number: int) -> dict[str, Any]:
         raise InvalidInput(exc.message, field="line", details=exc.details) from None
 
 
-def _line_problem(message: str, details: list[dict[str, str]]) -> str:
+def line_problem(message: str, details: list[dict[str, str]]) -> str:
     """What is wrong with one line, without repeating its number: "emails.0.value: ..."."""
     if details:
         first = details[0]
@@ -229,7 +229,7 @@ class ContactImporter:
         batch = prepare_batch(numbered, owner_id, self.store.engine.dialect.name, region)
         if batch.invalid:
             problems = [
-                {"field": f"line {number}", "problem": _line_problem(message, details)}
+                {"field": f"line {number}", "problem": line_problem(message, details)}
                 for number, message, details in batch.invalid
             ]
             count = len(problems)

@@ -1,0 +1,100 @@
+"""Plain JSON lines (one bare `contactData` per line) through the bulk importer.
+
+A file of bare `contactData` objects carries nothing but contact data: no UID to match,
+no tags, photos or extras (the model refuses unknown keys, so none can hide in a line).
+Such a file needs none of the card path's work per contact, and goes through
+`ContactImporter`, whose worker processes prepare the next batches while one is written
+(docs/import-export.md, "JSON lines"). Every other file, wrapped lines included, goes
+through `CardImporter`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+
+import orjson
+
+from rolodex.contacts.importer import ContactImporter, contact_data_of, line_problem
+from rolodex.contacts.service import ContactService
+from rolodex.errors import InvalidInput
+from rolodex.store import Store
+from rolodex.transfer.importer import ImportSummary
+
+# Lines looked at to decide; a file whose first object is bare is taken as plain.
+_SNIFF_LINES = 20
+
+
+def is_plain(path: Path, requested: str) -> bool:
+    """True for a JSON-lines file whose first object is a bare `contactData`."""
+    if requested not in ("auto", "jsonl"):
+        return False
+    with path.open("rb") as source:
+        head = source.read(4)
+        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            return False  # a byte-order mark: the card path decodes it
+        source.seek(0)
+        for line in islice(source, _SNIFF_LINES):
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                return False
+            return isinstance(value, dict) and not ({"contactData", "contact"} & value.keys())
+    return False
+
+
+def problems(path: Path, progress: Callable[[int], None] | None = None) -> list[tuple[int, str]]:
+    """Every invalid line of the file, with its number: the check before anything is
+    written, so that a file with a bad line writes nothing (issue 22's rule)."""
+    found: list[tuple[int, str]] = []
+    with path.open("rb") as source:
+        for number, line in enumerate(source, start=1):
+            if progress is not None:
+                progress(len(line))
+            if not line.strip():
+                continue
+            try:
+                contact_data_of(line, number)
+            except InvalidInput as exc:
+                found.append((number, line_problem(exc.message, exc.details)))
+    return found
+
+
+def import_plain(
+    store: Store,
+    contacts: ContactService,
+    owner_id: str,
+    path: Path,
+    *,
+    batch_size: int,
+    restart: bool,
+    skip_invalid: bool,
+    workers: int,
+    checking: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Check the file (unless `skip_invalid`), then import it in batches, resumably."""
+    if not skip_invalid:
+        bad = problems(path, checking)
+        if bad:
+            return ImportSummary(format="jsonl", errors=bad, written=False)
+    result = ContactImporter(store, contacts).run(
+        owner_id,
+        path,
+        batch_size=batch_size,
+        restart=restart,
+        skip_invalid=skip_invalid,
+        progress=progress,
+        workers=workers,
+    )
+    return ImportSummary(
+        format="jsonl",
+        created=result.contacts_created,
+        skipped=list(result.skipped),
+        lines_done=result.lines_done,
+        resumed_from=result.resumed_from,
+        already_done=result.already_done,
+    )
