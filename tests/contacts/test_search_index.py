@@ -141,6 +141,27 @@ def test_the_index_is_rebuilt_with_letters_and_digits_as_separate_words(
     search_text._known_tokens.cache_clear()
 
 
+def _query_plans(store: Store, statements: list[tuple[str, Any]]) -> list[str]:
+    """The plan of each recorded statement, one line per step joined with ` | `."""
+    plans = []
+    with store.read() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        if conn.dialect.name == "postgresql":
+            # On a tiny table the planner prefers a sequential scan; forbid it to see
+            # which indexes the queries can be answered with.
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, params in statements:
+            cursor = raw.cursor()
+            if conn.dialect.name == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+                plans.append(" | ".join(str(r[3]) for r in cursor.fetchall()))
+            else:
+                cursor.execute("EXPLAIN " + statement, params)
+                plans.append(" | ".join(str(r[0]) for r in cursor.fetchall()))
+    return plans
+
+
 def test_a_search_uses_the_indexes_not_a_scan(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,22 +186,7 @@ def test_a_search_uses_the_indexes_not_a_scan(
     finally:
         event.remove(services.store.engine, "before_cursor_execute", record)
     assert statements
-    plans = []
-    with services.store.read() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        if conn.dialect.name == "postgresql":
-            # On a tiny table the planner prefers a sequential scan; forbid it to see
-            # which indexes the queries can be answered with.
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
-        for statement, params in statements:
-            cursor = raw.cursor()
-            if conn.dialect.name == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
-                plans.append(" | ".join(str(r[3]) for r in cursor.fetchall()))
-            else:
-                cursor.execute("EXPLAIN " + statement, params)
-                plans.append(" | ".join(str(r[0]) for r in cursor.fetchall()))
+    plans = _query_plans(services.store, statements)
     for plan in plans:
         if services.store.engine.dialect.name == "sqlite":
             # The index, or (ranking a few matches) their documents by key.

@@ -34,7 +34,7 @@ def test_put_get_delete_round_trip(storage) -> None:  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize("key", ["../etc/passwd", "a/b", "", "x" * 200, "p_a.THUMB"])
 def test_keys_that_could_escape_are_refused(storage, key: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a photo storage key"):
         storage.put(key, b"x")
 
 
@@ -43,7 +43,7 @@ def test_the_backend_is_chosen_by_name(services: Services, tmp_path: Path) -> No
     assert isinstance(load_storage(Settings(**base), services.store), DatabaseStorage)
     dotted = Settings(**base, photo_storage="rolodex.photos.storage:FilesystemStorage")
     assert isinstance(load_storage(dotted, services.store), FilesystemStorage)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ROLODEX_PHOTO_STORAGE must be one of"):
         load_storage(Settings(**base, photo_storage="nonsense"), services.store)
 
 
