@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 import pytest
@@ -115,8 +115,14 @@ class ApiUser:
         )
 
 
+class MakeUser(Protocol):
+    """The `make_user` fixture: a fresh account with a token of the given scopes."""
+
+    def __call__(self, scopes: frozenset[str] = ..., name: str = ...) -> ApiUser: ...
+
+
 @pytest.fixture
-def make_user(client: TestClient, services: Services):  # type: ignore[no-untyped-def]
+def make_user(client: TestClient, services: Services) -> MakeUser:
     """Factory: a fresh account with a token of the given scopes (all by default)."""
 
     def make(scopes: frozenset[str] = ALL_SCOPES, name: str = "Test User") -> ApiUser:
@@ -129,5 +135,5 @@ def make_user(client: TestClient, services: Services):  # type: ignore[no-untype
 
 
 @pytest.fixture
-def user(make_user) -> ApiUser:  # type: ignore[no-untyped-def]
-    return make_user()  # type: ignore[no-any-return]
+def user(make_user: MakeUser) -> ApiUser:
+    return make_user()

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from rolodex.app import create_app
 from rolodex.services import Services
 from rolodex.settings import Settings
+from tests.conftest import MakeUser
 from tests.test_cli import ROLODEX, free_port, run
 
 README = Path(__file__).parent.parent / "README.md"
@@ -244,7 +245,7 @@ def _readme_json(after: str) -> dict[str, object]:
     return dict(json.loads(match.group(1)))
 
 
-def test_the_readmes_update_example_keeps_the_contact_whole(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_readmes_update_example_keeps_the_contact_whole(make_user: MakeUser) -> None:
     user = make_user()
     created = user.ok("contacts.create", _readme_json("contacts.create"))["contact"]
     update = _readme_json("contacts.update")

@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 
-import httpx
+import httpx2
 from starlette.testclient import TestClient
 
 from rolodex.services import Services
@@ -39,7 +39,7 @@ def _owner(client: TestClient) -> Browser:
     return owner
 
 
-def _fail_many(browser: Browser, email: str, times: int) -> list[httpx.Response]:
+def _fail_many(browser: Browser, email: str, times: int) -> list[httpx2.Response]:
     """`times` wrong passwords for `email` from the browser's one address, one form."""
     token = csrf_of(browser.get("/login").text)
     return [

@@ -139,7 +139,7 @@ def webhook_schema() -> Iterator[str]:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-TEST_WEBHOOK_SETTINGS = {
+TEST_WEBHOOK_SETTINGS: dict[str, Any] = {
     "worker": False,
     "allow_private": True,
     # Retries wait a minute: tests move the worker's clock (`run_once(now=...)`).
