@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import psycopg
 import pytest
@@ -43,6 +43,16 @@ def _postgres_schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
+def postgres_unreachable(exc: Exception) -> NoReturn:
+    """Skip the PostgreSQL tests when there is no server, except under CI."""
+    if os.environ.get("CI") == "true":
+        # CI runs both stores: a missing PostgreSQL must fail the run, not halve it.
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})", pytrace=False)
+    pytest.skip(
+        f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped"
+    )
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
     schema = "rolodex_test_" + secrets.token_hex(4)
@@ -50,12 +60,7 @@ def postgres_schema() -> Iterator[str]:
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            # CI runs both stores: a missing PostgreSQL must fail the run, not halve it.
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})", pytrace=False)
-        pytest.skip(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped"
-        )
+        postgres_unreachable(exc)
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")

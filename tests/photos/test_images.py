@@ -226,6 +226,8 @@ def test_damaged_images_are_refused_as_domain_errors_never_crashes(
         return
     with Image.open(io.BytesIO(prepared.full.data)) as stored:
         stored.load()
+        assert stored.format is not None
+        assert Image.MIME[stored.format] == prepared.full.content_type
 
 
 @settings(max_examples=200, deadline=None)

@@ -29,7 +29,7 @@ from rolodex.services import Services
 from rolodex.settings import Settings
 from rolodex.webhooks.config import WebhookSettings
 from rolodex.webhooks.delivery import DeliveryWorker
-from tests.conftest import POSTGRES_URL, _postgres_schema_url
+from tests.conftest import POSTGRES_URL, _postgres_schema_url, postgres_unreachable
 
 
 @dataclass
@@ -133,7 +133,7 @@ def webhook_schema() -> Iterator[str]:
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})")
+        postgres_unreachable(exc)
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -233,8 +233,6 @@ def test_bodies_are_checked_field_by_field(user: ApiUser) -> None:
 
 
 def test_team_webhooks_belong_to_the_team(make_user: MakeUser, services: Services) -> None:
-    if not hasattr(services, "teams"):
-        pytest.skip("teams are not built yet")
     owner, member, stranger = make_user(), make_user(), make_user()
     team = services.teams.create(owner.account_id, "Hooks")
     services.teams.add_member(team.team_id, member.account_id)
