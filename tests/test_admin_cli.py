@@ -234,7 +234,7 @@ def test_serve_prints_one_line_saying_where_it_is(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.communicate(timeout=20)  # waits, and closes both pipes
 
 
 def _readme_json(after: str) -> dict[str, object]:

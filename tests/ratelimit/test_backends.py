@@ -14,7 +14,16 @@ from rolodex.settings import Settings
 
 
 def hit(backend: RateLimitBackend, *hits: Hit) -> Decision:
-    return asyncio.run(backend.hit(list(hits)))
+    """One hit on a loop of its own, as a server process would make it, closing what the
+    backend opened on that loop before the loop ends."""
+
+    async def once() -> Decision:
+        try:
+            return await backend.hit(list(hits))
+        finally:
+            await backend.close()
+
+    return asyncio.run(once())
 
 
 @pytest.fixture(params=["memory", "redis"])
