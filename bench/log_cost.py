@@ -24,6 +24,7 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import MutableMapping
 from typing import Any
 
 os.environ.setdefault("ROLODEX_WEBHOOK_WORKER", "false")
@@ -36,7 +37,7 @@ async def measure(path: str, rounds: int, requests: int) -> dict[str, list[float
 
     app = create_app(Settings(data_dir=tempfile.mkdtemp(prefix="rolodex-log-cost-")))
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[MutableMapping[str, Any]] = asyncio.Queue()
     await inbox.put({"type": "lifespan.startup"})
     lifespan = asyncio.create_task(
         app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, outbox.put)
@@ -62,7 +63,7 @@ async def measure(path: str, rounds: int, requests: int) -> dict[str, list[float
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         return None
 
     async def batch(n: int) -> float:

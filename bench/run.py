@@ -144,17 +144,17 @@ def raw_insert_rate(source: Path, store: str, db_url: str | None, data_dir: Path
         import psycopg
 
         assert db_url is not None
-        with psycopg.connect(db_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-            conn.execute(ddl.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY"))
-            conn.commit()
+        with psycopg.connect(db_url.replace("postgresql+psycopg://", "postgresql://")) as pg:
+            pg.execute(ddl.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY"))
+            pg.commit()
             started = time.perf_counter()
-            with conn.cursor() as cur:
+            with pg.cursor() as cur:
                 for i in range(0, len(rows), 2000):
                     cur.executemany(sql.format(",".join(["%s"] * 7)), rows[i : i + 2000])
-                    conn.commit()
+                    pg.commit()
             elapsed = time.perf_counter() - started
-            conn.execute("DROP TABLE bench_raw")
-            conn.commit()
+            pg.execute("DROP TABLE bench_raw")
+            pg.commit()
     return len(rows) / elapsed
 
 

@@ -52,7 +52,10 @@ def main() -> None:
     queries = search_queries(1000, args.seed)
     times = timings(args.port, args.token, queries)
     ordered = sorted(times)
-    at = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))]  # noqa: E731
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
     print(f"p50 {at(0.50):.2f} ms, p90 {at(0.90):.2f} ms, p99 {at(0.99):.2f} ms")
     for took, query in sorted(zip(times, queries, strict=True), reverse=True)[: args.top]:
         print(f"{took:8.2f} ms  {query}")

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol
 
 import psycopg
 import pytest
@@ -43,6 +43,16 @@ def _postgres_schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
+def postgres_unreachable(exc: Exception) -> NoReturn:
+    """Skip the PostgreSQL tests when there is no server, except under CI."""
+    if os.environ.get("CI") == "true":
+        # CI runs both stores: a missing PostgreSQL must fail the run, not halve it.
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})", pytrace=False)
+    pytest.skip(
+        f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped"
+    )
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
     schema = "rolodex_test_" + secrets.token_hex(4)
@@ -50,12 +60,7 @@ def postgres_schema() -> Iterator[str]:
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            # CI runs both stores: a missing PostgreSQL must fail the run, not halve it.
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})", pytrace=False)
-        pytest.skip(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); postgres-store tests skipped"
-        )
+        postgres_unreachable(exc)
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -115,8 +120,14 @@ class ApiUser:
         )
 
 
+class MakeUser(Protocol):
+    """The `make_user` fixture: a fresh account with a token of the given scopes."""
+
+    def __call__(self, scopes: frozenset[str] = ..., name: str = ...) -> ApiUser: ...
+
+
 @pytest.fixture
-def make_user(client: TestClient, services: Services):  # type: ignore[no-untyped-def]
+def make_user(client: TestClient, services: Services) -> MakeUser:
     """Factory: a fresh account with a token of the given scopes (all by default)."""
 
     def make(scopes: frozenset[str] = ALL_SCOPES, name: str = "Test User") -> ApiUser:
@@ -129,5 +140,5 @@ def make_user(client: TestClient, services: Services):  # type: ignore[no-untype
 
 
 @pytest.fixture
-def user(make_user) -> ApiUser:  # type: ignore[no-untyped-def]
-    return make_user()  # type: ignore[no-any-return]
+def user(make_user: MakeUser) -> ApiUser:
+    return make_user()

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from rolodex.app import create_app
 from rolodex.services import Services
 from rolodex.settings import Settings
+from tests.conftest import MakeUser
 from tests.test_cli import ROLODEX, free_port, run
 
 README = Path(__file__).parent.parent / "README.md"
@@ -239,7 +240,7 @@ def test_serve_prints_one_line_saying_where_it_is(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.communicate(timeout=20)  # waits, and closes both pipes
 
 
 def _readme_json(after: str) -> dict[str, object]:
@@ -250,7 +251,7 @@ def _readme_json(after: str) -> dict[str, object]:
     return dict(json.loads(match.group(1)))
 
 
-def test_the_readmes_update_example_keeps_the_contact_whole(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_readmes_update_example_keeps_the_contact_whole(make_user: MakeUser) -> None:
     user = make_user()
     created = user.ok("contacts.create", _readme_json("contacts.create"))["contact"]
     update = _readme_json("contacts.update")

@@ -134,3 +134,5 @@ def test_serve_starts_on_a_fresh_data_folder_and_answers_with_cli_tokens(tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=20)
+        assert server.stdout is not None
+        server.stdout.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.formats.samples import SAMPLES
 from tests.test_cli import run
@@ -20,7 +21,7 @@ def _store(tmp_path: Path) -> str:
     return data
 
 
-def _import(data: str, path: Path, *args: str) -> tuple[int, dict[str, object]]:
+def _import(data: str, path: Path, *args: str) -> tuple[int, dict[str, Any]]:
     done = run("import", str(path), "--email", EMAIL, "--quiet", "--data-dir", data, *args)
     return done.returncode, json.loads(done.stdout) if done.stdout else {}
 
@@ -61,14 +62,14 @@ def test_a_file_with_bad_contacts_imports_nothing_and_lists_each_with_its_line(
     )
     code, summary = _import(data, source)
     assert code == 1
-    assert [e["line"] for e in summary["errors"]] == [2, 3]  # type: ignore[union-attr]
+    assert [e["line"] for e in summary["errors"]] == [2, 3]
     assert summary["created"] == 0
     listed = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data)
     assert listed.stdout == ""
     code, summary = _import(data, source, "--skip-invalid")
     assert code == 0
     assert summary["created"] == 1
-    assert [s["line"] for s in summary["skipped"]] == [2, 3]  # type: ignore[union-attr]
+    assert [s["line"] for s in summary["skipped"]] == [2, 3]
 
 
 def test_plain_json_lines_with_bad_lines_import_nothing_unless_skipped(tmp_path: Path) -> None:
@@ -85,11 +86,11 @@ def test_plain_json_lines_with_bad_lines_import_nothing_unless_skipped(tmp_path:
     code, summary = _import(data, source, "--workers", "1")
     assert code == 1
     assert summary["format"] == "jsonl"
-    assert [e["line"] for e in summary["errors"]] == [2, 4]  # type: ignore[union-attr]
+    assert [e["line"] for e in summary["errors"]] == [2, 4]
     assert run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data).stdout == ""
     code, summary = _import(data, source, "--workers", "1", "--skip-invalid")
     assert (code, summary["created"], summary["contactsCreated"]) == (0, 2, 2)
-    assert [s["line"] for s in summary["skipped"]] == [2, 4]  # type: ignore[union-attr]
+    assert [s["line"] for s in summary["skipped"]] == [2, 4]
     exported = run("export", "--email", EMAIL, "--format", "jsonl", "--data-dir", data).stdout
     assert len(exported.splitlines()) == 2
 

@@ -69,5 +69,8 @@ def test_the_migration_counts_the_contacts_made_before_it(empty_store: Store) ->
         )
     migrate(empty_store, "0018_book_letters")
     with empty_store.engine.begin() as conn:
-        found = dict(conn.execute(text("SELECT owner_id, live FROM owner_counts")).all())
+        found = {
+            r.owner_id: r.live
+            for r in conn.execute(text("SELECT owner_id, live FROM owner_counts"))
+        }
     assert found == {owner: 4, other: 1}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rolodex.contacts.model import clean_contact_data
@@ -26,7 +28,7 @@ def test_nulls_are_removed_and_everything_else_kept() -> None:
         ({"unknown": 1}, "contact.contactData.unknown"),
     ],
 )
-def test_invalid_data_names_the_field(data: dict, field: str) -> None:
+def test_invalid_data_names_the_field(data: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         clean_contact_data(data)
     assert refused.value.field == field

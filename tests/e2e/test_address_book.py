@@ -13,13 +13,16 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 PASSWORD = "correct horse battery"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+if TYPE_CHECKING:
+    from playwright.sync_api import FilePayload, ViewportSize
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 pytestmark = needs_chromium
 
@@ -164,10 +167,12 @@ def test_the_address_book_in_chromium(server: str) -> None:
             expect(page.locator(".contact-head .chip")).to_contain_text("Illustrators")
 
             # Upload a photo.
-            page.set_input_files(
-                "#photo-file",
-                files=[{"name": "me.png", "mimeType": "image/png", "buffer": portrait_png()}],
-            )
+            portrait: FilePayload = {
+                "name": "me.png",
+                "mimeType": "image/png",
+                "buffer": portrait_png(),
+            }
+            page.set_input_files("#photo-file", files=[portrait])
             page.click("button:has-text('Upload photo')")
             expect(page.locator("p.ok")).to_contain_text("Photo uploaded")
             photo = page.locator("img.photo")

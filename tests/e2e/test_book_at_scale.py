@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 import orjson
 
 from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.e2e.test_address_book import DESKTOP, PHONE, sign_up
+
+if TYPE_CHECKING:
+    from playwright.sync_api import FilePayload
 
 pytestmark = needs_chromium
 
@@ -62,12 +66,12 @@ def test_a_book_of_5000_contacts(server: str) -> None:
             # Signing up lands on the (empty) book, which offers an import.
             sign_up(page, server, email)
             expect(page.locator(".empty")).to_contain_text("No contacts yet")
-            page.set_input_files(
-                "#import-file",
-                files=[
-                    {"name": "c.jsonl", "mimeType": "application/json", "buffer": contacts_file()}
-                ],
-            )
+            upload: FilePayload = {
+                "name": "c.jsonl",
+                "mimeType": "application/json",
+                "buffer": contacts_file(),
+            }
+            page.set_input_files("#import-file", files=[upload])
             page.click("#import button[type=submit]")
             page.wait_for_url(re.compile(r".*/book\?notice=.*"), timeout=60_000)
             expect(page.locator("p.ok")).to_contain_text("Imported 5,000 contacts.")

@@ -70,7 +70,10 @@ PERSONAL_CASES: list[tuple[str, str | None, Callable[[Data], None]]] = [
 ]
 
 
-PROMOTED = {("email", None): "ada@home.example", ("mobile_phone2", None): "+44 7700 000003"}
+PROMOTED: dict[tuple[str, str | None], str | None] = {
+    ("email", None): "ada@home.example",
+    ("mobile_phone2", None): "+44 7700 000003",
+}
 
 
 @pytest.fixture
@@ -104,6 +107,11 @@ def test_personal_write_changes_only_its_field(
     assert rest_after == rest_before
 
 
+def _change_shoe_size_add_hat(data: Data) -> None:
+    _set(("items", 0, "value"), "39")(data)
+    data["items"].append({"type": "hat", "value": "top"})
+
+
 REST_CASES: list[tuple[dict[str, Any], Callable[[Data], None], dict[str, Any]]] = [
     # (PUT body beyond the required pair, contactData edit, contactMetadata changes)
     ({"name": "Ada Lovelace"}, _set(("displayName",), "Ada Lovelace"), {}),
@@ -118,10 +126,7 @@ REST_CASES: list[tuple[dict[str, Any], Callable[[Data], None], dict[str, Any]]] 
     ),
     (
         {"customFields": {"shoe size": "39", "pet": "cat", "hat": "top"}},
-        lambda d: (
-            _set(("items", 0, "value"), "39")(d),
-            d["items"].append({"type": "hat", "value": "top"}),
-        ),
+        _change_shoe_size_add_hat,
         {},
     ),
     (

@@ -40,7 +40,7 @@ EMAILS = ("ann@example.com", "a@b", "Bo <bo@x.test>")
 PHONES = ("v1", "+1 555 0100", "1-800-FLOWERS")
 TAGS = ("red", "green", "blue")
 
-START = {
+START: dict[str, Any] = {
     "name": {"givenName": "Ann", "familyName": "Lee"},
     "displayName": "Ann Lee",
     "emails": [{"type": "work", "value": "ann@example.com"}],

@@ -15,6 +15,12 @@ GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
 
+def close_to(pixel: float | tuple[int, ...] | None, colour: tuple[int, int, int]) -> bool:
+    """Whether an RGB pixel (`Image.getpixel`) is `colour`, give or take lossy encoding."""
+    assert isinstance(pixel, tuple), f"not an RGB pixel: {pixel!r}"
+    return all(abs(a - b) < 40 for a, b in zip(pixel[:3], colour, strict=True))
+
+
 def two_tone(width: int = 40, height: int = 20) -> Image.Image:
     """Left half red, right half blue: which way it was rotated shows in the pixels."""
     image = Image.new("RGB", (width, height), RED)

@@ -18,6 +18,7 @@ from tests.photos.factories import (
     GPS_IFD,
     ORIENTATION,
     RED,
+    close_to,
     encode,
     image_bytes,
     jpeg_with_gps_and_orientation,
@@ -28,10 +29,6 @@ from tests.photos.factories import (
 )
 
 LIMITS = ImageLimits()
-
-
-def _close(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
-    return all(abs(a - b) < 40 for a, b in zip(pixel[:3], colour, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -68,8 +65,8 @@ def test_jpeg_gps_exif_is_stripped_and_the_orientation_applied() -> None:
         # Orientation 6: turn 90° clockwise, so the red left half ends up on top.
         assert stored.size == (20, 40)
         rgb = stored.convert("RGB")
-        assert _close(rgb.getpixel((10, 5)), RED)
-        assert _close(rgb.getpixel((10, 35)), BLUE)
+        assert close_to(rgb.getpixel((10, 5)), RED)
+        assert close_to(rgb.getpixel((10, 35)), BLUE)
 
 
 def test_png_text_and_exif_are_not_kept() -> None:
@@ -122,8 +119,8 @@ def test_a_large_image_is_stored_scaled_down_to_fit_the_stored_size() -> None:
     with Image.open(io.BytesIO(prepared.full.data)) as stored:
         assert stored.size == (600, 200)
         rgb = stored.convert("RGB")
-        assert _close(rgb.getpixel((5, 100)), RED)
-        assert _close(rgb.getpixel((595, 100)), BLUE)
+        assert close_to(rgb.getpixel((5, 100)), RED)
+        assert close_to(rgb.getpixel((595, 100)), BLUE)
     with Image.open(io.BytesIO(prepared.thumb.data)) as thumb:
         assert thumb.size == (THUMB_SIZE, THUMB_SIZE // 3)
 
@@ -137,8 +134,8 @@ def test_a_palette_or_alpha_image_is_scaled_down_smoothly_in_strips(fmt: str) ->
     with Image.open(io.BytesIO(prepared.full.data)) as stored:
         assert stored.size == (325, 175)
         rgb = stored.convert("RGB")
-        assert _close(rgb.getpixel((10, 170)), RED)
-        assert _close(rgb.getpixel((315, 170)), BLUE)
+        assert close_to(rgb.getpixel((10, 170)), RED)
+        assert close_to(rgb.getpixel((315, 170)), BLUE)
 
 
 def test_a_large_jpeg_is_decoded_at_a_reduced_size() -> None:
@@ -170,8 +167,8 @@ def test_the_orientation_is_applied_to_a_scaled_down_image() -> None:
     with Image.open(io.BytesIO(prepared.full.data)) as stored:
         assert stored.size == (300, 600)  # turned 90 degrees clockwise: red on top
         rgb = stored.convert("RGB")
-        assert _close(rgb.getpixel((150, 20)), RED)
-        assert _close(rgb.getpixel((150, 580)), BLUE)
+        assert close_to(rgb.getpixel((150, 20)), RED)
+        assert close_to(rgb.getpixel((150, 580)), BLUE)
 
 
 def test_the_memory_a_decode_needs_is_known_before_decoding() -> None:
@@ -229,6 +226,8 @@ def test_damaged_images_are_refused_as_domain_errors_never_crashes(
         return
     with Image.open(io.BytesIO(prepared.full.data)) as stored:
         stored.load()
+        assert stored.format is not None
+        assert Image.MIME[stored.format] == prepared.full.content_type
 
 
 @settings(max_examples=200, deadline=None)

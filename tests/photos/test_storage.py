@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from rolodex.photos.storage import DatabaseStorage, FilesystemStorage, load_storage
+from rolodex.photos.storage import DatabaseStorage, FilesystemStorage, PhotoStorage, load_storage
 from rolodex.services import Services
 from rolodex.settings import Settings
 
 
 @pytest.fixture(params=["database", "filesystem"])
-def storage(request: pytest.FixtureRequest, services: Services, tmp_path: Path):  # type: ignore[no-untyped-def]
+def storage(request: pytest.FixtureRequest, services: Services, tmp_path: Path) -> PhotoStorage:
     settings = Settings(
         data_dir=tmp_path,
         database_url=services.settings.database_url,
@@ -21,7 +22,7 @@ def storage(request: pytest.FixtureRequest, services: Services, tmp_path: Path):
     return load_storage(settings, services.store)
 
 
-def test_put_get_delete_round_trip(storage) -> None:  # type: ignore[no-untyped-def]
+def test_put_get_delete_round_trip(storage: PhotoStorage) -> None:
     storage.put("p_abcdefghijklmnopqrstuv", b"one")
     storage.put("p_abcdefghijklmnopqrstuv.thumb", b"two")
     assert storage.get("p_abcdefghijklmnopqrstuv") == b"one"
@@ -33,17 +34,17 @@ def test_put_get_delete_round_trip(storage) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.parametrize("key", ["../etc/passwd", "a/b", "", "x" * 200, "p_a.THUMB"])
-def test_keys_that_could_escape_are_refused(storage, key: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError):
+def test_keys_that_could_escape_are_refused(storage: PhotoStorage, key: str) -> None:
+    with pytest.raises(ValueError, match="not a photo storage key"):
         storage.put(key, b"x")
 
 
 def test_the_backend_is_chosen_by_name(services: Services, tmp_path: Path) -> None:
-    base = {"data_dir": tmp_path, "database_url": services.settings.database_url}
+    base: dict[str, Any] = {"data_dir": tmp_path, "database_url": services.settings.database_url}
     assert isinstance(load_storage(Settings(**base), services.store), DatabaseStorage)
     dotted = Settings(**base, photo_storage="rolodex.photos.storage:FilesystemStorage")
     assert isinstance(load_storage(dotted, services.store), FilesystemStorage)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ROLODEX_PHOTO_STORAGE must be one of"):
         load_storage(Settings(**base, photo_storage="nonsense"), services.store)
 
 

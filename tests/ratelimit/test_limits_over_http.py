@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
+import httpx2
 import redis
 from starlette.testclient import TestClient
 
@@ -12,12 +12,12 @@ from rolodex.services import Services
 from tests.ratelimit.conftest import Account, Limited, limited_services
 
 
-def assert_refused(response: httpx.Response) -> None:
+def assert_refused(response: httpx2.Response) -> None:
     assert response.status_code == 429, response.text
     assert int(response.headers["retry-after"]) >= 1
 
 
-def exhaust(send: Callable[[], httpx.Response], allowed: int) -> httpx.Response:
+def exhaust(send: Callable[[], httpx2.Response], allowed: int) -> httpx2.Response:
     """Send `allowed` requests (none refused), then one more, and return that one."""
     for _ in range(allowed):
         assert send().status_code != 429
@@ -162,11 +162,12 @@ def test_with_redis_every_process_shares_the_counts(
     one, two = limited(app_services=shared), limited(app_services=shared)
     account = new_account()
 
-    def call(client: TestClient) -> httpx.Response:
+    def call(client: TestClient) -> httpx2.Response:
         return client.post("/api/v1/account.get", json={}, headers=account.bearer)
 
     assert [call(one).status_code, call(two).status_code, call(one).status_code] == [200] * 3
     assert_refused(call(two))
     # The counters are named by a hash of the token, never the token itself.
-    keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys(redis_prefix + "*")]
+    stored = redis.Redis.from_url(redis_url).keys(redis_prefix + "*")
+    keys = [k.decode() if isinstance(k, bytes) else k for k in stored]
     assert keys and not any(account.token in k for k in keys)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -25,12 +25,12 @@ from tests.web.browser import csrf_of, new_browser
 SOURCES = {"ratelimit/responses.py", "web/pages/throttled.py"}
 
 
-def _assert_retry_after(response: httpx.Response) -> None:
+def _assert_retry_after(response: httpx2.Response) -> None:
     assert response.status_code == 429, response.text
     assert int(response.headers["retry-after"]) >= 1
 
 
-def _third(send: Callable[[], httpx.Response]) -> httpx.Response:
+def _third(send: Callable[[], httpx2.Response]) -> httpx2.Response:
     send()
     send()
     return send()
@@ -56,7 +56,7 @@ def test_every_rate_limit_429_carries_retry_after(
     new_account: Callable[[], Account],
     api_key: Callable[..., str],
     rule: str,
-    request_of: Callable[..., httpx.Response],
+    request_of: Callable[..., httpx2.Response],
 ) -> None:
     client, account, key = limited(**{rule: 2}), new_account(), api_key()
     _assert_retry_after(_third(lambda: request_of(client, account.bearer, key)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from rolodex.settings import Settings
 from rolodex.store.backup import backup, restore
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = sqlite3.connect(path)
     try:
         tables = [

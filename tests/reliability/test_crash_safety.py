@@ -66,6 +66,76 @@ class Server:
         self.process.wait()
 
 
+class _Writers:
+    """Clients creating and updating contacts until `stop`, keeping what was acknowledged.
+
+    `attempts` holds, per contact, every notes value tried in order; `acked_index` the
+    index in it of the last acknowledged one.
+    """
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.acked_creates: set[str] = set()
+        self.attempts: dict[str, list[str]] = defaultdict(list)
+        self.acked_index: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def run(self, seed: int) -> None:
+        rng = random.Random(seed)
+        mine: dict[str, str] = {}  # contact -> last acknowledged etag
+        with httpx.Client(
+            base_url=self.base_url,
+            timeout=2,
+            headers={"Authorization": f"Bearer {self.token}"},
+        ) as client:
+            n = 0
+            while not self.stop.is_set():
+                n += 1
+                value = f"{seed}-{n}"
+                try:
+                    if mine and rng.random() < 0.4:
+                        self._update(client, mine, rng.choice(list(mine)), value)
+                    else:
+                        self._create(client, mine, value)
+                except httpx.TransportError:
+                    time.sleep(0.02)
+
+    def _update(self, client: httpx.Client, mine: dict[str, str], cid: str, value: str) -> None:
+        with self.lock:
+            self.attempts[cid].append(value)
+            index = len(self.attempts[cid]) - 1
+        r = client.post(
+            "/api/v1/contacts.update",
+            json={
+                "contact": {"contactId": cid, "etag": mine[cid], "contactData": {"notes": value}}
+            },
+        )
+        if r.status_code == 200:
+            mine[cid] = r.json()["contact"]["etag"]
+            with self.lock:
+                self.acked_index[cid] = index
+        elif r.status_code == 409:
+            # An update whose answer was lost in a kill did commit: learn the etag.
+            got = client.post("/api/v1/contacts.get", json={"contactIds": [cid]})
+            mine[cid] = got.json()["contacts"][0]["etag"]
+
+    def _create(self, client: httpx.Client, mine: dict[str, str], value: str) -> None:
+        r = client.post(
+            "/api/v1/contacts.create", json={"contact": {"contactData": {"notes": value}}}
+        )
+        if r.status_code == 200:
+            cid = r.json()["contact"]["contactId"]
+            mine[cid] = r.json()["contact"]["etag"]
+            with self.lock:
+                self.acked_creates.add(cid)
+                self.attempts[cid].append(value)
+                self.acked_index[cid] = 0
+        else:
+            assert r.status_code < 500, r.text
+
+
 @pytest.mark.timeout(1800)  # 50 restarts of a real server process per store
 def test_acknowledged_writes_survive_repeated_sigkill(
     store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
@@ -92,67 +162,15 @@ def test_acknowledged_writes_survive_repeated_sigkill(
     server = Server(env)
     server.start()
 
-    acked_creates: set[str] = set()
-    attempts: dict[str, list[str]] = defaultdict(list)  # contact -> notes values tried, in order
-    acked_index: dict[str, int] = {}  # contact -> index of the last acknowledged value
-    lock = threading.Lock()
-    stop = threading.Event()
+    writers = _Writers(f"http://127.0.0.1:{server.port}", token)
+    acked_creates, attempts, acked_index = (
+        writers.acked_creates,
+        writers.attempts,
+        writers.acked_index,
+    )
+    stop = writers.stop
 
-    def writer(seed: int) -> None:
-        rng = random.Random(seed)
-        mine: dict[str, str] = {}  # contact -> last acknowledged etag
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{server.port}",
-            timeout=2,
-            headers={"Authorization": f"Bearer {token}"},
-        ) as client:
-            n = 0
-            while not stop.is_set():
-                n += 1
-                try:
-                    if mine and rng.random() < 0.4:
-                        cid = rng.choice(list(mine))
-                        value = f"{seed}-{n}"
-                        with lock:
-                            attempts[cid].append(value)
-                            index = len(attempts[cid]) - 1
-                        r = client.post(
-                            "/api/v1/contacts.update",
-                            json={
-                                "contact": {
-                                    "contactId": cid,
-                                    "etag": mine[cid],
-                                    "contactData": {"notes": value},
-                                }
-                            },
-                        )
-                        if r.status_code == 200:
-                            mine[cid] = r.json()["contact"]["etag"]
-                            with lock:
-                                acked_index[cid] = index
-                        elif r.status_code == 409:
-                            # An update whose answer was lost in a kill did commit: learn the etag.
-                            got = client.post("/api/v1/contacts.get", json={"contactIds": [cid]})
-                            mine[cid] = got.json()["contacts"][0]["etag"]
-                    else:
-                        value = f"{seed}-{n}"
-                        r = client.post(
-                            "/api/v1/contacts.create",
-                            json={"contact": {"contactData": {"notes": value}}},
-                        )
-                        if r.status_code == 200:
-                            cid = r.json()["contact"]["contactId"]
-                            mine[cid] = r.json()["contact"]["etag"]
-                            with lock:
-                                acked_creates.add(cid)
-                                attempts[cid].append(value)
-                                acked_index[cid] = 0
-                        else:
-                            assert r.status_code < 500, r.text
-                except httpx.TransportError:
-                    time.sleep(0.02)
-
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
+    threads = [threading.Thread(target=writers.run, args=(i,)) for i in range(4)]
     for t in threads:
         t.start()
     rng = random.Random(1)

@@ -101,7 +101,7 @@ def _upload(ids: Ids, team: bool = False) -> Request:
     target: dict[str, Any] = {"contactId": ids.team_contact if team else ids.contact}
     if team:
         target["teamId"] = ids.team
-    files = {
+    files: dict[str, tuple[str, str | bytes, str]] = {
         "contact.json": ("contact.json", orjson.dumps(target), "application/json"),
         "photo": ("p.png", image_bytes("PNG"), "image/png"),
     }
@@ -297,7 +297,7 @@ def cast(client: TestClient, services: Services) -> Cast:
     contact = ok("contacts.create", {"contact": {"contactData": data}})["contact"]
     tag = ok("tags.create", {"tag": {"tagData": {"name": SECRET_TAG}}})["tag"]
     ok("contacts.manageTags", {"contactIds": [contact["contactId"]], "addTagIds": [tag["tagId"]]})
-    files = {
+    files: dict[str, tuple[str, str | bytes, str]] = {
         "contact.json": (
             "contact.json",
             f'{{"contactId": "{contact["contactId"]}"}}',

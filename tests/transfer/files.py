@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx2
 from starlette.testclient import TestClient
 
 from rolodex.formats.card import Card
@@ -33,7 +34,7 @@ def import_sample(client: TestClient, key: str, name: str, query: str = "") -> d
     return dict(response.json())
 
 
-def export(client: TestClient, key: str, fmt: str, query: str = "") -> Any:
+def export(client: TestClient, key: str, fmt: str, query: str = "") -> httpx2.Response:
     return client.get(f"/v1/contacts/export?format={fmt}{query}", headers={"x-api-key": key})
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import httpx
+import httpx2
 from starlette.testclient import TestClient
 
 from rolodex.services import Services
@@ -35,10 +35,10 @@ class Browser:
     email: str = ""
     account_id: str = ""
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    def get(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.http.get(url, follow_redirects=False, **kwargs)
 
-    def submit(self, page_url: str, action: str, data: dict[str, Any]) -> httpx.Response:
+    def submit(self, page_url: str, action: str, data: dict[str, Any]) -> httpx2.Response:
         """Load `page_url`, take its CSRF token, post `data` to `action` (no redirects followed)."""
         page = self.http.get(page_url)
         assert page.status_code == 200, page.text
@@ -46,7 +46,7 @@ class Browser:
             action, data={"csrf_token": csrf_of(page.text), **data}, follow_redirects=False
         )
 
-    def sign_up(self, email: str | None = None, password: str = PASSWORD) -> httpx.Response:
+    def sign_up(self, email: str | None = None, password: str = PASSWORD) -> httpx2.Response:
         self.email = email or f"web-{secrets.token_hex(6)}@example.com"
         response = self.submit(
             "/signup", "/signup", {"email": self.email, "password": password, "name": "Web User"}
@@ -54,7 +54,7 @@ class Browser:
         assert response.status_code == 303, response.text
         return response
 
-    def log_in(self, email: str, password: str, next_url: str = "/") -> httpx.Response:
+    def log_in(self, email: str, password: str, next_url: str = "/") -> httpx2.Response:
         return self.submit(
             "/login", "/login", {"email": email, "password": password, "next": next_url}
         )
@@ -71,10 +71,10 @@ class Browser:
         assert client_id and secret
         return client_id.group(1), secret.group(1)
 
-    def authorize(self, params: dict[str, str]) -> httpx.Response:
+    def authorize(self, params: dict[str, str]) -> httpx2.Response:
         return self.get("/oauth/authorize?" + urlencode(params))
 
-    def approve(self, params: dict[str, str], decision: str = "approve") -> httpx.Response:
+    def approve(self, params: dict[str, str], decision: str = "approve") -> httpx2.Response:
         page = self.authorize(params)
         assert page.status_code == 200, page.text
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
@@ -90,7 +90,7 @@ def _unescape(value: str) -> str:
     return html.unescape(value)
 
 
-def redirect_params(response: httpx.Response) -> dict[str, str]:
+def redirect_params(response: httpx2.Response) -> dict[str, str]:
     assert response.status_code in (302, 303), response.text
     query = urlsplit(response.headers["location"]).query
     return {k: v[0] for k, v in parse_qs(query).items()}
@@ -127,7 +127,7 @@ class OAuthApp:
         assert answer["state"] == params["state"]
         return answer["code"]
 
-    def exchange(self, code: str, **overrides: str | None) -> httpx.Response:
+    def exchange(self, code: str, **overrides: str | None) -> httpx2.Response:
         data = {
             "client_id": self.client_id,
             "client_secret": self.client_secret,

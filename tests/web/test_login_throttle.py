@@ -12,7 +12,7 @@ import os
 import secrets
 import time
 
-import httpx
+import httpx2
 from starlette.testclient import TestClient
 
 from rolodex.accounts.login_throttle import FREE_PER_ACCOUNT, FREE_PER_ADDRESS
@@ -29,7 +29,7 @@ def _owner(client: TestClient) -> Browser:
     return owner
 
 
-def _fail_many(browser: Browser, email: str, times: int) -> list[httpx.Response]:
+def _fail_many(browser: Browser, email: str, times: int) -> list[httpx2.Response]:
     """`times` wrong passwords for `email` from the browser's one address, one form."""
     token = csrf_of(browser.get("/login").text)
     return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 from starlette.testclient import TestClient
 
 from rolodex.services import Services
@@ -30,11 +30,11 @@ def _create(browser: Browser, services: Services, name: str = "Sales") -> Team:
     return next(t for t in teams if t.name == name)
 
 
-def _add(browser: Browser, team: Team, email: str, role: str = "member") -> httpx.Response:
+def _add(browser: Browser, team: Team, email: str, role: str = "member") -> httpx2.Response:
     return browser.submit(PAGE, f"{PAGE}/{team.team_id}/members", {"email": email, "role": role})
 
 
-def _remove(browser: Browser, team: Team, account_id: str) -> httpx.Response:
+def _remove(browser: Browser, team: Team, account_id: str) -> httpx2.Response:
     return browser.submit(PAGE, f"{PAGE}/{team.team_id}/members/{account_id}/remove", {})
 
 

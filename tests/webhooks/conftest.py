@@ -28,7 +28,7 @@ from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.settings import Settings, WebhookSettings
 from rolodex.webhooks.delivery import DeliveryWorker
-from tests.conftest import POSTGRES_URL, _postgres_schema_url
+from tests.conftest import POSTGRES_URL, _postgres_schema_url, postgres_unreachable
 
 
 @dataclass
@@ -132,13 +132,13 @@ def webhook_schema() -> Iterator[str]:
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc})")
+        postgres_unreachable(exc)
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-TEST_WEBHOOK_SETTINGS = {
+TEST_WEBHOOK_SETTINGS: dict[str, Any] = {
     "worker": False,
     "allow_private": True,
     # Retries wait a minute: tests move the worker's clock (`run_once(now=...)`).

@@ -78,41 +78,57 @@ class _Unauthenticated(Exception):
     pass
 
 
+def _answer(
+    dialect: Dialect,
+    handler: Handler,
+    services: Services,
+    secret: str,
+    request: Request,
+    raw: bytes,
+) -> Response:
+    """Run `handler` for the principal `secret` names (`_Unauthenticated` if none)."""
+    principal = services.credentials.resolve(secret, kinds=dialect.credential_kinds)
+    if principal is None:
+        raise _Unauthenticated
+    body: dict[str, Any] = {}
+    if request.method in _BODY_METHODS:
+        body = parse_object(request, raw, empty_is_object=True)
+    return handler(
+        ApiRequest(
+            services=services,
+            principal=principal,
+            path=request.path_params,
+            query=request.query_params,
+            headers=request.headers,
+            body=body,
+        )
+    )
+
+
+def _field_with_nul(request: Request) -> str | None:
+    """The first path or query parameter holding NUL: PostgreSQL text cannot hold it, so
+    it is refused before it would reach a query."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in value:
+            return name
+    return None
+
+
 def endpoint(
     dialect: Dialect, handlers: Mapping[str, Handler]
 ) -> Callable[[Request], Awaitable[Response]]:
     """The endpoint of one path: `handlers` maps HTTP methods to handlers."""
     allowed = ", ".join(sorted(handlers))
 
-    def answer(services: Services, secret: str, request: Request, raw: bytes) -> Response:
-        principal = services.credentials.resolve(secret, kinds=dialect.credential_kinds)
-        if principal is None:
-            raise _Unauthenticated
-        body: dict[str, Any] = {}
-        if request.method in _BODY_METHODS:
-            body = parse_object(request, raw, empty_is_object=True)
-        handler = handlers[request.method]
-        return handler(
-            ApiRequest(
-                services=services,
-                principal=principal,
-                path=request.path_params,
-                query=request.query_params,
-                headers=request.headers,
-                body=body,
-            )
-        )
-
     async def serve(request: Request) -> Response:
         if request.method not in handlers:
             response = dialect.error(405, "method_not_allowed", f"use {allowed} here", None)
             response.headers["Allow"] = allowed
             return response
-        # PostgreSQL text cannot hold NUL; refuse it where it would reach a query.
-        for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
-            if "\x00" in value:
-                message = "may not contain the NUL character (\\u0000)"
-                return dialect.error(400, "invalid_request", message, name)
+        nul_field = _field_with_nul(request)
+        if nul_field is not None:
+            message = "may not contain the NUL character (\\u0000)"
+            return dialect.error(400, "invalid_request", message, nul_field)
         services: Services = request.app.state.services
         secret = dialect.secret(request)
         if secret is None:
@@ -121,7 +137,10 @@ def endpoint(
             raw = b""
             if request.method in _BODY_METHODS:
                 raw = await read_limited(request, services.settings.max_body_bytes)
-            return await run_in_threadpool(answer, services, secret, request, raw)
+            handler = handlers[request.method]
+            return await run_in_threadpool(
+                _answer, dialect, handler, services, secret, request, raw
+            )
         except _Unauthenticated:
             return dialect.unauthenticated(False)
         except BodyError as exc:

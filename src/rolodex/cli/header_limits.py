@@ -1,8 +1,8 @@
 """Bounds on what a client may hold open before its request headers are complete.
 
-Without a proxy in front, uvicorn with httptools takes headers of any size (300
-connections each holding 1 MB of unfinished headers added 277 MB) for as long as the
-client likes (its keep-alive timer is reset by every byte, and not armed at all before
+Without a proxy in front, uvicorn with httptools takes headers of any size (so unfinished
+headers hold the server's memory, docs/reliability.md "Slow and huge headers") for as long
+as the client likes (its keep-alive timer is reset by every byte, and not armed at all before
 the first request), so a slow client keeps its connection forever. uvicorn offers a
 size limit only for h11 (`h11_max_incomplete_event_size`) and no header timeout.
 

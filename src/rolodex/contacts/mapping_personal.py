@@ -149,6 +149,16 @@ def apply_personal(data: dict[str, Any], changes: dict[str, str | None]) -> dict
         write_display_name(out, wanted["name"])
     if "email" in wanted:
         write_first_value(out, "emails", wanted["email"])
+    _write_org_fields(out, wanted)
+    _write_phones(out, wanted)
+    if "address" in wanted:
+        _write_address(out, wanted["address"])
+    if "notes" in wanted:
+        _write_notes(out, wanted["notes"])
+    return out
+
+
+def _write_org_fields(out: dict[str, Any], wanted: dict[str, str | None]) -> None:
     # Values before removals: clearing `company` must not drop the organization that a
     # `title` in the same request is written to.
     org_fields = (("company", "name"), ("title", "title"))
@@ -158,6 +168,9 @@ def apply_personal(data: dict[str, Any], changes: dict[str, str | None]) -> dict
     for field, key in org_fields:
         if field in wanted and wanted[field] is None:
             _write_org_field(out, key, None)
+
+
+def _write_phones(out: dict[str, Any], wanted: dict[str, str | None]) -> None:
     # Values first, in order, then removals from the last slot back, so that every
     # position a request names is the one the client read.
     for field, kind, nth in PHONE_FIELDS:
@@ -166,11 +179,10 @@ def apply_personal(data: dict[str, Any], changes: dict[str, str | None]) -> dict
     for field, kind, nth in reversed(PHONE_FIELDS):
         if field in wanted and wanted[field] is None:
             write_phone_of_kind(out, kind, nth, None)
-    if "address" in wanted:
-        _write_address(out, wanted["address"])
-    if "notes" in wanted:
-        if wanted["notes"] is None:
-            out.pop("notes", None)
-        else:
-            out["notes"] = wanted["notes"]
-    return out
+
+
+def _write_notes(out: dict[str, Any], value: str | None) -> None:
+    if value is None:
+        out.pop("notes", None)
+    else:
+        out["notes"] = value

@@ -126,26 +126,30 @@ def apply_rest(
         if value != first_value(new_data.get("phoneNumbers")):
             _write_phone(new_data, value)
     if "notes" in fields:
-        if fields["notes"]:
-            new_data["notes"] = fields["notes"]
-        else:
-            new_data.pop("notes", None)
+        _set_or_drop(new_data, "notes", fields["notes"] or None)
     if "customFields" in fields:
         wanted = fields["customFields"] or {}
         if {k: v for k, v in wanted.items() if v is not None} != read_custom_fields(new_data):
             _write_custom_fields(new_data, wanted)
     if "stage" in fields:
-        if fields["stage"] is None:
-            new_meta.pop("stage", None)
-        else:
-            new_meta["stage"] = fields["stage"]
+        _set_or_drop(new_meta, "stage", fields["stage"])
     if "location" in fields:
-        location = fields["location"]
-        old = new_meta.get("location")
-        if location is None:
-            new_meta.pop("location", None)
-        elif "title" not in location and isinstance(old, dict) and old.get("id") == location["id"]:
-            pass  # `{id}` alone names the location it already has: its title is kept
-        else:
-            new_meta["location"] = dict(location)
+        _write_location(new_meta, fields["location"])
     return new_data, new_meta
+
+
+def _set_or_drop(mapping: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+def _write_location(meta: dict[str, Any], location: dict[str, Any] | None) -> None:
+    old = meta.get("location")
+    if location is None:
+        meta.pop("location", None)
+    elif "title" not in location and isinstance(old, dict) and old.get("id") == location["id"]:
+        pass  # `{id}` alone names the location it already has: its title is kept
+    else:
+        meta["location"] = dict(location)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import insert
@@ -81,6 +81,55 @@ def _param(params: Mapping[str, str], name: str) -> str | None:
     return value if value else None
 
 
+def _redirect_uri(app: App, requested: str | None) -> str:
+    """Where the answer goes: the URI the request named, if the app registered it, else
+    the app's only one; an error page (never a redirect) otherwise."""
+    if requested is None:
+        # RFC 6749 §3.1.2.3: optional when exactly one URI is registered.
+        if len(app.redirect_uris) != 1:
+            raise AuthorizePageError(
+                f"The link is missing redirect_uri, and {app.name} registered several."
+            )
+        redirect_uri = app.redirect_uris[0]
+        # An app registered before the rules of check_redirect_uri may hold a URI
+        # they refuse (javascript:, a fragment...): it is never redirected to.
+        _unsafe_redirect(redirect_uri)
+        return redirect_uri
+    _unsafe_redirect(requested)
+    if not redirect_uri_matches(requested, app.redirect_uris):
+        raise AuthorizePageError(
+            f"The link asks to send you to an address that {app.name} did not register."
+        )
+    return requested
+
+
+_Refuse = Callable[[str, str], AuthorizeRedirectError]
+
+
+def _requested_scopes(raw_scope: str | None, refuse: _Refuse) -> frozenset[str]:
+    if no_scope_named(raw_scope):
+        raise refuse("invalid_scope", "scope is required: a comma-separated list of scopes")
+    try:
+        return parse_scopes(raw_scope, field="scope")
+    except InvalidInput as exc:
+        raise refuse("invalid_scope", exc.message) from None
+
+
+def _code_challenge(params: Mapping[str, str], refuse: _Refuse) -> str | None:
+    """The PKCE challenge (RFC 7636 §4.3), if the request carries one."""
+    challenge = _param(params, "code_challenge")
+    method = _param(params, "code_challenge_method")
+    if challenge is None and method is not None:
+        raise refuse("invalid_request", "code_challenge_method given without code_challenge")
+    if challenge is not None:
+        # Only S256: "plain" protects nothing that S256 does not (RFC 7636 §4.2, §7.2).
+        if method != "S256":
+            raise refuse("invalid_request", "code_challenge_method must be S256")
+        if not _CHALLENGE.match(challenge):
+            raise refuse("invalid_request", "code_challenge is not a valid S256 challenge")
+    return challenge
+
+
 class AuthorizationService:
     def __init__(self, store: Store, apps: AppService) -> None:
         self.store = store
@@ -95,23 +144,7 @@ class AuthorizationService:
         if app is None:
             raise AuthorizePageError("The link names an app that is not registered here.")
         requested = _param(params, "redirect_uri")
-        if requested is None:
-            # RFC 6749 §3.1.2.3: optional when exactly one URI is registered.
-            if len(app.redirect_uris) != 1:
-                raise AuthorizePageError(
-                    f"The link is missing redirect_uri, and {app.name} registered several."
-                )
-            redirect_uri = app.redirect_uris[0]
-            # An app registered before the rules of check_redirect_uri may hold a URI
-            # they refuse (javascript:, a fragment...): it is never redirected to.
-            _unsafe_redirect(redirect_uri)
-        else:
-            _unsafe_redirect(requested)
-            if not redirect_uri_matches(requested, app.redirect_uris):
-                raise AuthorizePageError(
-                    f"The link asks to send you to an address that {app.name} did not register."
-                )
-            redirect_uri = requested
+        redirect_uri = _redirect_uri(app, requested)
         state = _param(params, "state")
 
         def refuse(error: str, description: str) -> AuthorizeRedirectError:
@@ -123,23 +156,8 @@ class AuthorizationService:
         if response_type is not None and response_type != "code":
             # The spec's links carry no response_type; the code flow is the only one.
             raise refuse("unsupported_response_type", "only response_type=code is supported")
-        raw_scope = _param(params, "scope")
-        if no_scope_named(raw_scope):
-            raise refuse("invalid_scope", "scope is required: a comma-separated list of scopes")
-        try:
-            scopes = parse_scopes(raw_scope, field="scope")
-        except InvalidInput as exc:
-            raise refuse("invalid_scope", exc.message) from None
-        challenge = _param(params, "code_challenge")
-        method = _param(params, "code_challenge_method")
-        if challenge is None and method is not None:
-            raise refuse("invalid_request", "code_challenge_method given without code_challenge")
-        if challenge is not None:
-            # Only S256: "plain" protects nothing that S256 does not (RFC 7636 §4.2, §7.2).
-            if method != "S256":
-                raise refuse("invalid_request", "code_challenge_method must be S256")
-            if not _CHALLENGE.match(challenge):
-                raise refuse("invalid_request", "code_challenge is not a valid S256 challenge")
+        scopes = _requested_scopes(_param(params, "scope"), refuse)
+        challenge = _code_challenge(params, refuse)
         return AuthorizeRequest(app, redirect_uri, requested, scopes, state, challenge)
 
     def issue_code(self, request: AuthorizeRequest, account_id: str) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from rolodex.errors import InvalidInput
 from rolodex.oauth.apps import AppService
@@ -78,6 +79,25 @@ def revoke_grant(conn: Connection, grant_id: str) -> None:
         .where(credentials.c.credential_id.in_(linked), credentials.c.revoked_at.is_(None))
         .values(revoked_at=now_ms())
     )
+
+
+def _check_presentation(row: Row[Any], redirect_uri: str | None, code_verifier: str | None) -> None:
+    """Refuse an unused code presented late, or without the redirect URI or the PKCE
+    verifier its authorization bound it to."""
+    if row.expires_at <= now_ms():
+        raise invalid_grant("the code has expired; ask the user to authorize again")
+    if row.redirect_uri is not None and redirect_uri is None:
+        raise invalid_request("redirect_uri is required")
+    if row.redirect_uri is not None and redirect_uri != row.redirect_uri:
+        raise invalid_grant("redirect_uri is not the one the code was issued for")
+    if row.code_challenge is not None and not code_verifier:
+        raise invalid_request("code_verifier is required: the authorization used PKCE")
+    if row.code_challenge is None and code_verifier:
+        raise invalid_grant("code_verifier given, but the authorization used no PKCE")
+    if row.code_challenge is not None and not hmac.compare_digest(
+        create_s256_code_challenge(code_verifier or ""), row.code_challenge
+    ):
+        raise invalid_grant("code_verifier does not match the code_challenge")
 
 
 class TokenService:
@@ -149,21 +169,8 @@ class TokenService:
                 refusal = invalid_grant(
                     "the code was already used; the tokens issued for it are revoked"
                 )
-            elif row.expires_at <= now_ms():
-                raise invalid_grant("the code has expired; ask the user to authorize again")
-            elif row.redirect_uri is not None and redirect_uri is None:
-                raise invalid_request("redirect_uri is required")
-            elif row.redirect_uri is not None and redirect_uri != row.redirect_uri:
-                raise invalid_grant("redirect_uri is not the one the code was issued for")
-            elif row.code_challenge is not None and not code_verifier:
-                raise invalid_request("code_verifier is required: the authorization used PKCE")
-            elif row.code_challenge is None and code_verifier:
-                raise invalid_grant("code_verifier given, but the authorization used no PKCE")
-            elif row.code_challenge is not None and not hmac.compare_digest(
-                create_s256_code_challenge(code_verifier or ""), row.code_challenge
-            ):
-                raise invalid_grant("code_verifier does not match the code_challenge")
             else:
+                _check_presentation(row, redirect_uri, code_verifier)
                 claimed = conn.execute(
                     update(oauth_codes)
                     .where(

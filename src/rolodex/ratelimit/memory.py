@@ -26,6 +26,10 @@ class MemoryBackend(RateLimitBackend):
         self._lock = threading.Lock()
         self._max_keys = max_keys
 
+    def key_count(self) -> int:
+        """How many keys the backend holds a bucket for: what `max_keys` bounds."""
+        return len(self._buckets)
+
     async def hit(self, hits: Sequence[Hit]) -> Decision:
         return self.hit_now(hits, time.monotonic())
 

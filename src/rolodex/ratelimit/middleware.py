@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rolodex.observability.origin import client_address, header
 from rolodex.ratelimit.backend import RateLimitBackend, load_backend
@@ -35,7 +35,20 @@ class RateLimitMiddleware:
             )
         return self._backend, self._tiers
 
+    def _closing_at_shutdown(self, send: Send) -> Send:
+        # The backend's connections belong to the loop that served: closed on it, as the
+        # server stops, rather than left to the collector.
+        async def forward(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete" and self._backend is not None:
+                await self._backend.close()
+            await send(message)
+
+        return forward
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, self._closing_at_shutdown(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -32,6 +32,16 @@ class AddressRefused(Exception):
     """The URL or one of the addresses its host resolves to may not be delivered to."""
 
 
+# Loopback aside, the networks that are private (RFC 1918, CGNAT, unique-local IPv6).
+PRIVATE_RANGES = (
+    ipaddress.ip_network("10.0.0.0/8"),
+    ipaddress.ip_network("172.16.0.0/12"),
+    ipaddress.ip_network("192.168.0.0/16"),
+    ipaddress.ip_network("100.64.0.0/10"),
+    ipaddress.ip_network("fc00::/7"),
+)
+
+
 def refusal(address: str, *, allow_private: bool) -> str | None:
     """Why `address` may not be connected to, or None when it may."""
     try:
@@ -44,6 +54,19 @@ def refusal(address: str, *, allow_private: bool) -> str | None:
             ip = embedded
         elif ip.teredo is not None:
             return f"{ip} is a Teredo address"
+    always = _always_refused(ip)
+    if always is not None:
+        return always
+    private = _private_kind(ip)
+    if private is not None:
+        return None if allow_private else f"{ip} is a {private} address"
+    if ip.is_reserved or not ip.is_global:
+        return f"{ip} is a reserved or special-purpose address"
+    return None
+
+
+def _always_refused(ip: IPAddress) -> str | None:
+    """Why `ip` is refused even where private addresses are allowed, if it is."""
     if ip in METADATA:
         return f"{ip} is a cloud metadata address"
     if ip.is_unspecified:
@@ -52,19 +75,15 @@ def refusal(address: str, *, allow_private: bool) -> str | None:
         return f"{ip} is link-local (metadata services live there)"
     if ip.is_multicast:
         return f"{ip} is a multicast address"
+    return None
+
+
+def _private_kind(ip: IPAddress) -> str | None:
+    """`loopback` or `private`, for the addresses only `allow_private` lets through."""
     if ip.is_loopback:
-        return None if allow_private else f"{ip} is a loopback address"
-    private_ranges = (
-        ipaddress.ip_network("10.0.0.0/8"),
-        ipaddress.ip_network("172.16.0.0/12"),
-        ipaddress.ip_network("192.168.0.0/16"),
-        ipaddress.ip_network("100.64.0.0/10"),
-        ipaddress.ip_network("fc00::/7"),
-    )
-    if any(ip.version == net.version and ip in net for net in private_ranges):
-        return None if allow_private else f"{ip} is a private address"
-    if ip.is_reserved or not ip.is_global:
-        return f"{ip} is a reserved or special-purpose address"
+        return "loopback"
+    if any(ip.version == net.version and ip in net for net in PRIVATE_RANGES):
+        return "private"
     return None
 
 

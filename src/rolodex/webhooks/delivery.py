@@ -139,12 +139,8 @@ class DeliveryWorker:
                         built_at = float("-inf")
                         await self._housekeep()
                     clock = now if now is not None else now_ms()
-                    room = slots.free
-                    if max_deliveries is not None:
-                        room = min(room, max_deliveries - attempts)
-                    claimed: list[tuple[str, str]] = []
-                    if room > 0:
-                        claimed = await self._claim_fairly(clock, room, slots, forever)
+                    room = _room(slots, max_deliveries, attempts)
+                    claimed = await self._claim_fairly(clock, room, slots, forever)
                     for batch_id, owner in claimed:
                         slots.take(owner)
                         group.start_soon(deliver, batch_id, owner, clock)
@@ -170,6 +166,8 @@ class DeliveryWorker:
     async def _claim_fairly(
         self, now: int, room: int, slots: _Slots, forever: bool
     ) -> list[tuple[str, str]]:
+        if room <= 0:
+            return []
         busy = dict(slots.by_owner)
         if not forever:
             return await anyio.to_thread.run_sync(self.claim_due, now, room, busy)
@@ -300,3 +298,11 @@ def start_delivery_worker(store: Store, settings: WebhookSettings) -> DeliveryWo
     worker = DeliveryWorker(store, settings)
     worker.start()
     return worker
+
+
+def _room(slots: _Slots, max_deliveries: int | None, attempts: int) -> int:
+    """How many more deliveries may start now: free slots, within what is left of
+    `max_deliveries` (None: no limit)."""
+    if max_deliveries is None:
+        return slots.free
+    return min(slots.free, max_deliveries - attempts)

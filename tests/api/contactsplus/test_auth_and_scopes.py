@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx2
 import pytest
+from starlette.testclient import TestClient
 
+from rolodex.oauth.credentials import IssuedCredential
 from rolodex.services import Services
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 
-def test_no_token_is_a_401_with_a_bearer_challenge(client) -> None:
+def test_no_token_is_a_401_with_a_bearer_challenge(client: TestClient) -> None:
     response = client.post("/api/v1/account.get", json={})
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -18,7 +23,7 @@ def test_no_token_is_a_401_with_a_bearer_challenge(client) -> None:
 @pytest.mark.parametrize(
     "header", ["Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer ", "Bearer " + "x" * 1000]
 )
-def test_a_bad_token_is_a_401(client, header: str) -> None:
+def test_a_bad_token_is_a_401(client: TestClient, header: str) -> None:
     response = client.post("/api/v1/contacts.scroll", json={}, headers={"Authorization": header})
     assert response.status_code == 401
 
@@ -65,7 +70,9 @@ def test_an_api_key_is_not_an_access_token(user: ApiUser, services: Services) ->
         ("contacts.delete", {"contactId": "x", "etag": "e"}, "contacts.write"),
     ],
 )
-def test_each_method_needs_its_scope(make_user, method: str, body: dict, scope: str) -> None:
+def test_each_method_needs_its_scope(
+    make_user: MakeUser, method: str, body: dict[str, Any], scope: str
+) -> None:
     from rolodex.oauth.scopes import ALL_SCOPES
 
     without = make_user(scopes=ALL_SCOPES - {scope})
@@ -77,13 +84,13 @@ def test_each_method_needs_its_scope(make_user, method: str, body: dict, scope: 
     assert only.call(method, body).status_code in {200, 404}
 
 
-def test_read_scope_cannot_write(make_user) -> None:
+def test_read_scope_cannot_write(make_user: MakeUser) -> None:
     reader = make_user(scopes=frozenset({"contacts.read"}))
     assert reader.call("contacts.create", {"contact": {"contactData": {}}}).status_code == 403
     assert reader.ok("contacts.scroll", {}) == {"contacts": []}
 
 
-def test_account_get_shows_the_callers_account(make_user) -> None:
+def test_account_get_shows_the_callers_account(make_user: MakeUser) -> None:
     user = make_user(name="Ann Marie Lee")
     account = user.ok("account.get")["account"]
     assert account["accountId"] == user.account_id
@@ -96,21 +103,23 @@ def test_account_get_shows_the_callers_account(make_user) -> None:
 # the token does not stand for, or one without the scope.
 
 
-def _token_for_own_contact(make_user, services: Services, scopes: frozenset[str]) -> tuple:
+def _token_for_own_contact(
+    make_user: MakeUser, services: Services, scopes: frozenset[str]
+) -> tuple[ApiUser, str, IssuedCredential]:
     owner = make_user()
     contact_id = owner.create({"name": {"givenName": "Ottoline"}, "notes": "private"})["contactId"]
     issued = services.credentials.issue(owner.account_id, scopes)
     return owner, contact_id, issued
 
 
-def _get(owner: ApiUser, secret: str, body: object):  # type: ignore[no-untyped-def]
+def _get(owner: ApiUser, secret: str, body: object) -> httpx2.Response:
     return owner.client.post(
         "/api/v1/contacts.get", json=body, headers={"Authorization": f"Bearer {secret}"}
     )
 
 
 def test_contacts_get_without_the_read_scope_is_a_403_showing_nothing(
-    make_user, services: Services
+    make_user: MakeUser, services: Services
 ) -> None:
     from rolodex.oauth.scopes import ALL_SCOPES
 
@@ -124,7 +133,7 @@ def test_contacts_get_without_the_read_scope_is_a_403_showing_nothing(
 
 @pytest.mark.parametrize("dead", ["revoked", "expired", "api_key", "refresh_token"])
 def test_contacts_get_with_a_dead_or_wrong_kind_of_token_is_a_401_showing_nothing(
-    make_user, services: Services, dead: str
+    make_user: MakeUser, services: Services, dead: str
 ) -> None:
     from sqlalchemy import update
 
@@ -159,7 +168,9 @@ def test_contacts_get_with_a_dead_or_wrong_kind_of_token_is_a_401_showing_nothin
 @pytest.mark.parametrize(
     "body", [{"contactIds": []}, {"contactIds": ["a", "b"]}, {"contactIds": "x"}, {"nope": 1}, []]
 )
-def test_contacts_get_with_a_bad_token_is_a_401_whatever_the_body(client, body: object) -> None:
+def test_contacts_get_with_a_bad_token_is_a_401_whatever_the_body(
+    client: TestClient, body: object
+) -> None:
     response = client.post(
         "/api/v1/contacts.get", json=body, headers={"Authorization": "Bearer nonsense"}
     )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 
-def walk(user: ApiUser, size: int, include_deleted: bool = False) -> list[dict]:
-    seen: list[dict] = []
+def walk(user: ApiUser, size: int, include_deleted: bool = False) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
     cursor = None
     while True:
         page = user.ok(
@@ -74,7 +76,7 @@ def test_deleted_contacts_appear_only_when_asked_and_marked(user: ApiUser) -> No
 
 
 def test_a_walk_under_concurrent_writes_sees_each_surviving_contact_exactly_once(
-    make_user, client
+    make_user: MakeUser, client: TestClient
 ) -> None:
     user = make_user()
     stable = {user.create({"name": {"givenName": f"S{i}"}})["contactId"] for i in range(120)}

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolodex.oauth.scopes import ALL_SCOPES
-from tests.conftest import ApiUser
+from rolodex.services import Services
+from tests.conftest import ApiUser, MakeUser
 
 
 def names(answer: dict[str, Any]) -> list[str]:
@@ -104,14 +105,14 @@ def test_request_errors_name_their_field(user: ApiUser) -> None:
         assert response.json()["error"]["field"] == field, body
 
 
-def test_search_needs_the_contacts_read_scope(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_search_needs_the_contacts_read_scope(make_user: MakeUser) -> None:
     limited = make_user(scopes=ALL_SCOPES - {"contacts.read"})
     response = limited.call("contacts.search", {"searchQuery": "x"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "insufficient_scope"
 
 
-def test_accounts_never_see_each_others_contacts(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_accounts_never_see_each_others_contacts(make_user: MakeUser) -> None:
     ann, bob = make_user(), make_user()
     ann.create({"name": {"givenName": "Secret"}})
     assert bob.ok("contacts.search", {"searchQuery": "secret"}) == {"contacts": []}
@@ -198,7 +199,9 @@ def test_escaped_lone_surrogates_and_nul_are_not_server_errors(user: ApiUser) ->
         assert response.status_code in (200, 400), (raw, response.text)
 
 
-def test_team_search_finds_the_teams_contacts_for_members_only(make_user, services) -> None:  # type: ignore[no-untyped-def]
+def test_team_search_finds_the_teams_contacts_for_members_only(
+    make_user: MakeUser, services: Services
+) -> None:
     owner, member, stranger = make_user(), make_user(), make_user()
     team = services.teams.create(owner.account_id, "Sales")
     services.teams.add_member(team.team_id, member.account_id)

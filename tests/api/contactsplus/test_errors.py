@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from starlette.testclient import TestClient
 
 from tests.conftest import ApiUser
 
 
-def error_of(response) -> dict:
+def error_of(response: Any) -> dict[str, Any]:
     body = response.json()
     assert set(body) == {"error"}
     assert {"code", "message"} <= set(body["error"])
@@ -36,7 +39,7 @@ def test_methods_other_than_post_are_a_405(user: ApiUser, verb: str) -> None:
     assert error_of(response)["code"] == "method_not_allowed"
 
 
-def test_unknown_path_is_a_json_404(client) -> None:
+def test_unknown_path_is_a_json_404(client: TestClient) -> None:
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
@@ -130,7 +133,9 @@ def test_deeply_nested_json_is_a_400(user: ApiUser) -> None:
         ({"contact": {"contactData": {}}, "teamId": 7}, "teamId"),
     ],
 )
-def test_invalid_create_bodies_are_400s_naming_the_field(user: ApiUser, body, field) -> None:
+def test_invalid_create_bodies_are_400s_naming_the_field(
+    user: ApiUser, body: Any, field: str | None
+) -> None:
     before = count_contacts(user)
     response = user.call("contacts.create", body)
     assert response.status_code == 400, response.text
@@ -151,7 +156,7 @@ def test_invalid_create_bodies_are_400s_naming_the_field(user: ApiUser, body, fi
         ({"contactIds": ["x" * 65]}, "contactIds.0"),
     ],
 )
-def test_invalid_get_bodies_are_400s(user: ApiUser, body, field) -> None:
+def test_invalid_get_bodies_are_400s(user: ApiUser, body: Any, field: str | None) -> None:
     response = user.call("contacts.get", body)
     assert response.status_code == 400
     assert error_of(response)["field"] == field
@@ -164,7 +169,7 @@ def test_too_many_ids_in_one_get_is_a_400(user: ApiUser) -> None:
 
 
 @pytest.mark.parametrize("value", [True, "10", 1.5])
-def test_scroll_size_must_be_an_integer(user: ApiUser, value) -> None:
+def test_scroll_size_must_be_an_integer(user: ApiUser, value: object) -> None:
     response = user.call("contacts.scroll", {"size": value})
     assert response.status_code == 400
     assert error_of(response)["field"] == "size"

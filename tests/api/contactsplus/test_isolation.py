@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 
-def test_accounts_cannot_see_or_touch_each_others_contacts(make_user) -> None:
+def test_accounts_cannot_see_or_touch_each_others_contacts(make_user: MakeUser) -> None:
     ann: ApiUser = make_user()
     bob: ApiUser = make_user()
     secret = ann.create({"name": {"givenName": "Secret"}, "notes": "ann's"})

@@ -6,7 +6,7 @@ import re
 
 from rolodex.services import Services
 from rolodex.store.changelog import ChangeLog
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -36,7 +36,7 @@ def test_create_is_idempotent_by_name_ignoring_case_and_spaces(user: ApiUser) ->
     assert len(user.ok("tags.scroll", {})["tags"]) == 1
 
 
-def test_two_accounts_may_use_the_same_name(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_two_accounts_may_use_the_same_name(make_user: MakeUser) -> None:
     alice, bob = make_user(), make_user()
     assert new_tag(alice, "VIP")["tagId"] != new_tag(bob, "VIP")["tagId"]
 
@@ -60,7 +60,7 @@ def test_create_refuses_empty_long_and_missing_names(user: ApiUser) -> None:
 # -- tags.get ----------------------------------------------------------------------------
 
 
-def test_get_returns_own_live_tags_in_the_order_asked(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_get_returns_own_live_tags_in_the_order_asked(make_user: MakeUser) -> None:
     alice, bob = make_user(), make_user()
     a, b = new_tag(alice, "a"), new_tag(alice, "b")
     theirs = new_tag(bob, "b")
@@ -124,7 +124,7 @@ def test_update_with_a_stale_etag_is_a_conflict(user: ApiUser) -> None:
     tag = new_tag(user, "Old")
     body = {"tag": {"tagId": tag["tagId"], "etag": tag["etag"], "tagData": {"name": "New"}}}
     user.ok("tags.update", body)
-    body["tag"]["tagData"] = {"name": "Newer"}  # type: ignore[index]
+    body["tag"]["tagData"] = {"name": "Newer"}
     response = user.call("tags.update", body)
     assert response.status_code == 409
     assert error(response)["code"] == "etag_conflict"
@@ -143,11 +143,11 @@ def test_renaming_onto_another_tags_name_is_a_conflict(user: ApiUser) -> None:
         "field": "tag.tagData.name",
     }
     # A tag may change the case of its own name.
-    body["tag"]["tagData"] = {"name": "MINE"}  # type: ignore[index]
+    body["tag"]["tagData"] = {"name": "MINE"}
     assert user.ok("tags.update", body)["tag"]["tagData"] == {"name": "MINE"}
 
 
-def test_update_failures_name_the_field(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_update_failures_name_the_field(make_user: MakeUser) -> None:
     alice, bob = make_user(), make_user()
     tag = new_tag(alice, "Mine")
     cases = [
@@ -180,7 +180,7 @@ def test_update_failures_name_the_field(make_user) -> None:  # type: ignore[no-u
 # -- tags.delete -------------------------------------------------------------------------
 
 
-def test_delete_needs_the_current_etag_and_answers_empty(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_delete_needs_the_current_etag_and_answers_empty(make_user: MakeUser) -> None:
     alice, bob = make_user(), make_user()
     tag = new_tag(alice, "Doomed")
     assert bob.call("tags.delete", {"tagId": tag["tagId"], "etag": tag["etag"]}).status_code == 404
@@ -274,7 +274,7 @@ def test_manage_tags_adds_and_removes_and_answers_the_changed_contacts(user: Api
     assert got["contacts"] == [swapped[0], both[1]]
 
 
-def test_manage_tags_with_unknown_ids_changes_nothing(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_manage_tags_with_unknown_ids_changes_nothing(make_user: MakeUser) -> None:
     user, other = make_user(), make_user()
     tag = new_tag(user, "t")
     foreign_tag = new_tag(other, "t")
@@ -356,7 +356,7 @@ def test_deleted_contacts_cannot_be_tagged(user: ApiUser) -> None:
 # -- scopes ------------------------------------------------------------------------------
 
 
-def test_tag_calls_need_their_scopes(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_tag_calls_need_their_scopes(make_user: MakeUser) -> None:
     owner = make_user()
     tag = new_tag(owner, "t")
     contact = owner.create({})

@@ -7,7 +7,7 @@ from typing import Any
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
 from rolodex.store.changelog import ChangeLog
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 PERSONAL_ONLY = frozenset(s for s in ALL_SCOPES if not s.startswith("teams."))
 
@@ -26,7 +26,9 @@ def error(response: Any) -> dict[str, Any]:
 # -- teams.get ---------------------------------------------------------------------------
 
 
-def test_teams_get_lists_the_callers_teams_with_members(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_teams_get_lists_the_callers_teams_with_members(
+    make_user: MakeUser, services: Services
+) -> None:
     owner, member, stranger = make_user(name="Olive Owner"), make_user(), make_user()
     team_id = make_team(services, owner, member, name="Sales")
     services.teams.add_member(
@@ -60,7 +62,7 @@ def test_teams_get_lists_the_callers_teams_with_members(make_user, services: Ser
     assert make_user().ok("teams.get") == {"teams": []}
 
 
-def test_teams_get_needs_teams_read(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_teams_get_needs_teams_read(make_user: MakeUser) -> None:
     response = make_user(PERSONAL_ONLY).call("teams.get", {})
     assert response.status_code == 403
     assert "teams.read" in response.headers["www-authenticate"]
@@ -71,8 +73,8 @@ def test_teams_get_needs_teams_read(make_user) -> None:  # type: ignore[no-untyp
 
 
 def test_team_contacts_are_shared_by_their_creator_and_visible_to_members(
-    make_user, services: Services
-) -> None:  # type: ignore[no-untyped-def]
+    make_user: MakeUser, services: Services
+) -> None:
     owner, member = make_user(), make_user()
     team_id = make_team(services, owner, member)
     made = member.ok(
@@ -98,7 +100,7 @@ def test_team_contacts_are_shared_by_their_creator_and_visible_to_members(
     }
 
 
-def test_members_update_and_delete_team_contacts(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_members_update_and_delete_team_contacts(make_user: MakeUser, services: Services) -> None:
     owner, member = make_user(), make_user()
     team_id = make_team(services, owner, member)
     made = owner.ok("contacts.create", {"contact": {"contactData": {}}, "teamId": team_id})[
@@ -127,7 +129,7 @@ def test_members_update_and_delete_team_contacts(make_user, services: Services) 
     assert tomb[0]["deleted"] is True and tomb[0]["teamId"] == team_id
 
 
-def test_team_writes_are_logged_under_the_team(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_team_writes_are_logged_under_the_team(make_user: MakeUser, services: Services) -> None:
     owner = make_user()
     team_id = make_team(services, owner)
     made = owner.ok("contacts.create", {"contact": {"contactData": {}}, "teamId": team_id})[
@@ -147,7 +149,7 @@ def test_team_writes_are_logged_under_the_team(make_user, services: Services) ->
 # -- team tags ---------------------------------------------------------------------------
 
 
-def test_team_tags_belong_to_the_team(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_team_tags_belong_to_the_team(make_user: MakeUser, services: Services) -> None:
     owner, member = make_user(), make_user()
     team_id = make_team(services, owner, member)
     tag = member.ok("tags.create", {"tag": {"tagData": {"name": "Lead"}}, "teamId": team_id})["tag"]
@@ -206,7 +208,7 @@ def test_team_tags_belong_to_the_team(make_user, services: Services) -> None:  #
 # -- contacts.changeOwner ----------------------------------------------------------------
 
 
-def test_change_owner_sets_and_clears_the_owner(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_change_owner_sets_and_clears_the_owner(make_user: MakeUser, services: Services) -> None:
     owner, member = make_user(), make_user()
     team_id = make_team(services, owner, member)
     one = owner.ok("contacts.create", {"contact": {"contactData": {}}, "teamId": team_id})[
@@ -242,7 +244,7 @@ def test_change_owner_sets_and_clears_the_owner(make_user, services: Services) -
     assert again["contacts"] == owned["contacts"][1:]
 
 
-def test_change_owner_refusals_change_nothing(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_change_owner_refusals_change_nothing(make_user: MakeUser, services: Services) -> None:
     owner, outsider = make_user(), make_user()
     team_id = make_team(services, owner)
     made = owner.ok("contacts.create", {"contact": {"contactData": {}}, "teamId": team_id})[
@@ -283,7 +285,7 @@ def test_change_owner_refusals_change_nothing(make_user, services: Services) -> 
 # -- membership --------------------------------------------------------------------------
 
 
-def test_a_removed_member_loses_access_at_once(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_member_loses_access_at_once(make_user: MakeUser, services: Services) -> None:
     owner, member = make_user(), make_user()
     team_id = make_team(services, owner, member)
     made = member.ok("contacts.create", {"contact": {"contactData": {}}, "teamId": team_id})[
@@ -298,7 +300,9 @@ def test_a_removed_member_loses_access_at_once(make_user, services: Services) ->
     assert owner.ok("contacts.scroll", {"teamId": team_id})["contacts"] == [made]
 
 
-def test_a_non_member_gets_the_answer_an_unknown_team_gets(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_a_non_member_gets_the_answer_an_unknown_team_gets(
+    make_user: MakeUser, services: Services
+) -> None:
     owner, outsider = make_user(), make_user()
     team_id = make_team(services, owner)
     real = outsider.call("contacts.scroll", {"teamId": team_id})

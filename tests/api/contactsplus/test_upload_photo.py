@@ -18,6 +18,7 @@ from tests.photos.factories import (
     BLUE,
     GPS_IFD,
     RED,
+    close_to,
     encode,
     image_bytes,
     jpeg_with_gps_and_orientation,
@@ -139,8 +140,8 @@ def test_gps_exif_never_reaches_storage_and_the_photo_is_upright(user: ApiUser) 
             assert image.height > image.width  # turned as the Orientation tag said
     with Image.open(io.BytesIO(fetch(user.client, url).content)) as image:
         rgb = image.convert("RGB")
-        assert all(abs(a - b) < 40 for a, b in zip(rgb.getpixel((10, 5)), RED, strict=True))
-        assert all(abs(a - b) < 40 for a, b in zip(rgb.getpixel((10, 35)), BLUE, strict=True))
+        assert close_to(rgb.getpixel((10, 5)), RED)
+        assert close_to(rgb.getpixel((10, 35)), BLUE)
 
 
 @pytest.mark.parametrize(
@@ -174,10 +175,8 @@ def test_a_large_image_is_stored_scaled_down_to_the_stored_size(
     with Image.open(io.BytesIO(fetch(user.client, url).content)) as stored:
         assert stored.size == (max_side, round(max_side / 3))
         rgb = stored.convert("RGB")
-        assert all(abs(a - b) < 40 for a, b in zip(rgb.getpixel((5, 5)), RED, strict=True))
-        assert all(
-            abs(a - b) < 40 for a, b in zip(rgb.getpixel((max_side - 5, 5)), BLUE, strict=True)
-        )
+        assert close_to(rgb.getpixel((5, 5)), RED)
+        assert close_to(rgb.getpixel((max_side - 5, 5)), BLUE)
     with Image.open(io.BytesIO(fetch(user.client, url + "?size=thumb").content)) as thumb:
         assert thumb.size == (256, 85)
 

@@ -9,7 +9,7 @@ import pytest
 
 from rolodex.oauth.scopes import ALL_SCOPES
 from rolodex.services import Services
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, MakeUser
 
 # A public address needs no DNS here; nothing is ever delivered to it in these tests.
 PUBLIC = "https://93.184.215.14/hooks/rolodex"
@@ -108,7 +108,7 @@ def test_create_refuses_urls_that_reach_private_or_special_addresses(
     assert error(response)["field"] == "url"
 
 
-def test_get_shows_only_the_callers_webhooks_in_the_order_asked(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_get_shows_only_the_callers_webhooks_in_the_order_asked(make_user: MakeUser) -> None:
     me, other = make_user(), make_user()
     first, second = create(me), create(me, PUBLIC + "/2")
     theirs = create(other)
@@ -139,7 +139,7 @@ def test_search_filters_by_url_and_by_trigger(user: ApiUser) -> None:
     assert bad.status_code == 400 and error(bad)["field"] == "page"
 
 
-def test_delete_answers_empty_and_the_webhook_is_gone(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_delete_answers_empty_and_the_webhook_is_gone(make_user: MakeUser) -> None:
     me, other = make_user(), make_user()
     made = create(me)
     theirs = other.call("webhooks.delete", {"webhookId": made["webhookId"]})
@@ -150,7 +150,9 @@ def test_delete_answers_empty_and_the_webhook_is_gone(make_user) -> None:  # typ
     assert again.status_code == 404
 
 
-def test_get_batches_of_a_new_webhook_is_empty_and_of_a_strangers_is_404(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_get_batches_of_a_new_webhook_is_empty_and_of_a_strangers_is_404(
+    make_user: MakeUser,
+) -> None:
     me, other = make_user(), make_user()
     made = create(me)
     assert me.ok("webhooks.getBatches", {"webhookId": made["webhookId"]}) == {"batches": []}
@@ -172,7 +174,9 @@ def test_the_number_of_webhooks_is_limited(user: ApiUser, services: Services) ->
     assert error(response)["code"] == "limit_exceeded"
 
 
-def test_contact_triggers_need_contacts_read_and_tag_triggers_tags_read(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_contact_triggers_need_contacts_read_and_tag_triggers_tags_read(
+    make_user: MakeUser,
+) -> None:
     tags_only = make_user(frozenset({"tags.read"}))
     refused = tags_only.call("webhooks.create", {"url": PUBLIC, "triggerIds": ["contact.added"]})
     assert refused.status_code == 403
@@ -189,7 +193,9 @@ def test_contact_triggers_need_contacts_read_and_tag_triggers_tags_read(make_use
     assert nothing.ok("webhooks.getTriggers")["triggers"]
 
 
-def test_a_token_sees_only_webhooks_whose_data_it_may_read(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_sees_only_webhooks_whose_data_it_may_read(
+    make_user: MakeUser, services: Services
+) -> None:
     full = make_user()
     contact_hook = create(full)
     tag_hook = create(full, triggers=["tag.updated"])
@@ -226,9 +232,7 @@ def test_bodies_are_checked_field_by_field(user: ApiUser) -> None:
         assert error(response)["field"] == field, (method, body, response.text)
 
 
-def test_team_webhooks_belong_to_the_team(make_user, services: Services) -> None:  # type: ignore[no-untyped-def]
-    if not hasattr(services, "teams"):
-        pytest.skip("teams are not built yet")
+def test_team_webhooks_belong_to_the_team(make_user: MakeUser, services: Services) -> None:
     owner, member, stranger = make_user(), make_user(), make_user()
     team = services.teams.create(owner.account_id, "Hooks")
     services.teams.add_member(team.team_id, member.account_id)

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -23,10 +23,10 @@ class Reader:
     def account_id(self, services: Services) -> str:
         return services.accounts.find_by_email(self.browser.email).account_id
 
-    def get(self, url: str) -> httpx.Response:
+    def get(self, url: str) -> httpx2.Response:
         return self.browser.get(url)
 
-    def post(self, page_url: str, action: str, data: dict[str, Any], **kw: Any) -> httpx.Response:
+    def post(self, page_url: str, action: str, data: dict[str, Any], **kw: Any) -> httpx2.Response:
         page = self.browser.http.get(page_url)
         assert page.status_code == 200, page.text
         return self.browser.http.post(

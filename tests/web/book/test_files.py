@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
-import httpx
+import httpx2
 
 from rolodex.services import Services
 from tests.formats.samples import SAMPLES
 from tests.web.book.conftest import Reader
 
 
-def upload(reader: Reader, name: str, content: bytes, **fields: str) -> httpx.Response:
+def upload(reader: Reader, name: str, content: bytes, **fields: str) -> httpx2.Response:
     return reader.post(
         "/book/import", "/book/import", fields, files={"file": (name, content, "text/plain")}
     )

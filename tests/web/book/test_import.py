@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
-import httpx
+import httpx2
 import orjson
 
 from rolodex.services import Services
@@ -13,7 +13,7 @@ from rolodex.web.book.importing import MAX_IMPORT_BYTES, MAX_IMPORT_LINES
 from tests.web.book.conftest import Reader
 
 
-def upload(reader: Reader, content: bytes, name: str = "contacts.jsonl") -> httpx.Response:
+def upload(reader: Reader, content: bytes, name: str = "contacts.jsonl") -> httpx2.Response:
     return reader.post(
         "/book/import", "/book/import", {}, files={"file": (name, content, "application/json")}
     )

@@ -10,11 +10,15 @@ is read with a hard cap first (`read_limited`), so no part can grow past it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from rolodex.api.json_body import BodyError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 CONTACT_PART = "contact.json"
 MAX_PARTS = 8
@@ -43,6 +47,62 @@ def is_multipart(content_type: str | None) -> bool:
     return media == b"multipart/form-data"
 
 
+class _PartCollector:
+    """python-multipart's callbacks, gathering the parts of one body within the caps."""
+
+    def __init__(self, max_image_bytes: int) -> None:
+        self.max_image_bytes = max_image_bytes
+        self.parts: list[_Part] = []
+        self.current = _Part()
+        self.header_name = bytearray()
+        self.header_value = bytearray()
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+        }
+
+    def on_part_begin(self) -> None:
+        if len(self.parts) >= MAX_PARTS:
+            raise BodyError(400, "invalid_request", f"send at most {MAX_PARTS} parts")
+        self.current = _Part()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_name.extend(data[start:end])
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value.extend(data[start:end])
+
+    def on_header_end(self) -> None:
+        self.current.headers.append((bytes(self.header_name).lower(), bytes(self.header_value)))
+        self.header_name.clear()
+        self.header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        for key, value in self.current.headers:
+            if key == b"content-disposition":
+                _, options = parse_options_header(value)
+                if b"name" in options:
+                    self.current.name = options[b"name"].decode("utf-8", "replace")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        is_contact = self.current.name == CONTACT_PART
+        limit = MAX_CONTACT_PART_BYTES if is_contact else self.max_image_bytes
+        if len(self.current.data) + (end - start) > limit:
+            what = CONTACT_PART if is_contact else "the image"
+            raise BodyError(413, "payload_too_large", f"{what} may be at most {limit} bytes")
+        self.current.data.extend(data[start:end])
+
+    def on_part_end(self) -> None:
+        self.parts.append(self.current)
+
+
 def parse_upload_form(content_type: str, body: bytes, *, max_image_bytes: int) -> UploadForm:
     """The `contact.json` part and the one image part (any other name) of the body.
 
@@ -53,65 +113,16 @@ def parse_upload_form(content_type: str, body: bytes, *, max_image_bytes: int) -
     boundary = params.get(b"boundary")
     if not boundary:
         raise BodyError(400, "invalid_request", "the multipart Content-Type has no boundary")
-    parts: list[_Part] = []
-    current = _Part()
-    header_name = bytearray()
-    header_value = bytearray()
-
-    def on_part_begin() -> None:
-        nonlocal current
-        if len(parts) >= MAX_PARTS:
-            raise BodyError(400, "invalid_request", f"send at most {MAX_PARTS} parts")
-        current = _Part()
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_name.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        current.headers.append((bytes(header_name).lower(), bytes(header_value)))
-        header_name.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        for key, value in current.headers:
-            if key == b"content-disposition":
-                _, options = parse_options_header(value)
-                if b"name" in options:
-                    current.name = options[b"name"].decode("utf-8", "replace")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        limit = MAX_CONTACT_PART_BYTES if current.name == CONTACT_PART else max_image_bytes
-        if len(current.data) + (end - start) > limit:
-            what = CONTACT_PART if current.name == CONTACT_PART else "the image"
-            raise BodyError(413, "payload_too_large", f"{what} may be at most {limit} bytes")
-        current.data.extend(data[start:end])
-
-    def on_part_end() -> None:
-        parts.append(current)
-
+    collector = _PartCollector(max_image_bytes)
     try:
-        parser = MultipartParser(
-            boundary,
-            {
-                "on_part_begin": on_part_begin,
-                "on_header_field": on_header_field,
-                "on_header_value": on_header_value,
-                "on_header_end": on_header_end,
-                "on_headers_finished": on_headers_finished,
-                "on_part_data": on_part_data,
-                "on_part_end": on_part_end,
-            },
-        )
+        parser = MultipartParser(boundary, collector.callbacks())
         parser.write(body)
         parser.finalize()
     except FormParserError as exc:
         raise BodyError(400, "invalid_request", f"the multipart body is malformed: {exc}") from None
 
-    contact = [p for p in parts if p.name == CONTACT_PART]
-    images = [p for p in parts if p.name != CONTACT_PART]
+    contact = [p for p in collector.parts if p.name == CONTACT_PART]
+    images = [p for p in collector.parts if p.name != CONTACT_PART]
     if len(contact) != 1:
         raise BodyError(400, "invalid_request", f"send exactly one '{CONTACT_PART}' part")
     if len(images) != 1:

@@ -250,36 +250,10 @@ def data_from_form(form: ContactForm) -> dict[str, Any]:
     phones with the model's own rules), the rest by the canonical model; either way
     every problem lands on its own field.
     """
-    data: dict[str, Any] = {}
+    data = _single_fields(form)
     origin: dict[str, list[int]] = {}
-    name = {p: form.values.get(f"name-{p}", "") for p in NAME_PARTS}
-    if any(name.values()):
-        data["name"] = {k: v for k, v in name.items() if v}
-    for single in ("displayName", "notes"):
-        if form.values.get(single, "").strip():
-            data[single] = form.values[single].strip() if single != "notes" else form.values[single]
-    birthday = {p: form.values.get(f"birthday-{p}", "") for p in DATE_PARTS}
-    if any(birthday.values()):
-        data["birthday"] = {p: _number(form, f"birthday-{p}", v) for p, v in birthday.items() if v}
     for spec in LISTS:
-        entries, indices = [], []
-        for index, row in enumerate(form.rows.get(spec.key, [])):
-            shown = {p: row.get(p, "") for p in spec.parts}
-            substance = {p: v for p, v in shown.items() if v and p != "type"}
-            if not substance:
-                continue
-            entry: dict[str, Any] = {}
-            for part, value in shown.items():
-                if not value:
-                    continue
-                name_of = f"{spec.key}-{index}-{part}"
-                entry[part] = _number(form, name_of, value) if part in spec.numeric else value
-            doubt = _value_problem(spec.key, entry.get("value", ""))
-            if doubt:
-                form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(doubt))
-            entry.update(_kept(row.get("keep", ""), spec))
-            entries.append(entry)
-            indices.append(index)
+        entries, indices = _list_entries(form, spec)
         if entries:
             data[spec.key] = entries
             origin[spec.key] = indices
@@ -295,6 +269,45 @@ def data_from_form(form: ContactForm) -> dict[str, Any]:
                 _form_field(problem["field"], origin), _sentence(problem["problem"])
             )
         raise InvalidInput(_first_message(form), field=form.first_error) from None
+
+
+def _single_fields(form: ContactForm) -> dict[str, Any]:
+    """The name, display name, notes and birthday the form holds (blank ones left out)."""
+    data: dict[str, Any] = {}
+    name = {p: form.values.get(f"name-{p}", "") for p in NAME_PARTS}
+    if any(name.values()):
+        data["name"] = {k: v for k, v in name.items() if v}
+    for single in ("displayName", "notes"):
+        if form.values.get(single, "").strip():
+            data[single] = form.values[single].strip() if single != "notes" else form.values[single]
+    birthday = {p: form.values.get(f"birthday-{p}", "") for p in DATE_PARTS}
+    if any(birthday.values()):
+        data["birthday"] = {p: _number(form, f"birthday-{p}", v) for p, v in birthday.items() if v}
+    return data
+
+
+def _list_entries(form: ContactForm, spec: ListSpec) -> tuple[list[dict[str, Any]], list[int]]:
+    """The entries of one list (rows with nothing but a type are skipped) and the index of
+    the row each came from, so that the model's problems land on the right row."""
+    entries, indices = [], []
+    for index, row in enumerate(form.rows.get(spec.key, [])):
+        shown = {p: row.get(p, "") for p in spec.parts}
+        substance = {p: v for p, v in shown.items() if v and p != "type"}
+        if not substance:
+            continue
+        entry: dict[str, Any] = {}
+        for part, value in shown.items():
+            if not value:
+                continue
+            name_of = f"{spec.key}-{index}-{part}"
+            entry[part] = _number(form, name_of, value) if part in spec.numeric else value
+        doubt = _value_problem(spec.key, entry.get("value", ""))
+        if doubt:
+            form.errors.setdefault(f"{spec.key}-{index}-value", _sentence(doubt))
+        entry.update(_kept(row.get("keep", ""), spec))
+        entries.append(entry)
+        indices.append(index)
+    return entries, indices
 
 
 def _number(form: ContactForm, name: str, value: str) -> int | str:

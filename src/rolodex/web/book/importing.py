@@ -34,7 +34,8 @@ from rolodex.web.pages.context import Page, redirect
 MAX_IMPORT_BYTES = 8 * 1024 * 1024
 """An upload's largest file: about 20,000 plain contacts (docs/limits.md)."""
 MAX_IMPORT_LINES = 10_000
-"""Contacts per upload: one transaction of this many took about 2 s (docs/address-book.md)."""
+"""Contacts per upload: all of them are one transaction, so a page request must stay short
+enough to wait for (docs/benchmarks.md); bigger books go through `rolodex import`."""
 # The multipart envelope around the file: boundaries, headers, the CSRF field.
 _FORM_SLACK = 16 * 1024
 # Bad lines listed on the page; the rest are counted.

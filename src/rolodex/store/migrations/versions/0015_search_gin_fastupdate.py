@@ -1,11 +1,10 @@
 """PostgreSQL search index: GIN without the pending list (`fastupdate = off`).
 
 With the pending list on, GIN defers the entries of new and changed documents to an
-unsorted list that every search then reads in full until a vacuum merges it. After a
-few thousand writes (measured: the benchmark's write phase, about 10,000 creates and
-updates at 100,000 contacts) searches were several times slower than right after a
-vacuum. Off, each write puts its entries in the index itself: writes pay a little more,
-searches stay as fast as the index. SQLite is unchanged.
+unsorted list that every search then reads in full until a vacuum merges it, so after a
+burst of writes searches were slower than right after a vacuum (docs/benchmarks.md).
+Off, each write puts its entries in the index itself: writes pay a little more, searches
+stay as fast as the index. SQLite is unchanged.
 
 Revision ID: 0015_search_gin_fastupdate
 Revises: 0014_search_groups

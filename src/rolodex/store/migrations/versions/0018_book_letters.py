@@ -3,8 +3,8 @@
 The book shows how many live contacts it holds and which letters names start with.
 `owner_counts.contacts` (0012) counts tombstones too, so it gains `live`, kept by the
 same writes in the same transactions (ContactRepository.add_to_count and add_live):
-the count is one row read at any size, where counting even an index's 100,000 entries
-took 10 to 90 ms on SQLite on this machine. It is filled here from the contacts.
+the count is one row read at any size, where the cost of counting even an index's entries
+grows with the book (docs/benchmarks.md). It is filled here from the contacts.
 
 The letter probes ("is there a live name starting with m") read a partial index of live
 contacts only, (owner_id, sort_key, pk, deleted_at) WHERE deleted_at IS NULL: one seek
