@@ -275,7 +275,8 @@ def test_the_readmes_import_line_imports(tmp_path: Path) -> None:
     done = run("import", str(source), "--email", "imp@example.com", "--quiet", "--data-dir", data)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["contactsCreated"] == 1 and result["skipped"] == []
+    assert result["contactsCreated"] == 1
+    assert result["skipped"] == []
 
 
 def _talk(fd: int, until: bytes, seen: bytearray, deadline: float) -> None:

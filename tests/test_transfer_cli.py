@@ -98,7 +98,8 @@ def test_plain_json_lines_with_bad_lines_import_nothing_unless_skipped(tmp_path:
 def test_format_overrides_detection_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
     data = _store(tmp_path)
     code, summary = _import(data, SAMPLES / "nextcloud-4.0.vcf", "--format", "jsonl")
-    assert code == 1 and summary["errors"]
+    assert code == 1
+    assert summary["errors"]
     done = run(
         "import",
         str(SAMPLES / "nextcloud-4.0.vcf"),
@@ -124,4 +125,5 @@ def test_team_contacts_go_to_the_team(tmp_path: Path) -> None:
     theirs = run(
         "export", "--email", EMAIL, "--team", team_id, "--format", "jsonl", "--data-dir", data
     )
-    assert mine.stdout == "" and len(theirs.stdout.splitlines()) == 1
+    assert mine.stdout == ""
+    assert len(theirs.stdout.splitlines()) == 1

@@ -40,7 +40,8 @@ def test_each_attempt_past_the_free_ones_waits_twice_as_long(services: Services)
         assert throttle.begin(email, address, now=t).allowed
     for wait in (1, 2, 4, 8, 16):
         refused = throttle.begin(email, address, now=t)
-        assert not refused.allowed and refused.retry_after == wait
+        assert not refused.allowed
+        assert refused.retry_after == wait
         # Refused attempts are not counted: asking again changes nothing.
         assert throttle.begin(email, address, now=t + 1).retry_after == wait
         t += wait * 1000

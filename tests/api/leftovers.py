@@ -59,7 +59,8 @@ class Watch:
         size = services.contacts.limits.max_page_size
         tags = services.tags.scroll(owner, size=size, include_deleted=True)
         contacts = services.contacts.scroll(owner, size=size, include_deleted=True)
-        assert tags.cursor is None and contacts.cursor is None, "a watched owner keeps few"
+        assert tags.cursor is None, "a watched owner keeps few"
+        assert contacts.cursor is None, "a watched owner keeps few"
         webhook = services.webhooks.get_one(owner, self.webhook_id)
         builder = BatchBuilder(services.store, batch_size=1000)
         while builder.build_one(webhook) is not None:

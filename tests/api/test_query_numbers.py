@@ -43,7 +43,8 @@ def test_personal_paging_numbers_are_digits_only(user: ApiUser, name: str, value
     response = personal_for(user).request("GET", params={name: value})
     assert response.status_code == 400, response.text
     [error] = response.json()["errors"]
-    assert error["code"] == "VALIDATE_FAILED" and error["detail"] == name
+    assert error["code"] == "VALIDATE_FAILED"
+    assert error["detail"] == name
 
 
 def test_plain_digits_still_page(user: ApiUser, services: Services) -> None:
@@ -52,7 +53,8 @@ def test_plain_digits_still_page(user: ApiUser, services: Services) -> None:
     rest = rest_for(user, services)
     assert len(rest.request("GET", params={"page": "2", "limit": "2"}).json()) == 1
     page = personal_for(user).request("GET", params={"skip": "1", "top": "01"}).json()
-    assert len(page["items"]) == 1 and page["count"] == 3
+    assert len(page["items"]) == 1
+    assert page["count"] == 3
 
 
 @pytest.mark.parametrize("query", ["-", "a -", "(a -)", "  -  "])
@@ -62,7 +64,8 @@ def test_a_dash_with_nothing_after_it_is_a_bad_query(
     response = user.call("contacts.search", {"searchQuery": query})
     assert response.status_code == 400, response.text
     error = response.json()["error"]
-    assert error["field"] == "searchQuery" and "- has nothing after it" in error["message"]
+    assert error["field"] == "searchQuery"
+    assert "- has nothing after it" in error["message"]
     rest = rest_for(user, services).request("GET", params={"searchText": query})
     assert rest.status_code == 400
     assert rest.json()["message"].startswith("searchText: ")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -24,12 +26,12 @@ def owner(services: Services) -> str:
     ).account_id
 
 
-def write_lines(path: Path, datas: list[object]) -> Path:
+def write_lines(path: Path, datas: Sequence[object]) -> Path:
     path.write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in datas))
     return path
 
 
-def all_contacts(services: Services, owner_id: str) -> list[dict]:
+def all_contacts(services: Services, owner_id: str) -> list[dict[str, Any]]:
     page = services.contacts.scroll(owner_id, size=1000)
     return [c.data for c in page.contacts]
 
@@ -72,7 +74,8 @@ def test_an_interrupted_import_resumes_after_the_last_committed_batch(
     assert resumed.resumed_from == 10
     assert all_contacts(services, who) == datas, "no line imported twice, none lost"
     again = importer.run(who, source, batch_size=5)
-    assert again.already_done and again.contacts_created == 0
+    assert again.already_done
+    assert again.contacts_created == 0
     assert len(all_contacts(services, who)) == 20
 
 
@@ -234,8 +237,10 @@ def test_imported_contacts_take_keys_after_every_other_owners(
             .scalars()
             .all()
         )
-    assert len(keys) == 6 and len(set(keys)) == 6
-    assert keys[0] == latest.pk and keys[-1] == after.pk
+    assert len(keys) == 6
+    assert len(set(keys)) == 6
+    assert keys[0] == latest.pk
+    assert keys[-1] == after.pk
     assert [c.data["notes"] for c in services.search.search(second, "second").contacts] == [
         f"second {i}" for i in range(4)
     ]

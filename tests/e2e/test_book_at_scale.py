@@ -81,7 +81,8 @@ def test_a_book_of_5000_contacts(server: str) -> None:
             expect(page.locator(".person")).to_have_count(50)
             expect(page.locator(".person-work").first).to_be_visible()
             names = page.locator(".person-name").all_inner_texts()
-            assert names[0].startswith("Aiko") and names == sorted(names, key=str.casefold)
+            assert names[0].startswith("Aiko")
+            assert names == sorted(names, key=str.casefold)
 
             # Scrolling to the end of the list loads the next page, and the next.
             page.locator(".person").last.scroll_into_view_if_needed()
@@ -116,7 +117,8 @@ def test_a_book_of_5000_contacts(server: str) -> None:
                     page.locator("#f-notes").scroll_into_view_if_needed()
                 box = save.bounding_box()
                 assert box is not None
-                assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (where, box)
+                assert box["y"] >= 0, (where, box)
+                assert box["y"] + box["height"] <= PHONE["height"], (where, box)
             page.evaluate("window.scrollTo(0, 0)")
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             expect(page.locator("text=Add an IM address")).to_be_attached()

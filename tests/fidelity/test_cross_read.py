@@ -107,7 +107,8 @@ def test_tags_written_through_rest_are_the_contactsplus_tags(views: Views) -> No
     created = views.rest.create({"name": "T", "phoneNumber": "1", "tags": [" existing ", "Fresh"]})
     assert created["tags"] == ["Existing", "Fresh"]
     tag_ids = views.canonical(created["id"])["contactMetadata"]["tagIds"]
-    assert tag["tagId"] in tag_ids and len(tag_ids) == 2
+    assert tag["tagId"] in tag_ids
+    assert len(tag_ids) == 2
 
 
 def test_deleting_through_one_api_deletes_for_all(views: Views) -> None:

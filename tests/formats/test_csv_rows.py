@@ -22,7 +22,8 @@ def test_a_field_over_the_limit_is_refused_and_the_next_row_is_read(reader: Read
     assert problem == CardProblem(
         2, f"column 'Notes': {MAX_FIELD_CHARS + 1:,} characters; at most {MAX_FIELD_CHARS:,}"
     )
-    assert isinstance(grace, Card) and grace.line == 3
+    assert isinstance(grace, Card)
+    assert grace.line == 3
 
 
 @READERS

@@ -138,7 +138,8 @@ def test_a_row_longer_than_the_header_is_a_problem_at_its_line() -> None:
     assert isinstance(problem, CardProblem)
     assert problem.line == 5
     assert "3 fields" in problem.message
-    assert isinstance(out[3], Card) and out[3].line == 6
+    assert isinstance(out[3], Card)
+    assert out[3].line == 6
 
 
 def test_kept_columns_go_back_to_their_column_when_written() -> None:

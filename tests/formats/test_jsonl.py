@@ -78,7 +78,8 @@ _cards = st.builds(
 @given(_cards)
 def test_any_card_written_reads_back_identically(card: Card) -> None:
     line = line_of_card(card)
-    assert line.endswith("\n") and line.count("\n") == 1
+    assert line.endswith("\n")
+    assert line.count("\n") == 1
     (back,) = read_text(read_jsonl, line)
     assert isinstance(back, Card)
     assert (back.contact_data, back.tags, back.uid, back.photos, back.extras) == (

@@ -88,7 +88,8 @@ def test_the_rotation_is_recorded_and_secrets_stay_hashed(
             )
             .where(credentials.c.secret_hash == hash_secret(new))
         ).one()
-    assert old_row.rotated_at is not None and old_row.revoked_at is not None
+    assert old_row.rotated_at is not None
+    assert old_row.revoked_at is not None
     assert old_row.replaced_by == new_row.credential_id
     assert new_row.grant_id == old_row.grant_id
     assert new_row.kind == "refresh_token"
@@ -143,7 +144,8 @@ def test_two_refreshes_racing_with_one_token_only_one_wins(
         outcomes = _race(services, app, app.tokens()["refresh_token"])
         won = [o for o in outcomes if not isinstance(o, OAuthError)]
         lost = [o for o in outcomes if isinstance(o, OAuthError)]
-        assert len(won) == 1 and len(lost) == 1, outcomes
+        assert len(won) == 1, outcomes
+        assert len(lost) == 1, outcomes
         assert lost[0].code == "invalid_grant"
         # The loser presented a token that was already rotated: a reuse, so the family
         # (the winner's new tokens included) is revoked.

@@ -130,7 +130,8 @@ def _line(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     line, end = written.split("\n")
-    assert end == "" and line.startswith('{"ts":"')
+    assert end == ""
+    assert line.startswith('{"ts":"')
     line = re.sub(r'"duration_ms":[0-9.e+-]+', '"duration_ms":0', line[31:])
     assert line.startswith('","level":"info","logger":"rolodex.access","event":"request"')
     return line

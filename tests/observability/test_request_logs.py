@@ -79,12 +79,16 @@ def test_each_request_writes_one_json_access_line_with_its_id(
     [line] = access_lines(log_lines)
     assert line["request_id"] == response.headers["x-request-id"]
     assert line["event"] == "request"
-    assert line["method"] == "GET" and line["path"] == "/login" and line["status"] == 200
+    assert line["method"] == "GET"
+    assert line["path"] == "/login"
+    assert line["status"] == 200
     assert line["query"] == "next=%2Fsettings"
-    assert line["client"] == "testclient" and line["user_agent"] == "probe/1.0"
+    assert line["client"] == "testclient"
+    assert line["user_agent"] == "probe/1.0"
     # Milliseconds, within the request: not seconds, nanoseconds or a clock reading.
     assert 0 < line["duration_ms"] <= took_ms
-    assert line["level"] == "info" and line["ts"].endswith("Z")
+    assert line["level"] == "info"
+    assert line["ts"].endswith("Z")
 
 
 def test_lines_logged_while_serving_carry_the_request_id(log_lines: io.StringIO) -> None:
@@ -96,7 +100,8 @@ def test_lines_logged_while_serving_carry_the_request_id(log_lines: io.StringIO)
     finally:
         REQUEST_ID.reset(token)
     [line] = parsed(log_lines)
-    assert line["request_id"] == "req-123" and line["event"] == "inside a request"
+    assert line["request_id"] == "req-123"
+    assert line["event"] == "inside a request"
 
 
 def test_no_log_line_holds_a_secret(

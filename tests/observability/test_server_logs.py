@@ -33,11 +33,13 @@ def test_a_served_request_is_logged_as_json_with_its_id_and_without_its_secrets(
             json={},
             headers={"Authorization": f"Bearer {token}", "X-Request-Id": "probe-1"},
         )
-        assert scroll.status_code == 401 and scroll.headers["x-request-id"] == "probe-1"
+        assert scroll.status_code == 401
+        assert scroll.headers["x-request-id"] == "probe-1"
         form = {"email": "a@example.com", "password": password, "csrf_token": "x"}
         first = httpx.post(f"{base}/login", data=form)
         second = httpx.post(f"{base}/login", data=form)
-        assert first.status_code == 403 and second.status_code == 429
+        assert first.status_code == 403
+        assert second.status_code == 429
     log_file.seek(0)
     written = log_file.read()
     log_file.close()
@@ -47,4 +49,5 @@ def test_a_served_request_is_logged_as_json_with_its_id_and_without_its_secrets(
     assert requests["probe-1"]["status"] == 401
     assert requests["probe-1"]["query"] == "access_token=[redacted]"
     assert requests[second.headers["x-request-id"]]["status"] == 429
-    assert token not in written and password not in written
+    assert token not in written
+    assert password not in written

@@ -53,7 +53,8 @@ def check(method: str, path: str, status: int, body: bytes, content_type: str | 
         return
     if "application/json" not in content:
         return
-    assert content_type is not None and content_type.startswith("application/json"), content_type
+    assert content_type is not None
+    assert content_type.startswith("application/json"), content_type
     schema = {**content["application/json"]["schema"], "components": document(name)["components"]}
     errors = sorted(
         Draft202012Validator(schema).iter_errors(orjson.loads(body)), key=lambda e: e.path

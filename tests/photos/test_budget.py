@@ -114,7 +114,8 @@ def test_threads_and_tasks_share_one_budget() -> None:
     assert runner.is_alive()  # waiting on its loop for the thread's charge
     pool.release(100)
     runner.join(10)
-    assert not runner.is_alive() and pool.in_use == 0
+    assert not runner.is_alive()
+    assert pool.in_use == 0
 
 
 def test_the_process_has_one_budget_per_size() -> None:

@@ -33,7 +33,8 @@ def test_contactsplus_answers_429_in_its_error_shape(
     )
     assert_refused(refused)
     error = refused.json()["error"]
-    assert error["code"] == "rate_limited" and "retry after" in error["message"]
+    assert error["code"] == "rate_limited"
+    assert "retry after" in error["message"]
 
 
 def test_rest_answers_429_with_its_message(limited: Limited, api_key: Callable[..., str]) -> None:
@@ -50,7 +51,9 @@ def test_personal_answers_429_in_its_errors_list(
     refused = exhaust(lambda: client.get("/api/user/contacts", headers=account.bearer), 2)
     assert_refused(refused)
     [error] = refused.json()["errors"]
-    assert error["code"] == "RATE_LIMITED" and error["detail"] is None and error["message"]
+    assert error["code"] == "RATE_LIMITED"
+    assert error["detail"] is None
+    assert error["message"]
 
 
 def test_token_endpoints_are_limited_harder_with_an_oauth_error(limited: Limited) -> None:
@@ -170,4 +173,5 @@ def test_with_redis_every_process_shares_the_counts(
     # The counters are named by a hash of the token, never the token itself.
     stored = redis.Redis.from_url(redis_url).keys(redis_prefix + "*")
     keys = [k.decode() if isinstance(k, bytes) else k for k in stored]
-    assert keys and not any(account.token in k for k in keys)
+    assert keys
+    assert not any(account.token in k for k in keys)

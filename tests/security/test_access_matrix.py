@@ -393,7 +393,8 @@ def _masked(response: Any, ids: Ids) -> tuple[int, str]:
 
 def _assert_no_leak(response: Any, ids: Ids) -> None:
     text = response.text
-    assert SECRET_NAME not in text and SECRET_TAG not in text, text
+    assert SECRET_NAME not in text, text
+    assert SECRET_TAG not in text, text
     assert VICTIM_EMAIL_PREFIX not in text, text
     for value in (ids.contact, ids.tag, ids.webhook, ids.team_contact):
         # An id appears only where the caller sent it and the answer names what was asked.

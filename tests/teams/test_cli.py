@@ -43,7 +43,8 @@ def test_create_add_and_remove_members(services: Services) -> None:
     code, team = run(
         services, "teams", "add-member", "--team", team_id, "--email", member, "--role", "admin"
     )
-    assert code == 0 and isinstance(team, dict)
+    assert code == 0
+    assert isinstance(team, dict)
     assert [(m["email"], m["role"]) for m in team["teamMembers"]] == [
         (owner, "owner"),
         (member, "admin"),
@@ -52,7 +53,8 @@ def test_create_add_and_remove_members(services: Services) -> None:
     services.teams.require_member(team_id, member_id)
 
     code, team = run(services, "teams", "remove-member", "--team", team_id, "--email", member)
-    assert code == 0 and isinstance(team, dict)
+    assert code == 0
+    assert isinstance(team, dict)
     assert [m["email"] for m in team["teamMembers"]] == [owner]
 
 
@@ -77,4 +79,5 @@ def test_refusals_are_json_errors(services: Services, args: list[str], field: st
     filled = [a.format(team=team.team_id, owner=owner, member=member) for a in args]
     code, out = run(services, *filled)
     assert code == 1
-    assert isinstance(out, dict) and out["error"]["field"] == field
+    assert isinstance(out, dict)
+    assert out["error"]["field"] == field

@@ -50,7 +50,8 @@ def test_an_import_resumes_after_its_last_batch_and_not_again_when_done(
     again = services.card_import.run(
         owner, lambda: source.open("rb"), batch_size=2, resumable=resumable
     )
-    assert again.already_done and again.created == 0
+    assert again.already_done
+    assert again.created == 0
     restarted = services.card_import.run(
         owner,
         lambda: source.open("rb"),

@@ -68,7 +68,8 @@ class Browser:
         assert response.status_code == 201, response.text
         client_id = re.search(r'id="client-id">([^<]+)<', response.text)
         secret = re.search(r'id="client-secret">([^<]+)<', response.text)
-        assert client_id and secret
+        assert client_id
+        assert secret
         return client_id.group(1), secret.group(1)
 
     def authorize(self, params: dict[str, str]) -> httpx2.Response:

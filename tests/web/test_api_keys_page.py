@@ -78,4 +78,5 @@ def test_the_page_says_a_key_is_also_the_personal_apis_bearer(client: TestClient
     browser = new_browser(client)
     browser.sign_up()
     text = browser.get("/settings/api-keys").text
-    assert "Bearer" in text and "/api/user/contacts" in text
+    assert "Bearer" in text
+    assert "/api/user/contacts" in text

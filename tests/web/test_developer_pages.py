@@ -104,7 +104,8 @@ def test_editing_an_app_renames_it_and_replaces_its_redirect_uris(oauth_app: OAu
     )
     assert done.status_code == 303
     listing = oauth_app.browser.get("/developer/apps").text
-    assert "Renamed" in listing and moved in listing
+    assert "Renamed" in listing
+    assert moved in listing
     assert oauth_app.redirect_uri not in listing
     # The old redirect URI is no longer accepted; the new one is.
     refused = oauth_app.browser.authorize(oauth_app.params())

@@ -35,7 +35,8 @@ def test_pages_forbid_framing_foreign_content_and_sniffing(client: TestClient) -
     page = client.get("/login")
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["x-content-type-options"] == "nosniff"
@@ -93,10 +94,12 @@ def test_the_session_cookie_is_secure_whenever_the_request_came_over_tls(
         behind_proxy.get("/login", headers={"X-Forwarded-Proto": "https"}).headers["set-cookie"]
     )
     for attributes in (direct, proxied):
-        assert "secure" in attributes and "httponly" in attributes
+        assert "secure" in attributes
+        assert "httponly" in attributes
         assert "samesite=lax" in attributes
     plain = _session_cookie(fresh().get("http://testserver/login").headers["set-cookie"])
-    assert "secure" not in plain and "httponly" in plain
+    assert "secure" not in plain
+    assert "httponly" in plain
 
 
 def test_a_rate_limited_page_is_protected_too(services: Services) -> None:

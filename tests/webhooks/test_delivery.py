@@ -105,7 +105,8 @@ def test_retries_back_off_and_honour_retry_after(
     assert worker.run_once(now=start) == 1
     assert worker.run_once(now=start + 10_000) == 0  # the first retry waits ~60 s
     [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
-    assert batch["status"] == "pending" and batch["lastResponseCode"] == 500
+    assert batch["status"] == "pending"
+    assert batch["lastResponseCode"] == 500
 
     assert worker.run_once(now=start + 2 * MINUTE) == 1  # answered 503, Retry-After: 3600
     assert worker.run_once(now=start + 30 * MINUTE) == 0  # backoff alone would retry by now
@@ -144,7 +145,8 @@ def test_a_receiver_down_while_contacts_are_written_gets_every_event_after_a_res
         for b in api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
         if b["attempts"]
     ]
-    assert failed["status"] == "pending" and "lastError" in failed
+    assert failed["status"] == "pending"
+    assert "lastError" in failed
     first.close()
 
     receiver = Receiver(port=port).start()
@@ -216,7 +218,8 @@ def test_a_410_disables_the_webhook(rig: Rig, api_for: ApiFor, receiver: Receive
     [shown] = api.ok("webhooks.get", {"webhookIds": [made["webhookId"]]})["webhooks"]
     assert shown["status"] == "disabled"
     [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
-    assert batch["status"] == "failed" and batch["lastResponseCode"] == 410
+    assert batch["status"] == "failed"
+    assert batch["lastResponseCode"] == 410
 
 
 def test_redirects_are_not_followed(rig: Rig, api_for: ApiFor, receiver: Receiver) -> None:
@@ -229,7 +232,8 @@ def test_redirects_are_not_followed(rig: Rig, api_for: ApiFor, receiver: Receive
     worker.run_once()
     assert [(r.path, r.status) for r in receiver.requests] == [("/hook", 302)]
     [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
-    assert batch["status"] == "pending" and batch["lastResponseCode"] == 302
+    assert batch["status"] == "pending"
+    assert batch["lastResponseCode"] == 302
     drain(worker, now=now_ms() + 10 * MINUTE)
     assert [r.path for r in receiver.requests] == ["/hook", "/hook"]
 
@@ -280,8 +284,10 @@ def test_a_receiver_that_does_not_answer_in_time_is_retried(
     assert worker.run_once() == 1
     [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
     assert batch["status"] == "pending"
-    assert "Timeout" in batch["lastError"] and "lastResponseCode" not in batch
+    assert "Timeout" in batch["lastError"]
+    assert "lastResponseCode" not in batch
     receiver.delay = 0.0
     drain(worker, now=now_ms() + 10 * MINUTE)
     [batch] = api.ok("webhooks.getBatches", {"webhookId": made["webhookId"]})["batches"]
-    assert batch["status"] == "delivered" and batch["attempts"] == 2
+    assert batch["status"] == "delivered"
+    assert batch["attempts"] == 2

@@ -187,7 +187,8 @@ def test_another_accounts_webhook_arrives_while_a_trickling_and_silent_receivers
         assert all(len(r.held) <= 1 for r in bad)
         for webhook_id in a_hooks:
             batch = batch_of(a, webhook_id)
-            assert batch["status"] == "pending" and "nextAttempt" in batch
+            assert batch["status"] == "pending"
+            assert "nextAttempt" in batch
             assert batch["lastError"] == f"Timeout: no answer within {DEADLINE:g} s in all"
             assert "lastResponseCode" not in batch
     # Leave no pending batch behind for the tests that count a pass's attempts.
@@ -214,7 +215,8 @@ def test_a_trickling_receiver_is_cut_off_at_the_deadline_and_retried_with_backof
     took = time.monotonic() - began
     assert took < DEADLINE + SLACK  # a trickle that never ends, cut off by the deadline
     batch = batch_of(api, webhook_id)
-    assert batch["status"] == "pending" and batch["attempts"] == 1
+    assert batch["status"] == "pending"
+    assert batch["attempts"] == 1
     assert batch["lastError"] == f"Timeout: no answer within {DEADLINE:g} s in all"
     # The first retry waits retry_base (60 s in these tests) +-20%.
     next_attempt = datetime.fromisoformat(str(batch["nextAttempt"]).replace("Z", "+00:00"))
@@ -247,6 +249,7 @@ def test_a_server_stopping_mid_delivery_finishes_it_by_the_deadline(
     # (no longer than the deadline) and recorded it: nothing is left leased.
     assert time.monotonic() - stopping < DEADLINE + SLACK
     batch = batch_of(api, webhook_id)
-    assert batch["attempts"] == 1 and batch["status"] == "pending"
+    assert batch["attempts"] == 1
+    assert batch["status"] == "pending"
     assert batch["lastError"] == f"Timeout: no answer within {DEADLINE:g} s in all"
     assert api.ok("webhooks.delete", {"webhookId": webhook_id}) == {}

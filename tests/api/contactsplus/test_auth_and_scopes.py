@@ -128,7 +128,8 @@ def test_contacts_get_without_the_read_scope_is_a_403_showing_nothing(
     )
     response = _get(owner, issued.secret, {"contactIds": [contact_id]})
     assert response.status_code == 403
-    assert "Ottoline" not in response.text and "private" not in response.text
+    assert "Ottoline" not in response.text
+    assert "private" not in response.text
 
 
 @pytest.mark.parametrize("dead", ["revoked", "expired", "api_key", "refresh_token"])

@@ -34,7 +34,8 @@ def test_create_assigns_identity_and_returns_the_contact_as_sent(user: ApiUser) 
     contact = user.create(RICH)
     assert contact["contactId"]
     assert contact["etag"]
-    assert ISO_MS.match(contact["created"]) and contact["created"] == contact["updated"]
+    assert ISO_MS.match(contact["created"])
+    assert contact["created"] == contact["updated"]
     assert contact["contactData"] == RICH
     assert contact["contactMetadata"] == {"tagIds": [], "companyContact": False}
 

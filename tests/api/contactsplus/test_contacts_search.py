@@ -82,7 +82,8 @@ def test_a_bad_query_is_a_400_naming_the_field_and_the_position(user: ApiUser) -
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["field"] == "searchQuery"
-    assert "quote" in error["message"] and "at character 6" in error["message"]
+    assert "quote" in error["message"]
+    assert "at character 6" in error["message"]
     response = user.call("contacts.search", {"searchQuery": "color:blue"})
     assert response.status_code == 400
     assert "unknown field 'color:'" in response.json()["error"]["message"]

@@ -26,7 +26,8 @@ def test_create_returns_the_spec_tag_object(user: ApiUser) -> None:
     tag = new_tag(user, "  Developers ")
     assert set(tag) == {"tagId", "created", "updated", "etag", "tagData"}
     assert tag["tagData"] == {"name": "Developers"}
-    assert ISO_MS.match(tag["created"]) and tag["created"] == tag["updated"]
+    assert ISO_MS.match(tag["created"])
+    assert tag["created"] == tag["updated"]
 
 
 def test_create_is_idempotent_by_name_ignoring_case_and_spaces(user: ApiUser) -> None:
@@ -186,7 +187,8 @@ def test_delete_needs_the_current_etag_and_answers_empty(make_user: MakeUser) ->
     assert bob.call("tags.delete", {"tagId": tag["tagId"], "etag": tag["etag"]}).status_code == 404
     assert error(alice.call("tags.delete", {"tagId": tag["tagId"]}))["field"] == "etag"
     stale = alice.call("tags.delete", {"tagId": tag["tagId"], "etag": "stale"})
-    assert stale.status_code == 409 and error(stale)["code"] == "etag_conflict"
+    assert stale.status_code == 409
+    assert error(stale)["code"] == "etag_conflict"
     assert alice.ok("tags.delete", {"tagId": tag["tagId"], "etag": tag["etag"]}) == {}
     assert alice.ok("tags.get", {"tagIds": [tag["tagId"]]}) == {"tags": []}
     again = alice.call("tags.delete", {"tagId": tag["tagId"], "etag": tag["etag"]})
@@ -237,7 +239,8 @@ def test_every_tag_write_is_in_the_change_log(user: ApiUser, services: Services)
         (tag["tagId"], "updated"),
         (tag["tagId"], "deleted"),
     ]
-    assert changes[0].etag == tag["etag"] and changes[1].etag == renamed["etag"]
+    assert changes[0].etag == tag["etag"]
+    assert changes[1].etag == renamed["etag"]
 
 
 # -- contacts.manageTags -----------------------------------------------------------------
@@ -391,6 +394,8 @@ def test_batch_limits_are_a_400_naming_the_field(user: ApiUser) -> None:
     many = [f"id{i}" for i in range(1001)]
     assert error(user.call("tags.get", {"tagIds": many}))["field"] == "tagIds"
     response = user.call("contacts.manageTags", {"contactIds": many, "addTagIds": ["t"]})
-    assert response.status_code == 400 and error(response)["field"] == "contactIds"
+    assert response.status_code == 400
+    assert error(response)["field"] == "contactIds"
     response = user.call("contacts.manageTags", {"contactIds": ["c"], "addTagIds": many})
-    assert response.status_code == 400 and error(response)["field"] == "addTagIds"
+    assert response.status_code == 400
+    assert error(response)["field"] == "addTagIds"

@@ -37,7 +37,8 @@ def test_teams_get_lists_the_callers_teams_with_members(
     teams = owner.ok("teams.get", {})["teams"]
     assert len(teams) == 1
     team = teams[0]
-    assert team["teamId"] == team_id and team["teamId"].startswith("t_")
+    assert team["teamId"] == team_id
+    assert team["teamId"].startswith("t_")
     assert team["teamData"] == {"name": "Sales"}
     assert set(team) == {"teamId", "created", "updated", "teamData", "teamMembers"}
     assert team["teamMembers"] == [
@@ -94,7 +95,8 @@ def test_team_contacts_are_shared_by_their_creator_and_visible_to_members(
     assert owner.ok("contacts.scroll", {})["contacts"] == []
     assert owner.ok("contacts.get", {"contactIds": [made["contactId"]]})["contacts"] == []
     personal = owner.create({"name": {"givenName": "Mine"}})
-    assert "teamId" not in personal and "sharedBy" not in personal["contactMetadata"]
+    assert "teamId" not in personal
+    assert "sharedBy" not in personal["contactMetadata"]
     assert owner.ok("contacts.get", {"contactIds": [personal["contactId"]], "teamId": team_id}) == {
         "contacts": []
     }
@@ -126,7 +128,8 @@ def test_members_update_and_delete_team_contacts(make_user: MakeUser, services: 
     tomb = owner.ok("contacts.scroll", {"teamId": team_id, "includeDeletedContacts": True})[
         "contacts"
     ]
-    assert tomb[0]["deleted"] is True and tomb[0]["teamId"] == team_id
+    assert tomb[0]["deleted"] is True
+    assert tomb[0]["teamId"] == team_id
 
 
 def test_team_writes_are_logged_under_the_team(make_user: MakeUser, services: Services) -> None:
@@ -173,7 +176,8 @@ def test_team_tags_belong_to_the_team(make_user: MakeUser, services: Services) -
             "teamId": team_id,
         },
     )
-    assert wrong.status_code == 400 and error(wrong)["field"] == "addTagIds"
+    assert wrong.status_code == 400
+    assert error(wrong)["field"] == "addTagIds"
     mine = owner.create({})
     wrong = owner.call(
         "contacts.manageTags", {"contactIds": [mine["contactId"]], "addTagIds": [tag["tagId"]]}
@@ -227,7 +231,8 @@ def test_change_owner_sets_and_clears_the_owner(make_user: MakeUser, services: S
     for before, after in zip([one, two], owned["contacts"], strict=True):
         assert after["contactMetadata"]["ownedBy"] == member.account_id
         assert after["contactMetadata"]["sharedBy"] == [owner.account_id]
-        assert after["etag"] != before["etag"] and after["updated"] != before["updated"]
+        assert after["etag"] != before["etag"]
+        assert after["updated"] != before["updated"]
     with services.store.read() as conn:
         changes = ChangeLog.since(conn, team_id, mark)
     assert [(c.entity_id, c.action) for c in changes] == [(i, "updated") for i in ids]
@@ -294,7 +299,8 @@ def test_a_removed_member_loses_access_at_once(make_user: MakeUser, services: Se
     assert member.ok("contacts.scroll", {"teamId": team_id})["contacts"] == [made]
     services.teams.remove_member(team_id, member.account_id)
     response = member.call("contacts.scroll", {"teamId": team_id})
-    assert response.status_code == 404 and error(response)["field"] == "teamId"
+    assert response.status_code == 404
+    assert error(response)["field"] == "teamId"
     assert member.ok("teams.get") == {"teams": []}
     # The contact stays the team's, still shared by its creator.
     assert owner.ok("contacts.scroll", {"teamId": team_id})["contacts"] == [made]

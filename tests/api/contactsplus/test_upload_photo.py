@@ -251,7 +251,8 @@ def test_photo_urls_are_unguessable_and_unknown_ones_are_404(user: ApiUser) -> N
     first = uploaded(user, image_bytes("PNG"), contact["contactId"])
     second = uploaded(user, image_bytes("PNG"), contact["contactId"])
     a, b = (p["value"] for p in second["contactData"]["photos"][:2])
-    assert a != b and b == first["contactData"]["photos"][0]["value"]
+    assert a != b
+    assert b == first["contactData"]["photos"][0]["value"]
     photo_id = a.removeprefix("/photos/")
     assert len(photo_id) >= 2 + 22  # "p_" and 128 random bits in URL-safe base64
     guessed = "/photos/" + photo_id[:-1] + ("A" if photo_id[-1] != "A" else "B")
@@ -267,7 +268,8 @@ def test_serving_sends_etag_and_cache_headers_and_304_when_unchanged(user: ApiUs
     ][0]["value"]
     served = fetch(user.client, url)
     etag = served.headers["etag"]
-    assert etag.startswith('"') and etag.endswith('"')
+    assert etag.startswith('"')
+    assert etag.endswith('"')
     assert "max-age" in served.headers["cache-control"]
     assert "private" in served.headers["cache-control"]
     assert served.headers["x-content-type-options"] == "nosniff"

@@ -134,16 +134,19 @@ def test_search_filters_by_url_and_by_trigger(user: ApiUser) -> None:
     assert ids({"page": 2}) == []
     assert ids({"url": None, "triggerIds": None, "page": None, "teamId": None}) == ids({})
     bad = user.call("webhooks.search", {"triggerIds": ["nope"]})
-    assert bad.status_code == 400 and error(bad)["field"] == "triggerIds"
+    assert bad.status_code == 400
+    assert error(bad)["field"] == "triggerIds"
     bad = user.call("webhooks.search", {"page": 0})
-    assert bad.status_code == 400 and error(bad)["field"] == "page"
+    assert bad.status_code == 400
+    assert error(bad)["field"] == "page"
 
 
 def test_delete_answers_empty_and_the_webhook_is_gone(make_user: MakeUser) -> None:
     me, other = make_user(), make_user()
     made = create(me)
     theirs = other.call("webhooks.delete", {"webhookId": made["webhookId"]})
-    assert theirs.status_code == 404 and error(theirs)["field"] == "webhookId"
+    assert theirs.status_code == 404
+    assert error(theirs)["field"] == "webhookId"
     assert me.ok("webhooks.delete", {"webhookId": made["webhookId"]}) == {}
     assert me.ok("webhooks.get", {"webhookIds": [made["webhookId"]]}) == {"webhooks": []}
     again = me.call("webhooks.delete", {"webhookId": made["webhookId"]})
@@ -160,9 +163,11 @@ def test_get_batches_of_a_new_webhook_is_empty_and_of_a_strangers_is_404(
         "webhooks.getBatches", {"webhookId": made["webhookId"], "batchId": "b_unknown"}
     ) == {"batches": []}
     theirs = other.call("webhooks.getBatches", {"webhookId": made["webhookId"]})
-    assert theirs.status_code == 404 and error(theirs)["field"] == "webhookId"
+    assert theirs.status_code == 404
+    assert error(theirs)["field"] == "webhookId"
     missing = me.call("webhooks.getBatches", {})
-    assert missing.status_code == 400 and error(missing)["field"] == "webhookId"
+    assert missing.status_code == 400
+    assert error(missing)["field"] == "webhookId"
 
 
 def test_the_number_of_webhooks_is_limited(user: ApiUser, services: Services) -> None:

@@ -59,7 +59,8 @@ def test_a_contact_created_then_updated_is_created(user: ApiUser) -> None:
     [item] = diff(api, token)["items"]
     assert item["id"] == contact_id
     assert item["change_type"] == "CREATED"
-    assert item["notes"] == "x" and item["favorite"] is True
+    assert item["notes"] == "x"
+    assert item["favorite"] is True
 
 
 def test_changes_through_other_apis_are_in_the_diff(user: ApiUser) -> None:

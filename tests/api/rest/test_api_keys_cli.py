@@ -40,7 +40,8 @@ def test_create_list_and_revoke_an_api_key(tmp_path: Path) -> None:
         run("api-keys", "list", "--email", "k@example.com", "--data-dir", data).stdout
     )
     assert [k["id"] for k in listed] == [key["id"]]
-    assert "api_key" not in listed[0] and listed[0]["revoked"] is None
+    assert "api_key" not in listed[0]
+    assert listed[0]["revoked"] is None
 
     services = Services.build(Settings(data_dir=Path(data)))
     try:

@@ -64,7 +64,8 @@ def test_a_broken_card_is_a_problem_with_its_line_and_the_next_card_is_read() ->
         ]
     )
     first, problem, last = read_cards(text)
-    assert isinstance(first, Card) and isinstance(last, Card)
+    assert isinstance(first, Card)
+    assert isinstance(last, Card)
     assert problem == CardProblem(5, "line 8: not a vCard property (name:value)")
     assert last.contact_data["displayName"] == "Also good"
 
@@ -80,7 +81,8 @@ def test_a_card_without_end_is_a_problem_and_the_next_begin_starts_a_card() -> N
     text = "BEGIN:VCARD\nFN:A\nBEGIN:VCARD\nFN:B\nEND:VCARD\n"
     problem, card = read_cards(text)
     assert problem == CardProblem(1, "line 3: the card has no END:VCARD")
-    assert isinstance(card, Card) and card.line == 3
+    assert isinstance(card, Card)
+    assert card.line == 3
 
 
 def test_text_outside_a_card_is_a_problem_once_per_run() -> None:
@@ -144,7 +146,8 @@ def test_a_huge_folded_line_is_refused_without_holding_it() -> None:
     assert isinstance(problem, CardProblem)
     assert problem.line == 1
     assert "longer than" in problem.message
-    assert isinstance(card, Card) and card.contact_data["displayName"] == "Next"
+    assert isinstance(card, Card)
+    assert card.contact_data["displayName"] == "Next"
     assert peak < 3 * MAX_LINE_CHARS * 4  # one line at most, not the 40 sent
 
 
@@ -152,7 +155,8 @@ def test_a_huge_physical_line_is_refused() -> None:
     limits = Limits(line_chars=1000)
     text = "BEGIN:VCARD\nNOTE:" + "y" * 5000 + "\nEND:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n"
     problem, card = read_cards(text, limits)
-    assert isinstance(problem, CardProblem) and "longer than 1000" in problem.message
+    assert isinstance(problem, CardProblem)
+    assert "longer than 1000" in problem.message
     assert isinstance(card, Card)
 
 

@@ -28,7 +28,8 @@ def test_text_is_escaped_and_comes_back() -> None:
     text = write_card(Card(contact_data={"notes": notes}), "4.0")
     assert "NOTE:a\\,b\\;c\\\\d\\nsecond line: ok\r\n" in text
     (card,) = read_cards(text)
-    assert isinstance(card, Card) and card.contact_data["notes"] == notes
+    assert isinstance(card, Card)
+    assert card.contact_data["notes"] == notes
 
 
 def test_version_prodid_and_fn_are_always_written_and_n_in_30() -> None:
@@ -38,7 +39,8 @@ def test_version_prodid_and_fn_are_always_written_and_n_in_30() -> None:
     assert "FN:a@example.com" in four
     assert not any(line.startswith("N:") for line in four)
     three = lines_of(write_card(card, "3.0"))
-    assert "VERSION:3.0" in three and "N:;;;;" in three
+    assert "VERSION:3.0" in three
+    assert "N:;;;;" in three
 
 
 def test_fn_is_derived_from_the_name() -> None:
@@ -73,7 +75,8 @@ def test_types_preference_and_custom_labels() -> None:
     lines = lines_of(write_card(card, "3.0"))
     assert "TEL;TYPE=cell:1" in lines
     assert "TEL;TYPE=work,fax:2" in lines
-    assert "item1.TEL:3" in lines and "item1.X-ABLabel:Grandma" in lines
+    assert "item1.TEL:3" in lines
+    assert "item1.X-ABLabel:Grandma" in lines
 
 
 def test_anniversary_and_related_per_version() -> None:

@@ -63,8 +63,12 @@ def test_a_letter_jumps_to_the_first_name_at_or_after_it(
     fill(services, owner, [{"displayName": name} for name in NAMES])
     page = reader.get("/book")
     links = letter_links(page.text)
-    assert links["#"] and links["A"] and links["E"] and links["Z"]
-    assert not links["F"] and not links["Q"]
+    assert links["#"]
+    assert links["A"]
+    assert links["E"]
+    assert links["Z"]
+    assert not links["F"]
+    assert not links["Q"]
     # Émile sorts under E (accents are folded), and "emile" comes before "eve".
     jumped = reader.get("/book?letter=E")
     assert names_in(jumped.text) == ["Émile", "Eve", "Kit", "Zed"]

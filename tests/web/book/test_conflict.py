@@ -62,7 +62,8 @@ def test_the_conflict_says_when_and_shows_both_sides(reader: Reader, services: S
     assert re.findall(r'id="choice-(\w+)"', html) == ["name", "emails", "notes"]
     emails = html[html.index('id="choice-emails"') :]
     emails = emails[: emails.index("</tr>")]
-    assert "rae@mine.test" in emails and "rae@new.test" in emails
+    assert "rae@mine.test" in emails
+    assert "rae@new.test" in emails
     # Defaults: the person's own changes, and theirs where only they changed a field.
     assert _checked(html, "name") == "mine"
     assert _checked(html, "emails") == "mine"  # both changed it: the person decides
