@@ -9,6 +9,7 @@ which details it must keep (extras.py) for the card to come back out as it came 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,46 +95,63 @@ def default_params(field: str, entry: dict[str, Any], version: str) -> dict[str,
     return {}
 
 
+def _address(entry: dict[str, Any], params: dict[str, list[str]]) -> Rendered | None:
+    parts = join_structured([str(entry.get(key) or "") for key in ADR_PARTS])
+    if parts == ";" * (len(ADR_PARTS) - 1) and not entry.get("formatted"):
+        return None
+    return Rendered("ADR", params, parts)
+
+
+def _date(entry: dict[str, Any], params: dict[str, list[str]], version: str) -> Rendered | None:
+    text = render_date(entry, version)
+    if text is None:
+        return None
+    if entry.get("type") == ANNIVERSARY:
+        name = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
+    else:
+        name = "X-ABDATE"
+    return Rendered(name, params, text)
+
+
+def _related_name(type_: object, version: str) -> str:
+    return "RELATED" if version == "4.0" else "X-ABRELATEDNAMES"
+
+
+def _item_name(type_: object, version: str) -> str:
+    return "NICKNAME" if type_ == NICKNAME else "X-ROLODEX-ITEM"
+
+
+def _always(name: str) -> Callable[[object, str], str]:
+    return lambda type_, version: name
+
+
+# A text-valued list field -> (its property name from the entry's type and the version,
+# how its value is written).
+_TEXT_PROPERTIES: dict[str, tuple[Callable[[object, str], str], Callable[[str], str]]] = {
+    "emails": (_always("EMAIL"), escape),
+    "phoneNumbers": (_always("TEL"), escape),
+    "urls": (_always("URL"), uri_text),
+    "ims": (_always("IMPP"), uri_text),
+    "photos": (_always("PHOTO"), uri_text),
+    "relatedPeople": (_related_name, escape),
+    "items": (_item_name, escape),
+}
+
+
 def render(field: str, entry: dict[str, Any], version: str) -> Rendered | None:
     """The writer's property for a canonical list entry (TYPE and PREF aside)."""
     params = default_params(field, entry, version)
-    type_ = entry.get("type")
     if field == "addresses":
-        parts = join_structured([str(entry.get(key) or "") for key in ADR_PARTS])
-        if parts == ";" * (len(ADR_PARTS) - 1) and not entry.get("formatted"):
-            return None
-        return Rendered("ADR", params, parts)
+        return _address(entry, params)
     if field == "dates":
-        text = render_date(entry, version)
-        if text is None:
-            return None
-        if type_ == ANNIVERSARY:
-            name = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
-        else:
-            name = "X-ABDATE"
-        return Rendered(name, params, text)
+        return _date(entry, params, version)
     value = entry.get("value")
     if not isinstance(value, str) or not value.strip():
         return None
-    if field == "emails":
-        return Rendered("EMAIL", params, escape(value))
-    if field == "phoneNumbers":
-        return Rendered("TEL", params, escape(value))
-    if field == "urls":
-        return Rendered("URL", params, uri_text(value))
-    if field == "ims":
-        return Rendered("IMPP", params, uri_text(value))
-    if field == "photos":
-        return Rendered("PHOTO", params, uri_text(value))
-    if field == "relatedPeople":
-        return Rendered(
-            "RELATED" if version == "4.0" else "X-ABRELATEDNAMES", params, escape(value)
-        )
-    if field == "items":
-        return Rendered(
-            "NICKNAME" if type_ == NICKNAME else "X-ROLODEX-ITEM", params, escape(value)
-        )
-    raise ValueError(field)
+    if field not in _TEXT_PROPERTIES:
+        raise ValueError(field)
+    name_for, text_for = _TEXT_PROPERTIES[field]
+    return Rendered(name_for(entry.get("type"), version), params, text_for(value))
 
 
 def decode_name(prop: Property) -> dict[str, str]:

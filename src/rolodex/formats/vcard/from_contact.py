@@ -95,22 +95,38 @@ class _Writer:
         )
 
     def properties(self, *, photos: bool) -> Iterator[Property]:
-        data = self.data
         yield Property("VERSION", self.version)
         yield Property("PRODID", PRODID)
         if self.card.uid:
             yield Property("UID", escape(self.card.uid))
-        display = data.get("displayName")
+        yield self.display_name()
+        yield from self.name()
+        yield from self.organizations()
+        for field in _LIST_ORDER:
+            yield from self.list_field(field, self.data.get(field) or [])
+        yield from self.birthday_and_notes()
+        if self.card.tags:
+            yield Property("CATEGORIES", ",".join(escape(tag) for tag in self.card.tags))
+        if photos:
+            for photo in self.card.photos:
+                yield self.photo(photo.data, photo.content_type)
+        yield from self.kept_properties()
+
+    def display_name(self) -> Property:
+        display = self.data.get("displayName")
         if display:
-            yield self.plain("FN", "displayName", display, escape(display))
-        else:
-            yield Property("FN", escape(derived_display_name(data)))
-        name = data.get("name")
+            return self.plain("FN", "displayName", display, escape(display))
+        return Property("FN", escape(derived_display_name(self.data)))
+
+    def name(self) -> Iterator[Property]:
+        name = self.data.get("name")
         if name:
             yield self.plain("N", "name", name, fields.render_name(name))
         elif self.version == "3.0":
             yield Property("N", ";;;;")
-        orgs = data.get("organizations") or []
+
+    def organizations(self) -> Iterator[Property]:
+        orgs = self.data.get("organizations") or []
         for org in orgs:
             # With more than one organisation, a group keeps each one's TITLE and ROLE
             # with its ORG (the reader pairs ungrouped ones by their order).
@@ -124,21 +140,19 @@ class _Writer:
             if org.get("description"):
                 text = escape(org["description"])
                 yield self.plain("ROLE", "organizations", org, text, "ROLE", group)
-        for field in _LIST_ORDER:
-            yield from self.list_field(field, data.get(field) or [])
-        birthday = data.get("birthday")
+
+    def birthday_and_notes(self) -> Iterator[Property]:
+        birthday = self.data.get("birthday")
         if birthday:
             date = render_date(birthday, self.version)
             if date is not None:
                 yield self.plain("BDAY", "birthday", birthday, date)
-        notes = data.get("notes")
+        notes = self.data.get("notes")
         if notes:
             yield self.plain("NOTE", "notes", notes, escape(notes))
-        if self.card.tags:
-            yield Property("CATEGORIES", ",".join(escape(tag) for tag in self.card.tags))
-        if photos:
-            for photo in self.card.photos:
-                yield self.photo(photo.data, photo.content_type)
+
+    def kept_properties(self) -> Iterator[Property]:
+        """The properties kept whole when the card was read, as they came in."""
         for kept in self.kept.get("properties") or []:
             if isinstance(kept, dict):
                 params = kept.get("params")
@@ -159,43 +173,62 @@ class _Writer:
 
     def list_field(self, field: str, entries: list[dict[str, Any]]) -> Iterator[Property]:
         details = [self.details.take(field, entry) for entry in entries]
-        # A kept PREF is written only while the preferred values still come first, in
-        # their order: a value moved down through another API is no longer preferred.
-        prefs = [d.get("pref") for d in details]
-        count = sum(1 for p in prefs if p)
-        keep_prefs = all(prefs[:count]) and prefs[:count] == sorted(prefs[:count])  # type: ignore[type-var]
+        keep_prefs = _prefs_still_first(details)
         for entry, detail in zip(entries, details, strict=True):
             rendered = fields.render(field, entry, self.version)
-            if rendered is None:
-                continue
-            type_ = entry.get("type")
-            name = str(detail.get("name", rendered.name))
-            if name in _ONLY_IN_4 and self.version != "4.0":
-                name = rendered.name
-            params = detail.get("params", rendered.params)
-            params = dict(params) if isinstance(params, dict) else {}
-            types = detail.get("types")
-            label_needed = False
-            if not isinstance(types, list):
-                types = default_types(field, type_, self.version)
-                if types is None:
-                    types, label_needed = [], True
-            types = list(types)
-            pref = detail.get("pref") if keep_prefs else None
-            if pref and self.version == "4.0":
-                params["PREF"] = [str(pref)]
-            elif pref:
-                types.append("pref")
-            if types:
-                params = {"TYPE": types, **params}
-            group = detail.get("group")
-            if label_needed and not group:
-                group = self.group()
-            yield Property(name, str(detail.get("raw", rendered.value)), params, group)
-            if group and not detail.get("nolabel"):
-                label = detail.get("label", label_for(type_) if type_ else None)
-                if label is not None:
-                    yield Property("X-ABLabel", escape(str(label)), {}, group)
+            if rendered is not None:
+                yield from self.list_entry(field, entry, detail, rendered, keep_prefs=keep_prefs)
+
+    def list_entry(
+        self,
+        field: str,
+        entry: dict[str, Any],
+        detail: dict[str, Any],
+        rendered: fields.Rendered,
+        *,
+        keep_prefs: bool,
+    ) -> Iterator[Property]:
+        """One list entry's property, and the X-ABLabel of its group when it needs one."""
+        type_ = entry.get("type")
+        name = str(detail.get("name", rendered.name))
+        if name in _ONLY_IN_4 and self.version != "4.0":
+            name = rendered.name
+        params = detail.get("params", rendered.params)
+        params = dict(params) if isinstance(params, dict) else {}
+        types, label_needed = self.list_types(field, type_, detail)
+        pref = detail.get("pref") if keep_prefs else None
+        if pref and self.version == "4.0":
+            params["PREF"] = [str(pref)]
+        elif pref:
+            types.append("pref")
+        if types:
+            params = {"TYPE": types, **params}
+        group = detail.get("group")
+        if label_needed and not group:
+            group = self.group()
+        yield Property(name, str(detail.get("raw", rendered.value)), params, group)
+        if group and not detail.get("nolabel"):
+            label = detail.get("label", label_for(type_) if type_ else None)
+            if label is not None:
+                yield Property("X-ABLabel", escape(str(label)), {}, group)
+
+    def list_types(self, field: str, type_: Any, detail: dict[str, Any]) -> tuple[list[str], bool]:
+        """The TYPE list for an entry, and whether only an X-ABLabel can say its type."""
+        types = detail.get("types")
+        if isinstance(types, list):
+            return list(types), False
+        types = default_types(field, type_, self.version)
+        if types is None:
+            return [], True
+        return list(types), False
+
+
+def _prefs_still_first(details: list[dict[str, Any]]) -> bool:
+    """Whether kept PREFs are written: only while the preferred values still come first,
+    in their order (a value moved down through another API is no longer preferred)."""
+    prefs = [d.get("pref") for d in details]
+    count = sum(1 for p in prefs if p)
+    return all(prefs[:count]) and prefs[:count] == sorted(prefs[:count])  # type: ignore[type-var]
 
 
 def card_properties(card: Card, version: str = "4.0", *, photos: bool = True) -> list[Property]:

@@ -152,51 +152,83 @@ def content_lines(source: Source, limit: int) -> Iterator[tuple[int, str | None]
         yield start, None if too_long else "".join(parts)
 
 
+class _CardCutter:
+    """Cuts content lines into cards, one line at a time; each step gives back at most
+    one card or problem."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.card: RawCard | None = None
+        self.problem: str | None = None  # the card being skipped, and why
+        self.card_size = 0
+        self.outside_reported = False
+
+    def line(self, number: int, text: str | None) -> RawCard | CardProblem | None:
+        if text is None:
+            return self.too_long(number)
+        # Only a short line can be BEGIN or END; a photo's line is never copied here.
+        word = text.strip().upper() if len(text) < 24 else "-"
+        if self.card is None:
+            return self.outside(number, word)
+        return self.inside(self.card, number, text, word)
+
+    def too_long(self, number: int) -> CardProblem | None:
+        if self.card is None:
+            return CardProblem(number, f"line {number}: a line longer than the limit")
+        if self.problem is None:
+            self.problem = (
+                f"line {number}: a line longer than {self.limits.line_chars} characters "
+                "after unfolding"
+            )
+        return None
+
+    def outside(self, number: int, word: str) -> CardProblem | None:
+        if word == "BEGIN:VCARD":
+            self.begin(number)
+            self.outside_reported = False
+        elif word and not self.outside_reported:
+            self.outside_reported = True
+            return CardProblem(number, f"line {number}: text outside a vCard (no BEGIN:VCARD)")
+        return None
+
+    def inside(
+        self, card: RawCard, number: int, text: str, word: str
+    ) -> RawCard | CardProblem | None:
+        if word == "END:VCARD":
+            self.card = None
+            return card if self.problem is None else CardProblem(card.line, self.problem)
+        if word == "BEGIN:VCARD":
+            self.begin(number)
+            return CardProblem(card.line, f"line {number}: the card has no END:VCARD")
+        if self.problem is None and word and not text.isspace():
+            self.add(card, number, text)
+        return None
+
+    def begin(self, number: int) -> None:
+        self.card, self.problem, self.card_size = RawCard(number), None, 0
+
+    def add(self, card: RawCard, number: int, text: str) -> None:
+        self.card_size += len(text)
+        if self.card_size > self.limits.card_chars:
+            self.problem = f"the card is longer than {self.limits.card_chars} characters"
+            card.lines = []
+        elif len(card.lines) >= self.limits.properties:
+            self.problem = f"the card has more than {self.limits.properties} properties"
+            card.lines = []
+        else:
+            card.lines.append((number, text))
+
+
 def raw_cards(source: Source, limits: Limits) -> Iterator[RawCard | CardProblem]:
     """The cards of a file, in order, or a problem for each that cannot be read.
 
     A card over a limit, a card with no `END:VCARD`, and text outside any card are
     problems; the card after them is read as usual.
     """
-    card: RawCard | None = None
-    problem: str | None = None  # the card being skipped, and why
-    card_size = 0
-    outside_reported = False
+    cutter = _CardCutter(limits)
     for number, text in content_lines(source, limits.line_chars):
-        if text is None:
-            if card is None:
-                yield CardProblem(number, f"line {number}: a line longer than the limit")
-            elif problem is None:
-                problem = (
-                    f"line {number}: a line longer than {limits.line_chars} characters "
-                    "after unfolding"
-                )
-            continue
-        # Only a short line can be BEGIN or END; a photo's line is never copied here.
-        word = text.strip().upper() if len(text) < 24 else "-"
-        if card is None:
-            if word == "BEGIN:VCARD":
-                card, problem, card_size, outside_reported = RawCard(number), None, 0, False
-            elif word and not outside_reported:
-                outside_reported = True
-                yield CardProblem(number, f"line {number}: text outside a vCard (no BEGIN:VCARD)")
-            continue
-        if word == "END:VCARD":
-            yield card if problem is None else CardProblem(card.line, problem)
-            card = None
-            continue
-        if word == "BEGIN:VCARD":
-            yield CardProblem(card.line, f"line {number}: the card has no END:VCARD")
-            card, problem, card_size = RawCard(number), None, 0
-            continue
-        if problem is not None or not word or text.isspace():
-            continue
-        card_size += len(text)
-        if card_size > limits.card_chars:
-            problem, card.lines = f"the card is longer than {limits.card_chars} characters", []
-        elif len(card.lines) >= limits.properties:
-            problem, card.lines = f"the card has more than {limits.properties} properties", []
-        else:
-            card.lines.append((number, text))
-    if card is not None:
-        yield CardProblem(card.line, "the file ends before END:VCARD")
+        found = cutter.line(number, text)
+        if found is not None:
+            yield found
+    if cutter.card is not None:
+        yield CardProblem(cutter.card.line, "the file ends before END:VCARD")

@@ -7,6 +7,7 @@ then comes back out of Rolodex as it came in, as long as nobody changed it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rolodex.contacts.mapping_common import compose_name
@@ -111,58 +112,72 @@ class _CardReader:
 
     def _map(self, prop: Property) -> bool:
         """Map `prop` to its canonical home; False when it has none (then it is kept)."""
-        name, data = prop.name, self.data
-        if name == "UID" and self.card.uid is None:
-            self.card.uid = unescape(prop.value).strip() or None
-            return self.card.uid is not None
-        if name == "FN" and "displayName" not in data:
-            text = unescape(prop.value)
-            if not text.strip():
-                # An empty FN is what the writer makes for a contact with no name at all.
-                return not prop.params
-            data["displayName"] = text
-            self._detail("displayName", text, None, self._plain_detail(prop, escape(text)))
-            return True
-        if name == "N" and "name" not in data:
-            parsed = fields.decode_name(prop)
-            if parsed:
-                data["name"] = parsed
-                raw = fields.render_name(parsed)
-                self._detail("name", parsed, None, self._plain_detail(prop, raw))
-            return bool(parsed) or not prop.params
-        if name == "NOTE" and "notes" not in data:
-            text = unescape(prop.value)
-            if not text:
-                return not prop.params
-            data["notes"] = text
-            self._detail("notes", text, None, self._plain_detail(prop, escape(text)))
-            return True
-        if name == "BDAY" and "birthday" not in data:
-            date = parse_date(prop.value, prop.param("X-APPLE-OMIT-YEAR"))
-            if date is None or (prop.param("VALUE") or "").lower() == "text":
-                return False
-            data["birthday"] = date
-            expected = render_date(date, self.version)
-            self._detail("birthday", date, None, self._plain_detail(prop, expected))
-            return True
-        if name == "CATEGORIES":
-            for tag in split_list(prop.value):
-                if tag not in self.card.tags:
-                    self.card.tags.append(tag)
-            return True
-        if name in _ORG_PROPS:
-            value: dict[str, str] | str = (
-                fields.decode_org(prop) if name == "ORG" else unescape(prop.value)
-            )
-            if not value:
-                return False
-            self.orgs[name].append((prop, value))
-            return True
-        if name == "PHOTO":
-            return self._photo(prop)
-        if name in fields.LIST_PROPERTIES:
-            return self._list_value(prop)
-        return False
+        mapper = _MAPPERS.get(prop.name)
+        return mapper is not None and mapper(self, prop)
+
+    def _uid(self, prop: Property) -> bool:
+        if self.card.uid is not None:
+            return False
+        self.card.uid = unescape(prop.value).strip() or None
+        return self.card.uid is not None
+
+    def _display_name(self, prop: Property) -> bool:
+        if "displayName" in self.data:
+            return False
+        text = unescape(prop.value)
+        if not text.strip():
+            # An empty FN is what the writer makes for a contact with no name at all.
+            return not prop.params
+        self.data["displayName"] = text
+        self._detail("displayName", text, None, self._plain_detail(prop, escape(text)))
+        return True
+
+    def _name(self, prop: Property) -> bool:
+        if "name" in self.data:
+            return False
+        parsed = fields.decode_name(prop)
+        if parsed:
+            self.data["name"] = parsed
+            raw = fields.render_name(parsed)
+            self._detail("name", parsed, None, self._plain_detail(prop, raw))
+        return bool(parsed) or not prop.params
+
+    def _notes(self, prop: Property) -> bool:
+        if "notes" in self.data:
+            return False
+        text = unescape(prop.value)
+        if not text:
+            return not prop.params
+        self.data["notes"] = text
+        self._detail("notes", text, None, self._plain_detail(prop, escape(text)))
+        return True
+
+    def _birthday(self, prop: Property) -> bool:
+        if "birthday" in self.data:
+            return False
+        date = parse_date(prop.value, prop.param("X-APPLE-OMIT-YEAR"))
+        if date is None or (prop.param("VALUE") or "").lower() == "text":
+            return False
+        self.data["birthday"] = date
+        expected = render_date(date, self.version)
+        self._detail("birthday", date, None, self._plain_detail(prop, expected))
+        return True
+
+    def _categories(self, prop: Property) -> bool:
+        for tag in split_list(prop.value):
+            if tag not in self.card.tags:
+                self.card.tags.append(tag)
+        return True
+
+    def _organization_part(self, prop: Property) -> bool:
+        """ORG, TITLE or ROLE, paired up into organizations once all are read."""
+        value: dict[str, str] | str = (
+            fields.decode_org(prop) if prop.name == "ORG" else unescape(prop.value)
+        )
+        if not value:
+            return False
+        self.orgs[prop.name].append((prop, value))
+        return True
 
     def _detail(self, field: str, entry: object, prop: str | None, detail: dict[str, Any]) -> None:
         self.details.append((field, entry, prop, detail, _NO_PREF))
@@ -205,17 +220,7 @@ class _CardReader:
         label = self.labels.get(prop.group.lower()) if prop.group else None
         types = [t for t in prop.types if t.lower() != "pref"]
         pref = _pref(prop)
-        if label is not None:
-            type_: str | None = type_from_label(unescape(label.value)) or None
-            self.used_labels.add(str(prop.group).lower())
-        elif prop.name in ("ANNIVERSARY", "X-ANNIVERSARY"):
-            type_ = fields.ANNIVERSARY
-        elif prop.name == "NICKNAME":
-            type_ = fields.NICKNAME
-        elif prop.name in ("X-ABDATE", "X-ROLODEX-ITEM"):
-            type_ = None
-        else:
-            type_ = reduce_types(field, types)
+        type_ = self._list_type(prop, field, types, label)
         if type_:
             entry["type"] = type_
         expected = fields.render(field, entry, self.version)
@@ -232,17 +237,27 @@ class _CardReader:
             detail["types"] = types
         if pref != _NO_PREF:
             detail["pref"] = pref
-        if prop.group:
-            detail["group"] = prop.group
-            if label is None:
-                detail["nolabel"] = True
-            elif unescape(label.value) != (label_for(type_) if type_ else ""):
-                detail["label"] = unescape(label.value)
+        detail.update(_group_detail(prop, label, type_))
         if prop.value != expected.value:
             detail["raw"] = prop.value
         self.data.setdefault(field, []).append(entry)
         self.details.append((field, entry, None, detail, pref))
         return True
+
+    def _list_type(
+        self, prop: Property, field: str, types: list[str], label: Property | None
+    ) -> str | None:
+        """The entry's type: from its group's X-ABLabel, its property name, or its TYPEs."""
+        if label is not None:
+            self.used_labels.add(str(prop.group).lower())
+            return type_from_label(unescape(label.value)) or None
+        if prop.name in ("ANNIVERSARY", "X-ANNIVERSARY"):
+            return fields.ANNIVERSARY
+        if prop.name == "NICKNAME":
+            return fields.NICKNAME
+        if prop.name in ("X-ABDATE", "X-ROLODEX-ITEM"):
+            return None
+        return reduce_types(field, types)
 
     def _organizations(self) -> None:
         """ORG, TITLE and ROLE -> organizations: grouped ones by their group, the others
@@ -302,6 +317,32 @@ class _CardReader:
             if field == "displayName" and detail:
                 return
         del self.data["displayName"]
+
+
+# Property name -> the step that maps it; a name not here is kept whole.
+_MAPPERS: dict[str, Callable[[_CardReader, Property], bool]] = {
+    "UID": _CardReader._uid,
+    "FN": _CardReader._display_name,
+    "N": _CardReader._name,
+    "NOTE": _CardReader._notes,
+    "BDAY": _CardReader._birthday,
+    "CATEGORIES": _CardReader._categories,
+    **{name: _CardReader._organization_part for name in _ORG_PROPS},
+    "PHOTO": _CardReader._photo,
+    **{name: _CardReader._list_value for name in fields.LIST_PROPERTIES},
+}
+
+
+def _group_detail(prop: Property, label: Property | None, type_: str | None) -> dict[str, Any]:
+    """The group of a list value, and its X-ABLabel when the writer would not make it."""
+    if not prop.group:
+        return {}
+    detail: dict[str, Any] = {"group": prop.group}
+    if label is None:
+        detail["nolabel"] = True
+    elif unescape(label.value) != (label_for(type_) if type_ else ""):
+        detail["label"] = unescape(label.value)
+    return detail
 
 
 def _pref(prop: Property) -> int:
