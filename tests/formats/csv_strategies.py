@@ -148,14 +148,38 @@ def outlook_contacts(
     emails = draw(st.lists(emails_of(text), max_size=3))
     if emails:
         data["emails"] = [{"value": e} for e in emails]
-    # At most as many phones of a kind as Outlook has columns for it.
+    phones = _outlook_phones(draw, text)
+    if phones:
+        data["phoneNumbers"] = phones
+    addresses = _outlook_addresses(draw, text)
+    if addresses:
+        data["addresses"] = addresses
+    if draw(st.booleans()):
+        data["organizations"] = [draw(_parts(["name", "department", "title", "location"], text))]
+    data.update(_outlook_dates_and_people(draw, text))
+    if draw(st.booleans()):
+        data["urls"] = [{"value": draw(text)}]
+    if draw(st.booleans()):
+        data["notes"] = draw(text)
+    kept = draw(st.lists(st.sampled_from(_KEPT_COLUMNS), unique=True, max_size=3))
+    if kept:
+        data["items"] = [{"type": column, "value": draw(text)} for column in kept]
+    tags = draw(st.lists(text.filter(lambda t: "\n" not in t), unique=True, max_size=3))
+    return data, tags
+
+
+def _outlook_phones(draw: st.DrawFn, text: st.SearchStrategy[str]) -> list[dict[str, str]]:
+    """At most as many phones of a kind as Outlook has columns for it, in any order."""
     phones = [
         {"type": type_, "value": draw(phones_of(text))}
         for _, type_ in cols.PHONES
         if draw(st.integers(0, 3)) == 0
     ]
-    if phones:
-        data["phoneNumbers"] = draw(st.permutations(phones))
+    return draw(st.permutations(phones)) if phones else []
+
+
+def _outlook_addresses(draw: st.DrawFn, text: st.SearchStrategy[str]) -> list[dict[str, str]]:
+    """At most one address of each of Outlook's three kinds, in Outlook's order."""
     addresses = []
     for _, type_ in cols.ADDRESS_KINDS:
         if draw(st.booleans()):
@@ -164,10 +188,12 @@ def outlook_contacts(
             if lines:
                 parts["street"] = "\n".join(lines)
             addresses.append({"type": type_, **parts})
-    if addresses:
-        data["addresses"] = addresses
-    if draw(st.booleans()):
-        data["organizations"] = [draw(_parts(["name", "department", "title", "location"], text))]
+    return addresses
+
+
+def _outlook_dates_and_people(draw: st.DrawFn, text: st.SearchStrategy[str]) -> dict[str, Any]:
+    """A birthday, an anniversary and one related person per Outlook column, each maybe."""
+    data: dict[str, Any] = {}
     year = st.integers(1000, 9999).filter(lambda y: y != 1604)
     if draw(st.booleans()):
         data["birthday"] = draw(_date(year))
@@ -180,15 +206,7 @@ def outlook_contacts(
     ]
     if related:
         data["relatedPeople"] = related
-    if draw(st.booleans()):
-        data["urls"] = [{"value": draw(text)}]
-    if draw(st.booleans()):
-        data["notes"] = draw(text)
-    kept = draw(st.lists(st.sampled_from(_KEPT_COLUMNS), unique=True, max_size=3))
-    if kept:
-        data["items"] = [{"type": column, "value": draw(text)} for column in kept]
-    tags = draw(st.lists(text.filter(lambda t: "\n" not in t), unique=True, max_size=3))
-    return data, tags
+    return data
 
 
 def phone_order(phone: dict[str, str]) -> int:

@@ -73,14 +73,18 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row | CardProblem]:
         if problem:
             yield problem
             continue
-        if plain:
-            values = {name: value for name, value in zip(names, record, strict=False) if value}
-        else:
-            values = {}
-            for name, value in zip(names, record, strict=False):
-                if value and name and name not in values:
-                    values[name] = value
-        yield Row(start, values)
+        yield Row(start, _values(names, record, plain))
+
+
+def _values(names: Sequence[str], record: Sequence[str], plain: bool) -> dict[str, str]:
+    """A record's non-empty values by column name (`plain`: the header names each column once)."""
+    if plain:
+        return {name: value for name, value in zip(names, record, strict=False) if value}
+    values: dict[str, str] = {}
+    for name, value in zip(names, record, strict=False):
+        if value and name and name not in values:
+            values[name] = value
+    return values
 
 
 class _Unreadable(Exception):

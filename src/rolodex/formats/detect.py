@@ -25,7 +25,8 @@ from rolodex.formats.encodings import (
     sniff_encoding,
     text_lines,
 )
-from rolodex.formats.google_csv import FIXED_COLUMNS, REPEATED_COLUMN
+from rolodex.formats.google_csv import FIXED_COLUMNS
+from rolodex.formats.google_groups import REPEATED_COLUMN
 from rolodex.formats.jsonl import MAX_LINE_CHARS as JSONL_MAX_LINE_CHARS
 
 JSONL = "jsonl"

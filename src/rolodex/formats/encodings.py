@@ -145,16 +145,9 @@ def text_lines(
             at_start = False
         if switching and all_ascii and not text.isascii():
             all_ascii = False
-        pending += text
-        start = 0
-        while True:
-            end = pending.find("\n", start)
-            if end < 0:
-                break
-            yield pending[start : end + 1]
-            line_no += 1
-            start = end + 1
-        pending = pending[start:]
+        lines, pending = _complete_lines(pending + text)
+        yield from lines
+        line_no += len(lines)
         if fatal:
             raise fatal
         if len(pending) > max_line_chars:
@@ -166,6 +159,16 @@ def text_lines(
         chunk = stream.read(CHUNK_BYTES)
     if pending:
         yield pending
+
+
+def _complete_lines(text: str) -> tuple[list[str], str]:
+    """The lines `text` completes, each with its `\\n`, and the start of the next one."""
+    lines = []
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        lines.append(text[start : end + 1])
+        start = end + 1
+    return lines, text[start:]
 
 
 def _valid_prefix(data: bytes, encoding: str) -> str:

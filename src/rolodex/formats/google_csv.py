@@ -15,9 +15,8 @@ and take its label.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rolodex.formats.card import Card, CardProblem
@@ -31,12 +30,17 @@ from rolodex.formats.csv_values import (
     take_item,
     text,
 )
+from rolodex.formats.google_groups import (
+    GROUPS,
+    add_group,
+    repeated_column,
+    split_entries,
+)
 from rolodex.formats.google_labels import (
     SEPARATOR,
     label_of_type,
     labels_of_tags,
     tags_of_labels,
-    type_of_label,
 )
 
 NAME_COLUMNS = {
@@ -56,45 +60,6 @@ ORGANIZATION_COLUMNS = {
     "Organization Title": "title",
     "Organization Department": "department",
 }
-
-# Repeated groups: `<kind> <n> - <part>`. The part names per kind, and the canonical key
-# of each (the label part is `Label`, or `Type` in the older form).
-REPEATED_COLUMN = re.compile(
-    r"^(E-mail|Phone|Address|Organization|Website|Relation|Event|IM|Custom Field) (\d+) - (.+)$"
-)
-GROUPS: dict[str, tuple[str, dict[str, str]]] = {
-    "E-mail": ("emails", {"Value": "value"}),
-    "Phone": ("phoneNumbers", {"Value": "value"}),
-    "Address": (
-        "addresses",
-        {
-            "Formatted": "formatted",
-            "Street": "street",
-            "City": "city",
-            "PO Box": "poBox",
-            "Region": "region",
-            "Postal Code": "postalCode",
-            "Country": "country",
-            "Extended Address": "extendedAddress",
-        },
-    ),
-    "Organization": (
-        "organizations",
-        {
-            "Name": "name",
-            "Title": "title",
-            "Department": "department",
-            "Location": "location",
-            "Job Description": "description",
-        },
-    ),
-    "Relation": ("relatedPeople", {"Value": "value"}),
-    "Website": ("urls", {"Value": "value"}),
-    "Event": ("dates", {"Value": "value"}),
-    "IM": ("ims", {"Service": "service", "Value": "value"}),
-    "Custom Field": ("items", {"Value": "value"}),
-}
-_LABEL_PARTS = ("Label", "Type")
 
 # The columns Google writes before the repeated ones, in its order.
 FIXED_COLUMNS = (
@@ -163,109 +128,62 @@ def read_google_csv(lines: Iterable[str]) -> Iterator[Card | CardProblem]:
 
 def card_of_row(row: Row) -> Card:
     """A row's values as a `Card` (tags from `Labels`; everything else in `contact_data`)."""
-    data: dict[str, Any] = {}
-    name: dict[str, str] = {}
-    items: list[dict[str, str]] = []
-    tags: list[str] = []
-    organization: dict[str, str] = {}
-    # (kind, n) -> {part: cell}, in the order the columns come.
-    groups: dict[tuple[str, int], dict[str, str]] = {}
+    parts = _RowParts()
     for column, value in row.values.items():
-        if column in NAME_COLUMNS and NAME_COLUMNS[column] not in name:
-            name[NAME_COLUMNS[column]] = value
+        if parts.read_fixed(column, value):
+            continue
+        if repeated := repeated_column(column):
+            parts.groups.setdefault(repeated[:2], {})[repeated[2]] = value
+        else:
+            kept(parts.items, column, value)
+    return Card(contact_data=parts.contact_data(), tags=parts.tags, line=row.line)
+
+
+@dataclass
+class _RowParts:
+    """A row's cells gathered by canonical home, column by column, before the card is built."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    name: dict[str, str] = field(default_factory=dict)
+    items: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    organization: dict[str, str] = field(default_factory=dict)
+    # (kind, n) -> {part: cell}, in the order the columns come.
+    groups: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
+
+    def read_fixed(self, column: str, value: str) -> bool:
+        """Put a cell of a column that is not repeated where it belongs; False if none is."""
+        data = self.data
+        if column in NAME_COLUMNS and NAME_COLUMNS[column] not in self.name:
+            self.name[NAME_COLUMNS[column]] = value
         elif column in DISPLAY_NAME_COLUMNS and "displayName" not in data:
             data["displayName"] = value
         elif column in TAG_COLUMNS:
-            tags.extend(t for t in tags_of_labels(value) if t not in tags)
+            self.tags.extend(t for t in tags_of_labels(value) if t not in self.tags)
         elif column in ORGANIZATION_COLUMNS:
-            organization[ORGANIZATION_COLUMNS[column]] = value
+            self.organization[ORGANIZATION_COLUMNS[column]] = value
         elif column == "Nickname":
-            kept(items, NICKNAME_ITEM, value)
+            kept(self.items, NICKNAME_ITEM, value)
         elif column == "Notes":
             data["notes"] = value
         elif column == "Birthday" and parse_iso_date(value) and "birthday" not in data:
             data["birthday"] = parse_iso_date(value)
-        elif repeated := _repeated(column):
-            groups.setdefault(repeated[:2], {})[repeated[2]] = value
         else:
-            kept(items, column, value)
-    if name:
-        data["name"] = name
-    if organization:
-        data["organizations"] = _split_entries(organization)
-    for (kind, number), parts in sorted(groups.items(), key=lambda group: group[0][1]):
-        _add_group(data, items, kind, number, parts)
-    if items:
-        data["items"] = items + data.get("items", [])
-    return Card(contact_data=data, tags=tags, line=row.line)
+            return False
+        return True
 
-
-@functools.lru_cache(maxsize=4096)
-def _repeated(column: str) -> tuple[str, int, str] | None:
-    """`E-mail 2 - Value` as `("E-mail", 2, "Value")`; once per column name, not per row."""
-    match = REPEATED_COLUMN.match(column)
-    return (match.group(1), int(match.group(2)), match.group(3)) if match else None
-
-
-def _split_entries(parts: Mapping[str, str]) -> list[dict[str, str]]:
-    """Cells whose values Google joined with ` ::: ` as one dict per value."""
-    if not any(SEPARATOR in value for value in parts.values()):
-        return [dict(parts)] if parts else []
-    split = {key: value.split(SEPARATOR) for key, value in parts.items()}
-    count = max(len(values) for values in split.values())
-    entries = []
-    for index in range(count):
-        entry = {key: values[index] for key, values in split.items() if index < len(values)}
-        entries.append({key: value for key, value in entry.items() if value})
-    return [entry for entry in entries if entry]
-
-
-def _add_group(
-    data: dict[str, Any], items: list[dict[str, str]], kind: str, number: int, cells: dict[str, str]
-) -> None:
-    field, known = GROUPS[kind]
-    label = next((cells[p] for p in _LABEL_PARTS if p in cells), None)
-    parts: dict[str, str] = {}
-    for part, cell in cells.items():
-        if part in known:
-            parts[known[part]] = cell
-        elif part not in _LABEL_PARTS:
-            kept(items, f"{kind} {number} - {part}", cell)
-    label_column = f"{kind} {number} - {'Label' if 'Label' in cells else 'Type'}"
-    # The canonical organization has no type: its label is kept like any other cell.
-    if label is not None and (not parts or kind == "Organization"):
-        kept(items, label_column, label)
-        label = None
-    if not parts:
-        return
-    labels = [type_of_label(one) for one in (label or "").split(SEPARATOR)]
-    out = data.setdefault(field, [])
-    for index, cells_entry in enumerate(_split_entries(parts)):
-        entry: dict[str, Any] = dict(cells_entry)
-        type_ = labels[index] if index < len(labels) else labels[0]
-        if kind == "Event":
-            date = parse_iso_date(entry.get("value", ""))
-            if date is None:
-                if label and index == 0:
-                    kept(items, label_column, label)
-                kept(items, f"Event {number} - Value", entry.get("value", ""))
-                continue
-            entry = {**date}
-        elif kind == "IM":
-            # The canonical IM has one type: the service (Skype, Jabber) says the most.
-            service = entry.pop("service", None)
-            if service and label and index == 0:
-                kept(items, label_column, label)
-            type_ = service or type_
-        elif kind == "Custom Field":
-            # A custom field's label is its name, not a kind: kept exactly.
-            type_ = label.split(SEPARATOR)[min(index, len(labels) - 1)] if label else None
-            entry = {"value": entry.get("value", "")}
-        if type_:
-            entry = {"type": type_, **entry}
-        out.append(entry)
-    if not out:
-        del data[field]
+    def contact_data(self) -> dict[str, Any]:
+        """`data` completed with the name, the organizations and the repeated groups."""
+        data = self.data
+        if self.name:
+            data["name"] = self.name
+        if self.organization:
+            data["organizations"] = split_entries(self.organization)
+        for (kind, number), cells in sorted(self.groups.items(), key=lambda group: group[0][1]):
+            add_group(data, self.items, kind, number, cells)
+        if self.items:
+            data["items"] = self.items + data.get("items", [])
+        return data
 
 
 # -- writing ------------------------------------------------------------------------------

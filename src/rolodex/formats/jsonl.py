@@ -60,6 +60,11 @@ def card_of_line(line: str, number: int) -> Card | CardProblem:
         value = value["contact"]
     if "contactData" not in value:
         return Card(contact_data=value, line=number)
+    return _card_of_export(value, number)
+
+
+def _card_of_export(value: dict[str, Any], number: int) -> Card | CardProblem:
+    """The export's shape: `contactData`, with tags, uid, photos and extras beside it."""
     data = value["contactData"]
     if data is None:
         data = {}

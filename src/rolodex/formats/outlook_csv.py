@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from rolodex.contacts.mapping_common import kind_of
@@ -80,78 +81,148 @@ def read_outlook_csv(lines: Iterable[str]) -> Iterator[Card | CardProblem]:
 
 def card_of_row(row: Row) -> Card:
     """A row's values as a `Card` (tags from `Categories`)."""
-    values = {
-        column: value
-        for column, value in row.values.items()
-        if cols.EMPTY_VALUES.get(column) != value.strip()
-    }
-    data: dict[str, Any] = {}
-    items: list[dict[str, str]] = []
-    name: dict[str, str] = {}
-    organization: dict[str, str] = {}
-    addresses: dict[str, dict[str, str]] = {}
-    streets: dict[str, list[str]] = {}
-    phones: dict[str, str] = {}
-    emails: dict[str, str] = {}
-    tags: list[str] = []
-    for column, value in values.items():
-        if column in cols.NAME:
-            name[cols.NAME[column]] = value
-        elif column in cols.ORGANIZATION:
-            organization[cols.ORGANIZATION[column]] = value
-        elif column in _PHONE_TYPE:
-            phones[column] = value
-        elif column in cols.EMAILS:
-            emails[column] = value
-        elif column in _STREET_COLUMNS:
-            streets.setdefault(_STREET_COLUMNS[column], []).append(value)
-        elif column in _ADDRESS_COLUMNS:
-            prefix, key = _ADDRESS_COLUMNS[column]
-            addresses.setdefault(prefix, {})[key] = value
-        elif column in cols.RELATIONS:
-            data.setdefault("relatedPeople", []).append(
-                {"type": cols.RELATIONS[column], "value": value}
-            )
-        elif column in cols.URLS:
-            url_type = cols.URLS[column]
-            url = {"type": url_type, "value": value} if url_type else {"value": value}
-            data.setdefault("urls", []).append(url)
-        elif column in cols.IMS:
-            data.setdefault("ims", []).append({"value": value})
-        elif column in cols.NICKNAMES:
-            kept(items, NICKNAME_ITEM, value)
-        elif column == "Categories":
-            for tag in value.split(cols.CATEGORY_SEPARATOR):
-                if tag.strip() and tag.strip() not in tags:
-                    tags.append(tag.strip())
-        elif column == "Notes":
-            data["notes"] = value
-        elif column in ("Birthday", "Anniversary"):
-            _read_date(data, items, column, value)
-        else:
-            kept(items, column, value)
-    if name:
-        data["name"] = name
-    if organization:
-        data["organizations"] = [organization]
-    emails_read = [{"value": emails[c]} for c in cols.EMAILS if c in emails]
-    if emails_read:
-        data["emails"] = emails_read
-    phones_read = [{"type": t, "value": phones[c]} for c, t in cols.PHONES if c in phones]
-    if phones_read:
-        data["phoneNumbers"] = phones_read
-    addresses_read = []
-    for prefix, type_ in cols.ADDRESS_KINDS:
-        parts = dict(addresses.get(prefix, {}))
-        if prefix in streets:
-            parts["street"] = "\n".join(streets[prefix])
-        if parts:
-            addresses_read.append({"type": type_, **parts})
-    if addresses_read:
-        data["addresses"] = addresses_read
-    if items:
-        data["items"] = items
-    return Card(contact_data=data, tags=tags, line=row.line)
+    parts = _RowParts()
+    for column, value in row.values.items():
+        if cols.EMPTY_VALUES.get(column) != value.strip():
+            _READER_OF_COLUMN.get(column, _read_kept)(parts, column, value)
+    return Card(contact_data=parts.contact_data(), tags=parts.tags, line=row.line)
+
+
+@dataclass
+class _RowParts:
+    """A row's cells gathered by canonical home, column by column, before the card is built.
+
+    `data` takes the fields a column fills on its own (in column order); the name, the
+    organization, emails, phones and addresses wait for all their columns.
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    items: list[dict[str, str]] = field(default_factory=list)
+    name: dict[str, str] = field(default_factory=dict)
+    organization: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, dict[str, str]] = field(default_factory=dict)
+    streets: dict[str, list[str]] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+
+    def contact_data(self) -> dict[str, Any]:
+        """`data` completed with the fields made of several columns, in Outlook's order."""
+        data = self.data
+        if self.name:
+            data["name"] = self.name
+        if self.organization:
+            data["organizations"] = [self.organization]
+        emails = [{"value": self.emails[c]} for c in cols.EMAILS if c in self.emails]
+        if emails:
+            data["emails"] = emails
+        phones = [{"type": t, "value": self.phones[c]} for c, t in cols.PHONES if c in self.phones]
+        if phones:
+            data["phoneNumbers"] = phones
+        addresses = self._addresses()
+        if addresses:
+            data["addresses"] = addresses
+        if self.items:
+            data["items"] = self.items
+        return data
+
+    def _addresses(self) -> list[dict[str, str]]:
+        addresses = []
+        for prefix, type_ in cols.ADDRESS_KINDS:
+            parts = dict(self.addresses.get(prefix, {}))
+            if prefix in self.streets:
+                parts["street"] = "\n".join(self.streets[prefix])
+            if parts:
+                addresses.append({"type": type_, **parts})
+        return addresses
+
+
+# One reader per kind of column: each puts a cell where it belongs in `_RowParts`.
+
+
+def _read_name(parts: _RowParts, column: str, value: str) -> None:
+    parts.name[cols.NAME[column]] = value
+
+
+def _read_organization(parts: _RowParts, column: str, value: str) -> None:
+    parts.organization[cols.ORGANIZATION[column]] = value
+
+
+def _read_phone(parts: _RowParts, column: str, value: str) -> None:
+    parts.phones[column] = value
+
+
+def _read_email(parts: _RowParts, column: str, value: str) -> None:
+    parts.emails[column] = value
+
+
+def _read_street(parts: _RowParts, column: str, value: str) -> None:
+    parts.streets.setdefault(_STREET_COLUMNS[column], []).append(value)
+
+
+def _read_address_part(parts: _RowParts, column: str, value: str) -> None:
+    prefix, key = _ADDRESS_COLUMNS[column]
+    parts.addresses.setdefault(prefix, {})[key] = value
+
+
+def _read_relation(parts: _RowParts, column: str, value: str) -> None:
+    parts.data.setdefault("relatedPeople", []).append(
+        {"type": cols.RELATIONS[column], "value": value}
+    )
+
+
+def _read_url(parts: _RowParts, column: str, value: str) -> None:
+    url_type = cols.URLS[column]
+    url = {"type": url_type, "value": value} if url_type else {"value": value}
+    parts.data.setdefault("urls", []).append(url)
+
+
+def _read_im(parts: _RowParts, column: str, value: str) -> None:
+    parts.data.setdefault("ims", []).append({"value": value})
+
+
+def _read_nickname(parts: _RowParts, column: str, value: str) -> None:
+    kept(parts.items, NICKNAME_ITEM, value)
+
+
+def _read_categories(parts: _RowParts, column: str, value: str) -> None:
+    for tag in value.split(cols.CATEGORY_SEPARATOR):
+        if tag.strip() and tag.strip() not in parts.tags:
+            parts.tags.append(tag.strip())
+
+
+def _read_notes(parts: _RowParts, column: str, value: str) -> None:
+    parts.data["notes"] = value
+
+
+def _read_a_date(parts: _RowParts, column: str, value: str) -> None:
+    _read_date(parts.data, parts.items, column, value)
+
+
+def _read_kept(parts: _RowParts, column: str, value: str) -> None:
+    kept(parts.items, column, value)
+
+
+_ColumnReader = Callable[[_RowParts, str, str], None]
+# The kinds of column in the order they are tried: a column in two tables goes to the first.
+_COLUMN_READERS: tuple[tuple[Iterable[str], _ColumnReader], ...] = (
+    (cols.NAME, _read_name),
+    (cols.ORGANIZATION, _read_organization),
+    (_PHONE_TYPE, _read_phone),
+    (cols.EMAILS, _read_email),
+    (_STREET_COLUMNS, _read_street),
+    (_ADDRESS_COLUMNS, _read_address_part),
+    (cols.RELATIONS, _read_relation),
+    (cols.URLS, _read_url),
+    (cols.IMS, _read_im),
+    (cols.NICKNAMES, _read_nickname),
+    (("Categories",), _read_categories),
+    (("Notes",), _read_notes),
+    (("Birthday", "Anniversary"), _read_a_date),
+)
+_READER_OF_COLUMN: dict[str, _ColumnReader] = {
+    column: reader for columns, reader in reversed(_COLUMN_READERS) for column in columns
+}
 
 
 def _read_date(data: dict[str, Any], items: list[dict[str, str]], column: str, value: str) -> None:
@@ -194,44 +265,65 @@ def row_of_card(card: Card) -> dict[str, str]:
     """A card's cells by Outlook column name."""
     data = card.contact_data
     row: dict[str, str] = {}
-    name = data.get("name")
-    if isinstance(name, dict):
-        for column, key in cols.NAME.items():
-            row[column] = text(name.get(key))
-    organizations = dicts(data.get("organizations"))
-    if organizations:
-        for column, key in cols.ORGANIZATION.items():
-            row[column] = text(organizations[0].get(key))
+    _write_name(row, data.get("name"))
+    _write_organization(row, dicts(data.get("organizations")))
     _write_phones(row, dicts(data.get("phoneNumbers")))
-    emails = [text(e.get("value")) for e in dicts(data.get("emails")) if text(e.get("value"))]
-    for index, (column, value) in enumerate(zip(cols.EMAILS, emails, strict=False), start=1):
-        row[column] = value
-        row["E-mail Type" if index == 1 else f"E-mail {index} Type"] = "SMTP"
+    _write_emails(row, dicts(data.get("emails")))
     _write_addresses(row, dicts(data.get("addresses")))
-    birthday = data.get("birthday")
-    if isinstance(birthday, dict):
-        row["Birthday"] = format_us_date(birthday) or ""
-    for date in dicts(data.get("dates")):
-        if kind_of(date.get("type")) == "anniversary" and "Anniversary" not in row:
-            row["Anniversary"] = format_us_date(date) or ""
-    for person in dicts(data.get("relatedPeople")):
-        for column, type_ in cols.RELATIONS.items():
-            if kind_of(person.get("type")) == type_.casefold() and column not in row:
-                row[column] = text(person.get("value"))
-                break
+    _write_dates(row, data.get("birthday"), dicts(data.get("dates")))
+    _write_related_people(row, dicts(data.get("relatedPeople")))
     urls = [text(u.get("value")) for u in dicts(data.get("urls")) if text(u.get("value"))]
     if urls:
         row["Web Page"] = urls[0]
     row["Notes"] = text(data.get("notes"))
     row["Categories"] = cols.CATEGORY_SEPARATOR.join(card.tags)
-    # Columns kept as items on the way in go back to their column.
-    for item in dicts(data.get("items")):
+    _write_kept_items(row, dicts(data.get("items")))
+    return row
+
+
+def _write_name(row: dict[str, str], name: object) -> None:
+    if isinstance(name, dict):
+        for column, key in cols.NAME.items():
+            row[column] = text(name.get(key))
+
+
+def _write_organization(row: dict[str, str], organizations: list[dict[str, Any]]) -> None:
+    if organizations:
+        for column, key in cols.ORGANIZATION.items():
+            row[column] = text(organizations[0].get(key))
+
+
+def _write_emails(row: dict[str, str], emails: list[dict[str, Any]]) -> None:
+    values = [text(e.get("value")) for e in emails if text(e.get("value"))]
+    for index, (column, value) in enumerate(zip(cols.EMAILS, values, strict=False), start=1):
+        row[column] = value
+        row["E-mail Type" if index == 1 else f"E-mail {index} Type"] = "SMTP"
+
+
+def _write_dates(row: dict[str, str], birthday: object, dates: list[dict[str, Any]]) -> None:
+    if isinstance(birthday, dict):
+        row["Birthday"] = format_us_date(birthday) or ""
+    for date in dates:
+        if kind_of(date.get("type")) == "anniversary" and "Anniversary" not in row:
+            row["Anniversary"] = format_us_date(date) or ""
+
+
+def _write_related_people(row: dict[str, str], people: list[dict[str, Any]]) -> None:
+    for person in people:
+        for column, type_ in cols.RELATIONS.items():
+            if kind_of(person.get("type")) == type_.casefold() and column not in row:
+                row[column] = text(person.get("value"))
+                break
+
+
+def _write_kept_items(row: dict[str, str], items: list[dict[str, Any]]) -> None:
+    """Columns kept as items on the way in go back to their column."""
+    for item in items:
         kept_type, kept_value = item.get("type"), item.get("value")
         if isinstance(kept_type, str) and isinstance(kept_value, str):
             kept_column = _HEADER_BY_NAME.get(kept_type.casefold())
             if kept_column and not row.get(kept_column):
                 row[kept_column] = kept_value
-    return row
 
 
 def _write_phones(row: dict[str, str], phones: list[dict[str, Any]]) -> None:

@@ -112,6 +112,11 @@ def _import(p: Page) -> Response:
             f"The file has more than {MAX_IMPORT_LINES:,} contacts; at most"
             f" {MAX_IMPORT_LINES} at a time.",
         )
+    return _outcome(p, book, summary)
+
+
+def _outcome(p: Page, book: Book, summary: ImportSummary) -> Response:
+    """The page after an import ran: the book with a notice, or why nothing was imported."""
     if not summary.written:
         return _render(p, book, 400, _refusal(summary), _problems(summary))
     done = summary.created + summary.updated
