@@ -24,25 +24,30 @@ from rolodex.transfer.importer import ImportSummary
 
 # Lines looked at to decide; a file whose first object is bare is taken as plain.
 _SNIFF_LINES = 20
+# Bytes read to find the first object: a line of contactData is far shorter.
+_SNIFF_BYTES = 1 << 20
 
 
 def is_plain(path: Path, requested: str) -> bool:
     """True for a JSON-lines file whose first object is a bare `contactData`."""
+    with path.open("rb") as source:
+        return is_plain_head(source.read(_SNIFF_BYTES), requested)
+
+
+def is_plain_head(head: bytes, requested: str) -> bool:
+    """The same, from the file's first bytes (a whole upload, or its start)."""
     if requested not in ("auto", "jsonl"):
         return False
-    with path.open("rb") as source:
-        head = source.read(4)
-        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            return False  # a byte-order mark: the card path decodes it
-        source.seek(0)
-        for line in islice(source, _SNIFF_LINES):
-            if not line.strip():
-                continue
-            try:
-                value = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                return False
-            return isinstance(value, dict) and not ({"contactData", "contact"} & value.keys())
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return False  # a byte-order mark: the card path decodes it
+    for line in islice(head.splitlines(), _SNIFF_LINES):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return False
+        return isinstance(value, dict) and not ({"contactData", "contact"} & value.keys())
     return False
 
 

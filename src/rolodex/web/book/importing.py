@@ -20,12 +20,15 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from rolodex.contacts.importer import ContactImporter
 from rolodex.contacts.mapping_common import first_value, read_display_name
+from rolodex.errors import InvalidInput
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.detect import AUTO, FORMAT_NAMES, GOOGLE_CSV, OUTLOOK_CSV, UnknownFormat
 from rolodex.services import Services
 from rolodex.transfer.csv_mapping import column_mapping
 from rolodex.transfer.importer import ImportSummary, TooManyCards
+from rolodex.transfer.plain_lines import is_plain_head
 from rolodex.transfer.reading import read_file
 from rolodex.web.book.books import Book, open_book
 from rolodex.web.book.endpoint import book_page
@@ -95,6 +98,8 @@ def _import(p: Page) -> Response:
     try:
         if p.field("action") == "preview":
             return _render(p, book, preview=_preview(raw, requested))
+        if is_plain_head(raw, requested):
+            return _import_plain(p, book, raw)
         summary = p.services.card_import.run(
             book.owner_id,
             lambda: io.BytesIO(raw),
@@ -113,6 +118,18 @@ def _import(p: Page) -> Response:
             f" {MAX_IMPORT_LINES} at a time.",
         )
     return _outcome(p, book, summary)
+
+
+def _import_plain(p: Page, book: Book, raw: bytes) -> Response:
+    """Bare contactData lines: validated whole, then written in one transaction by the
+    bulk importer (transfer/plain_lines.py says why they need no card path)."""
+    importer = ContactImporter(p.services.store, p.services.contacts)
+    try:
+        created = importer.import_all(book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES)
+    except InvalidInput as exc:
+        return _render(p, book, 400, _sentence(exc.message), exc.details)
+    notice = f"Imported {created:,} contact{'s' if created != 1 else ''}."
+    return redirect(book.url("/book", notice=notice))
 
 
 def _outcome(p: Page, book: Book, summary: ImportSummary) -> Response:
