@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from rolodex.formats import outlook_columns as cols
+from rolodex.formats.csv_values import NO_YEAR
 from rolodex.formats.google_csv import FIXED_COLUMNS
 from rolodex.formats.google_labels import type_of_label
 
@@ -102,14 +103,17 @@ def google_contacts(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
                 "relatedPeople": lists(_labeled(), min_size=1, max_size=3),
                 "dates": lists(
                     st.builds(
-                        lambda d, t: {**d, **({"type": t} if t else {})},
-                        _date(st.integers(1, 9999)),
+                        lambda d, t: {
+                            **d,
+                            **({"type": t} if t else {}),
+                        },  # 1604: Google's "no year"
+                        _date(st.integers(1, 9999).filter(lambda y: y != NO_YEAR)),
                         st.one_of(st.none(), types),
                     ),
                     min_size=1,
                     max_size=3,
                 ),
-                "birthday": _date(st.integers(1, 9999).filter(lambda y: y != 1604)),
+                "birthday": _date(st.integers(1, 9999).filter(lambda y: y != NO_YEAR)),
                 "notes": words,
                 "items": lists(_google_item, min_size=1, max_size=6),
             },
@@ -194,7 +198,7 @@ def _outlook_addresses(draw: st.DrawFn, text: st.SearchStrategy[str]) -> list[di
 def _outlook_dates_and_people(draw: st.DrawFn, text: st.SearchStrategy[str]) -> dict[str, Any]:
     """A birthday, an anniversary and one related person per Outlook column, each maybe."""
     data: dict[str, Any] = {}
-    year = st.integers(1000, 9999).filter(lambda y: y != 1604)
+    year = st.integers(1000, 9999).filter(lambda y: y != NO_YEAR)
     if draw(st.booleans()):
         data["birthday"] = draw(_date(year))
     if draw(st.booleans()):

@@ -9,7 +9,12 @@ from hypothesis import assume, given, settings
 from rolodex.contacts.model import clean_contact_data
 from rolodex.formats.card import Card
 from rolodex.formats.encodings import text_lines_from_bytes
-from rolodex.formats.google_csv import DEFAULT_COUNTS, read_google_csv, write_google_csv
+from rolodex.formats.google_csv import (
+    COUNTED_FIELDS,
+    DEFAULT_COUNTS,
+    read_google_csv,
+    write_google_csv,
+)
 from rolodex.formats.outlook_csv import (
     read_outlook_csv,
     write_outlook_csv,
@@ -21,17 +26,6 @@ from tests.formats.csv_strategies import (
     outlook_contacts,
     phone_order,
 )
-
-_KINDS = {
-    "E-mail": "emails",
-    "Phone": "phoneNumbers",
-    "Address": "addresses",
-    "Relation": "relatedPeople",
-    "Website": "urls",
-    "Event": "dates",
-    "IM": "ims",
-    "Custom Field": "items",
-}
 
 
 def _one(cards: list[Any]) -> Card:
@@ -46,7 +40,7 @@ def _by_type(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _google_counts(data: dict[str, Any]) -> dict[str, int]:
     # What the exporter's one query finds: the most of each kind any contact has.
-    return {kind: max(len(data.get(field, [])), 1) for kind, field in _KINDS.items()}
+    return {kind: max(len(data.get(field, [])), 1) for kind, field in COUNTED_FIELDS.items()}
 
 
 @settings(max_examples=100, deadline=None)

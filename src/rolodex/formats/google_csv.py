@@ -115,6 +115,8 @@ DEFAULT_COUNTS: Mapping[str, int] = {
     "IM": 2,
     "Custom Field": 4,
 }
+# The canonical list each counted group of columns holds (the exporter counts them).
+COUNTED_FIELDS: Mapping[str, str] = {kind: GROUPS[kind][0] for kind in DEFAULT_COUNTS}
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from rolodex.contacts.service import ContactService
 from rolodex.errors import DomainError, InvalidInput
 from rolodex.formats import vcard
 from rolodex.formats.card import Card, Photo
-from rolodex.formats.google_csv import write_google_csv
+from rolodex.formats.google_csv import COUNTED_FIELDS, write_google_csv
 from rolodex.formats.jsonl import write_jsonl
 from rolodex.formats.outlook_csv import write_outlook_csv_bytes
 from rolodex.photos.service import PHOTO_TYPE, PhotoService
@@ -48,18 +48,6 @@ EXPORT_FORMATS = {
         ExportFormat("outlook-csv", "text/csv; charset=windows-1252", "csv"),
         ExportFormat("jsonl", "application/x-ndjson", "jsonl"),
     )
-}
-
-# Google CSV's repeated column groups and the list field each holds.
-_GOOGLE_KINDS = {
-    "E-mail": "emails",
-    "Phone": "phoneNumbers",
-    "Address": "addresses",
-    "Relation": "relatedPeople",
-    "Website": "urls",
-    "Event": "dates",
-    "IM": "ims",
-    "Custom Field": "items",
 }
 
 
@@ -98,8 +86,8 @@ class ContactExporter:
             return (vcard.write_card(c, version, photos=photos).encode() for c in cards)
         if fmt.name == "google-csv":
             with self.store.read() as conn:
-                counts = max_list_lengths(conn, owner_id, list(_GOOGLE_KINDS.values()))
-            max_counts = {kind: counts[field] for kind, field in _GOOGLE_KINDS.items()}
+                counts = max_list_lengths(conn, owner_id, list(COUNTED_FIELDS.values()))
+            max_counts = {kind: counts[field] for kind, field in COUNTED_FIELDS.items()}
             return (text.encode() for text in write_google_csv(cards, max_counts))
         if fmt.name == "outlook-csv":
             return write_outlook_csv_bytes(cards)

@@ -8,6 +8,7 @@ what this API expresses (`apply_rest`: the fidelity rule, DESIGN.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
@@ -179,22 +180,18 @@ def _tags_only(named: NamedContact) -> Response:
 
 
 def add_tags(req: ApiRequest) -> Response:
-    req.principal.require(WRITE)
-    body: TagsBody = _parse(TagsBody, req)
-    named = req.services.tags_by_name.add(
-        req.owner_id,
-        req.path["contactId"],
-        body.tags,
-        expected_etag=req.if_match(),
-        field="If-Match",
-    )
-    return _tags_only(named)
+    return _change_tags(req, req.services.tags_by_name.add)
 
 
 def remove_tags(req: ApiRequest) -> Response:
+    return _change_tags(req, req.services.tags_by_name.remove)
+
+
+def _change_tags(req: ApiRequest, change: Callable[..., NamedContact]) -> Response:
+    """`tags/add` and `tags/remove`: the same body, etag rule and answer."""
     req.principal.require(WRITE)
     body: TagsBody = _parse(TagsBody, req)
-    named = req.services.tags_by_name.remove(
+    named = change(
         req.owner_id,
         req.path["contactId"],
         body.tags,
