@@ -106,7 +106,8 @@ def google_contacts(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
                         lambda d, t: {
                             **d,
                             **({"type": t} if t else {}),
-                        },  # 1604: Google's "no year"
+                        },
+                        # NO_YEAR (1604) is how Google writes a date without one.
                         _date(st.integers(1, 9999).filter(lambda y: y != NO_YEAR)),
                         st.one_of(st.none(), types),
                     ),
