@@ -14,6 +14,7 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.oauth.app_passwords import AppPasswordService
 from rolodex.oauth.apps import AppService
 from rolodex.oauth.authorization import AuthorizationService
 from rolodex.oauth.credentials import CredentialService
@@ -43,6 +44,7 @@ class Services:
     sessions: SessionService
     account_deletion: AccountDeletion
     credentials: CredentialService
+    app_passwords: AppPasswordService
     contacts: ContactService
     sync: SyncService
     apps: AppService
@@ -96,6 +98,7 @@ class Services:
         apps = AppService(store)
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
+        login_throttle = LoginThrottle(store)
         return cls(
             settings=settings,
             store=store,
@@ -103,6 +106,11 @@ class Services:
             sessions=SessionService(store),
             account_deletion=AccountDeletion(store, photos.discard),
             credentials=CredentialService(store),
+            app_passwords=AppPasswordService(
+                store,
+                login_throttle,
+                allow_account_password=settings.carddav_allow_account_password,
+            ),
             contacts=contacts,
             sync=SyncService(store, contacts),
             apps=apps,
@@ -115,7 +123,7 @@ class Services:
             ),
             grants=GrantService(store),
             secret_key=secret_key,
-            login_throttle=LoginThrottle(store),
+            login_throttle=login_throttle,
             tags=tags,
             teams=TeamService(store, contacts),
             photos=photos,

@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     # Search (docs/search.md): phone numbers written without a country code are read as
     # numbers of this region (ISO 3166 code) when they are indexed and searched.
     default_phone_region: str = Field(default="US", pattern="^[A-Za-z]{2}$")
+    # CardDAV over HTTP Basic (docs/carddav.md): accept the account's own password as well
+    # as app passwords. Off: a password typed into a phone's settings stays out of reach
+    # of every app the phone syncs with, and revoking one device is possible.
+    carddav_allow_account_password: bool = False
     # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (WebhookSettings below).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Contact photos (docs/photos.md): where their bytes live ("database", "filesystem" or

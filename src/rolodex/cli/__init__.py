@@ -18,6 +18,7 @@ from typer.main import get_command
 from rolodex.cli import (
     accounts,
     api_keys,
+    app_passwords,
     apps,
     backups,
     exports,
@@ -62,6 +63,7 @@ app.command()(backups.backup)
 app.command()(backups.restore)
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
+app.add_typer(app_passwords.app, name="app-passwords")
 app.add_typer(apps.app, name="apps")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(teams.app, name="teams")

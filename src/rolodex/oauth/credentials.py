@@ -26,8 +26,15 @@ from rolodex.timestamps import now_ms
 ACCESS_TOKEN = "access_token"
 API_KEY = "api_key"
 REFRESH_TOKEN = "refresh_token"
+# CardDAV's HTTP Basic password (rolodex.oauth.app_passwords); never a bearer token.
+APP_PASSWORD = "app_password"
 
-_PREFIX = {ACCESS_TOKEN: "rdx_at_", API_KEY: "rdx_key_", REFRESH_TOKEN: "rdx_rt_"}
+_PREFIX = {
+    ACCESS_TOKEN: "rdx_at_",
+    API_KEY: "rdx_key_",
+    REFRESH_TOKEN: "rdx_rt_",
+    APP_PASSWORD: "rdx_ap_",
+}
 
 
 @dataclass(frozen=True, slots=True)

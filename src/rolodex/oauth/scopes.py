@@ -24,6 +24,18 @@ SCOPES: dict[str, str] = {
 
 ALL_SCOPES: frozenset[str] = frozenset(SCOPES)
 
+# What an app password grants (rolodex.oauth.app_passwords, docs/carddav.md): a CardDAV
+# client reads the account, its books and its teams' books, and a card's CATEGORIES are
+# tags, so the tag scopes go with the contact scopes. A read-only password gets the
+# reads alone; a read-write one the writes too.
+APP_PASSWORD_READ_SCOPES: frozenset[str] = frozenset(
+    {"account.read", "contacts.read", "tags.read", "teams.read"}
+    | {"teams.contacts.read", "teams.tags.read"}
+)
+APP_PASSWORD_WRITE_SCOPES: frozenset[str] = APP_PASSWORD_READ_SCOPES | frozenset(
+    {"contacts.write", "tags.write", "teams.contacts.write", "teams.tags.write"}
+)
+
 
 def _names(value: str) -> frozenset[str]:
     """The names in a list: comma-separated as the spec writes it, spaces tolerated."""

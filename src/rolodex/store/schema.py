@@ -422,3 +422,10 @@ contact_cards = Table(
     Column("extras", Text, nullable=False),
     Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
 )
+
+# -- app passwords' last use (revision 0022_app_passwords, rolodex.oauth.app_passwords) --
+
+# When an app password was last used (ms) and the User-Agent that used it, written at most
+# once a minute per credential; NULL until the first use and for the other kinds.
+credentials.append_column(Column("last_used_at", BigInteger, nullable=True))
+credentials.append_column(Column("last_client", String(256), nullable=True))

@@ -20,6 +20,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["date"] = lambda ms: iso(ms)[:10] if ms else ""
+    env.filters["datetime"] = lambda ms: iso(ms)[:16].replace("T", " ") + " UTC" if ms else ""
     return env
 
 
