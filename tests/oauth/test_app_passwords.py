@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.errors import InvalidInput, NotFound
@@ -265,3 +266,13 @@ def test_wrong_app_passwords_count_as_failures_even_when_account_passwords_are_o
         person.email, "rdx_ap_guess2", client_address=address, user_agent=""
     )
     assert second.retry_after >= 1
+
+
+def test_no_bearer_api_takes_an_app_password(
+    client: TestClient, services: Services, person: Person
+) -> None:
+    password = services.app_passwords.create(person.account_id, "Phone").password
+    bearer = {"Authorization": f"Bearer {password}"}
+    assert client.post("/api/v1/account.get", json={}, headers=bearer).status_code == 401
+    assert client.get("/api/user/contacts", headers=bearer).status_code == 401
+    assert client.get("/v1/contacts", headers={"x-api-key": password}).status_code == 403
