@@ -236,3 +236,24 @@ def test_a_contact_made_through_an_api_is_found_again_by_its_exported_uid(
     [contact] = all_contacts(user)
     assert contact["contactId"] == made["contactId"]
     assert contact["contactData"]["notes"] == "from the file"
+
+
+@pytest.mark.parametrize("fmt", ["vcard", "vcard3", "google-csv", "outlook-csv"])
+def test_a_company_without_a_name_comes_back_from_its_own_export_unchanged(
+    client: TestClient, user: ApiUser, services: Services, key: str, fmt: str
+) -> None:
+    """Issue 22: the FN derived from the organisation came back as a display name."""
+    data = {"organizations": [{"name": "Acme Tools"}], "emails": [{"value": "a@acme.test"}]}
+    user.create(data)
+    exported = export(client, key, fmt)
+    assert "Acme Tools" in exported.text
+    media = "text/csv" if fmt.endswith("csv") else "text/vcard"
+    response = post_file(client, key, exported.content, media)
+    assert response.status_code == 200, response.text
+    # A vCard's UID finds the contact again; a CSV row makes a second one.
+    found = all_contacts(user)
+    assert len(found) == (2 if fmt.endswith("csv") else 1)
+    rest = rest_for(user, services)
+    for contact in found:
+        assert contact["contactData"] == data
+        assert rest.get(contact["contactId"])["name"] is None
