@@ -93,7 +93,8 @@ def test_import_with_previews_then_export_every_format(server: str, tmp_path: Pa
             )
             columns = page.locator("#import-columns tbody tr")
             expect(columns).to_have_count(6)
-            mapping = dict(tuple(row.locator("td").all_inner_texts()) for row in columns.all())
+            cells = [row.locator("td").all_inner_texts() for row in columns.all()]
+            mapping = {column: place for column, place in cells}
             assert mapping["First Name"] == "name.givenName"
             assert mapping["E-mail 1 - Value"] == "emails.value"
             assert mapping["Labels"] == "tags"
