@@ -14,15 +14,12 @@ from starlette.testclient import TestClient
 
 from rolodex.contacts.cards import CardRepository
 from rolodex.contacts.mapping_common import first_value, read_display_name
-from rolodex.formats.card import Card
-from rolodex.formats.vcard import read_cards
 from rolodex.services import Services
 from tests.conftest import ApiUser
 from tests.dialects import api_key, personal_for, rest_for
-from tests.formats.samples import SAMPLES, read_sample
+from tests.formats.samples import card_texts, read_sample, sample_card_texts
 from tests.formats.vcard.semantic import assert_semantically_equal
 from tests.transfer.files import (
-    card_texts,
     data_without_photos,
     export,
     import_sample,
@@ -44,11 +41,6 @@ CSVS = [
 ]
 
 
-def vcard_cards(name: str) -> list[Card]:
-    with (SAMPLES / name).open(encoding="utf-8", newline="") as stream:
-        return [c for c in read_cards(stream) if isinstance(c, Card)]
-
-
 def all_contacts(user: ApiUser) -> list[dict[str, Any]]:
     found = user.ok("contacts.scroll", {"size": 100})["contacts"]
     return [dict(c) for c in found]
@@ -63,7 +55,7 @@ def key(user: ApiUser, services: Services) -> str:
 def test_a_vcard_sample_reads_back_through_every_api(
     client: TestClient, user: ApiUser, services: Services, key: str, name: str, fmt: str
 ) -> None:
-    cards = vcard_cards(name)
+    cards = read_sample(name)
     summary = import_sample(client, key, name)
     assert (summary["created"], summary["errors"]) == (len(cards), [])
     found = all_contacts(user)
@@ -87,7 +79,7 @@ def test_a_vcard_sample_exports_semantically_equal(
     import_sample(client, key, name)
     exported = export(client, key, fmt, "&noPhotos=true")
     assert exported.status_code == 200
-    originals = card_texts((SAMPLES / name).read_text(encoding="utf-8"))
+    originals = sample_card_texts(name)
     written = card_texts(exported.text)
     assert len(written) == len(originals)
     for original, out in zip(originals, written, strict=True):
