@@ -74,6 +74,7 @@ def test_import_with_previews_then_export_every_format(server: str, tmp_path: Pa
             expect(rows.nth(0)).to_contain_text("Ada Lovelace")
             expect(rows.nth(0)).to_contain_text("ada@engines.test")
             expect(rows.nth(0)).to_contain_text("Mathematicians")
+            expect(rows.nth(1)).to_contain_text("Acme Tools")
             expect(rows.nth(1)).to_contain_text("sales@acme.test")
             expect(page.locator("#import-columns")).to_have_count(0)
             page.goto(f"{server}/book")
