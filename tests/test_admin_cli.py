@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.testclient import TestClient
 
 from rolodex.app import create_app
@@ -221,11 +222,16 @@ def test_api_keys_and_apps_from_the_cli(tmp_path: Path) -> None:
     assert error_of(again)["field"] == "client_id"
 
 
-def test_serve_prints_one_line_saying_where_it_is(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_prints_one_line_saying_where_it_is_once_it_answers(
+    tmp_path: Path, workers: str
+) -> None:
+    """The line comes when the server accepts requests: with `--workers 2` too, whose
+    supervisor binds the port long before a worker listens on it (issue 26)."""
     data = tmp_path / "data"
     port = free_port()
     server = subprocess.Popen(
-        [*ROLODEX, "serve", "--port", str(port), "--data-dir", str(data)],
+        [*ROLODEX, "serve", "--port", str(port), "--data-dir", str(data), "--workers", workers],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -237,7 +243,9 @@ def test_serve_prints_one_line_saying_where_it_is(tmp_path: Path) -> None:
         assert line.startswith(f"Rolodex is serving {base} ")
         assert str(data.resolve()) in line
         assert f"{base}/book" in line
+        # Right after the line, with no retry: refused connections would raise here.
         assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+        assert httpx.get(f"{base}/login", timeout=5).status_code == 200
     finally:
         server.terminate()
         server.communicate(timeout=20)  # waits, and closes both pipes

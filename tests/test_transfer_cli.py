@@ -127,3 +127,26 @@ def test_team_contacts_go_to_the_team(tmp_path: Path) -> None:
     )
     assert mine.stdout == ""
     assert len(theirs.stdout.splitlines()) == 1
+
+
+def test_the_help_names_the_flags_and_formats_of_issue_22() -> None:
+    """`rolodex import FILE --email E [--team T] [--format auto|jsonl|vcard|google-csv|
+    outlook-csv] [--skip-invalid]` and `rolodex export --email E [--team T] --format
+    vcard|vcard3|google-csv|outlook-csv|jsonl [--out FILE] [--no-photos]`."""
+    wide = {"COLUMNS": "200", "TERM": "dumb"}
+    shown = {
+        "import": (
+            ["FILE", "--email", "--team", "--format", "--skip-invalid"],
+            ["auto", "jsonl", "vcard", "google-csv", "outlook-csv"],
+        ),
+        "export": (
+            ["--email", "--team", "--format", "--out", "--no-photos"],
+            ["vcard", "vcard3", "google-csv", "outlook-csv", "jsonl"],
+        ),
+    }
+    for command, (flags, formats) in shown.items():
+        done = run(command, "--help", env=wide)
+        assert done.returncode == 0, done.stderr
+        words = set(done.stdout.replace(",", " ").replace(".", " ").split())
+        assert set(flags) <= words, (command, sorted(set(flags) - words))
+        assert "One of " + ", ".join(formats) in " ".join(done.stdout.split())

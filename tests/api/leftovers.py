@@ -46,6 +46,13 @@ class Watch:
         self.webhook_id = made.webhook.webhook_id
         self.marked: Traces | None = None
 
+    @classmethod
+    def marked_now(cls, services: Services, owner_id: str) -> Watch:
+        """A watch on the owner, its traces taken now."""
+        watch = cls(services, owner_id)
+        watch.mark()
+        return watch
+
     def mark(self) -> None:
         """Take the traces a refused request must leave as they are."""
         self.marked = self.traces()
@@ -53,6 +60,21 @@ class Watch:
     def assert_unchanged(self) -> None:
         assert self.marked is not None, "mark() first"
         assert self.traces() == self.marked
+
+    def refused(self, response: Any, status: int) -> None:
+        """The request was answered `status`, and every trace of the owner is as it was."""
+        assert response.status_code == status, response.text
+        self.assert_unchanged()
+
+    def assert_written(self, *, tags: bool = True) -> None:
+        """The traces since `mark()` show a write (so `refused` can fail): the contacts,
+        the change log and the events changed, and the tags too when `tags`."""
+        before, after = self.marked, self.traces()
+        assert before is not None, "mark() first"
+        assert (after.tags != before.tags) is tags
+        assert after.contacts != before.contacts
+        assert after.last_change > before.last_change
+        assert len(after.events) > len(before.events)
 
     def traces(self) -> Traces:
         services, owner = self.services, self.owner_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 
 from rolodex.contacts.model import clean_contact_data
 from rolodex.formats.card import Card
@@ -43,8 +43,16 @@ def _google_counts(data: dict[str, Any]) -> dict[str, int]:
     return {kind: max(len(data.get(field, [])), 1) for kind, field in COUNTED_FIELDS.items()}
 
 
+# Issue 22: a company without a name must not come back with a name of its own.
+_NAMELESS_COMPANY: tuple[dict[str, Any], list[str]] = (
+    {"organizations": [{"name": "Acme"}], "emails": [{"value": "a@b.c"}]},
+    [],
+)
+
+
 @settings(max_examples=100, deadline=None)
 @given(google_contacts())
+@example(_NAMELESS_COMPANY)
 def test_google_csv_gives_back_every_field_it_holds(
     contact: tuple[dict[str, Any], list[str]],
 ) -> None:
@@ -82,6 +90,7 @@ def _outlook_comparable(data: dict[str, Any]) -> dict[str, Any]:
 
 @settings(max_examples=100, deadline=None)
 @given(outlook_contacts())
+@example(_NAMELESS_COMPANY)
 def test_outlook_csv_gives_back_every_field_it_holds(
     contact: tuple[dict[str, Any], list[str]],
 ) -> None:

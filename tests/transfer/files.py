@@ -16,7 +16,6 @@ MEDIA = {
     "csv": "text/csv",
     "jsonl": "application/x-ndjson",
 }
-_CARD = re.compile(r"BEGIN:VCARD.*?END:VCARD\r?\n", re.S | re.I)
 
 
 def post_file(client: TestClient, key: str, body: bytes, media: str, query: str = "") -> Any:
@@ -36,10 +35,6 @@ def import_sample(client: TestClient, key: str, name: str, query: str = "") -> d
 
 def export(client: TestClient, key: str, fmt: str, query: str = "") -> httpx2.Response:
     return client.get(f"/v1/contacts/export?format={fmt}{query}", headers={"x-api-key": key})
-
-
-def card_texts(text: str) -> list[str]:
-    return _CARD.findall(text)
 
 
 def without_photos(text: str) -> str:

@@ -14,15 +14,12 @@ from starlette.testclient import TestClient
 
 from rolodex.contacts.cards import CardRepository
 from rolodex.contacts.mapping_common import first_value, read_display_name
-from rolodex.formats.card import Card
-from rolodex.formats.vcard import read_cards
 from rolodex.services import Services
 from tests.conftest import ApiUser
 from tests.dialects import api_key, personal_for, rest_for
-from tests.formats.samples import SAMPLES, read_sample
+from tests.formats.samples import card_texts, read_sample, sample_card_texts
 from tests.formats.vcard.semantic import assert_semantically_equal
 from tests.transfer.files import (
-    card_texts,
     data_without_photos,
     export,
     import_sample,
@@ -44,11 +41,6 @@ CSVS = [
 ]
 
 
-def vcard_cards(name: str) -> list[Card]:
-    with (SAMPLES / name).open(encoding="utf-8", newline="") as stream:
-        return [c for c in read_cards(stream) if isinstance(c, Card)]
-
-
 def all_contacts(user: ApiUser) -> list[dict[str, Any]]:
     found = user.ok("contacts.scroll", {"size": 100})["contacts"]
     return [dict(c) for c in found]
@@ -63,7 +55,7 @@ def key(user: ApiUser, services: Services) -> str:
 def test_a_vcard_sample_reads_back_through_every_api(
     client: TestClient, user: ApiUser, services: Services, key: str, name: str, fmt: str
 ) -> None:
-    cards = vcard_cards(name)
+    cards = read_sample(name)
     summary = import_sample(client, key, name)
     assert (summary["created"], summary["errors"]) == (len(cards), [])
     found = all_contacts(user)
@@ -87,7 +79,7 @@ def test_a_vcard_sample_exports_semantically_equal(
     import_sample(client, key, name)
     exported = export(client, key, fmt, "&noPhotos=true")
     assert exported.status_code == 200
-    originals = card_texts((SAMPLES / name).read_text(encoding="utf-8"))
+    originals = sample_card_texts(name)
     written = card_texts(exported.text)
     assert len(written) == len(originals)
     for original, out in zip(originals, written, strict=True):
@@ -236,3 +228,24 @@ def test_a_contact_made_through_an_api_is_found_again_by_its_exported_uid(
     [contact] = all_contacts(user)
     assert contact["contactId"] == made["contactId"]
     assert contact["contactData"]["notes"] == "from the file"
+
+
+@pytest.mark.parametrize("fmt", ["vcard", "vcard3", "google-csv", "outlook-csv"])
+def test_a_company_without_a_name_comes_back_from_its_own_export_unchanged(
+    client: TestClient, user: ApiUser, services: Services, key: str, fmt: str
+) -> None:
+    """Issue 22: the FN derived from the organisation came back as a display name."""
+    data = {"organizations": [{"name": "Acme Tools"}], "emails": [{"value": "a@acme.test"}]}
+    user.create(data)
+    exported = export(client, key, fmt)
+    assert "Acme Tools" in exported.text
+    media = "text/csv" if fmt.endswith("csv") else "text/vcard"
+    response = post_file(client, key, exported.content, media)
+    assert response.status_code == 200, response.text
+    # A vCard's UID finds the contact again; a CSV row makes a second one.
+    found = all_contacts(user)
+    assert len(found) == (2 if fmt.endswith("csv") else 1)
+    rest = rest_for(user, services)
+    for contact in found:
+        assert contact["contactData"] == data
+        assert rest.get(contact["contactId"])["name"] is None

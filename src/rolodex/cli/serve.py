@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import os
+import threading
 from typing import Annotated, Any
 
 import typer
@@ -77,20 +79,56 @@ def serve(
         os.environ["ROLODEX_MIGRATE_ON_START"] = "false"
         if settings.database_url:
             os.environ["ROLODEX_DATABASE_URL"] = settings.database_url
-        # The workers start listening right after this: the supervisor binds the socket.
-        typer.echo(ready_line(settings, host, port))
-        uvicorn.run(
-            "rolodex.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            **http,
+        # The supervisor binds the socket, but nothing accepts on it until a worker has
+        # started its app: the line waits until the server answers.
+        stop = threading.Event()
+        announce = threading.Thread(
+            target=announce_when_answering,
+            args=(ready_line(settings, host, port), host, port, stop),
+            daemon=True,
         )
+        announce.start()
+        try:
+            uvicorn.run(
+                "rolodex.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                **http,
+            )
+        finally:
+            stop.set()
         return
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", **http)
     _Server(config).run()
+
+
+# Where to knock when the server listens on every address.
+_ANY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+_PROBE_EVERY = 0.1  # seconds
+
+
+def answers(host: str, port: int) -> bool:
+    """Whether the server at host:port answers `GET /healthz` with 200 now."""
+    connection = http.client.HTTPConnection(_ANY_ADDRESS.get(host, host), port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def announce_when_answering(line: str, host: str, port: int, stop: threading.Event) -> None:
+    """Print `line` once the server answers, unless it stops first (`--workers N`)."""
+    while not stop.is_set():
+        if answers(host, port):
+            typer.echo(line)
+            return
+        stop.wait(_PROBE_EVERY)
 
 
 def http_options(settings: Settings) -> dict[str, Any]:

@@ -106,18 +106,23 @@ class CardImporter:
         Raises `formats.detect.UnknownFormat` for a file of no known format and
         `TooManyCards` past `max_cards`.
         """
+        fmt = ""
         if not skip_invalid or max_cards is not None:
             found = self._check(open_file, requested, max_cards, checking)
             if found.errors and not skip_invalid:
                 found.written = False
                 return found
+            fmt = found.format
         done = 0
         if resumable is not None:
             done, finished = resume.resume_point(
                 self.store, resumable.key, owner_id, resumable.source, restart=resumable.restart
             )
             if finished:
-                return ImportSummary("", lines_done=done, resumed_from=done, already_done=True)
+                if not fmt:
+                    with open_file() as stream:
+                        fmt = read_file(stream, requested)[0]
+                return ImportSummary(fmt, lines_done=done, resumed_from=done, already_done=True)
         with open_file() as stream:
             fmt, cards = read_file(CountingReader(stream, progress), requested)
             summary = ImportSummary(fmt, lines_done=done, resumed_from=done)

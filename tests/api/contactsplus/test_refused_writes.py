@@ -31,15 +31,7 @@ def tag(user: ApiUser) -> dict[str, Any]:
 
 @pytest.fixture
 def watch(user: ApiUser, services: Services, contact: dict[str, Any], tag: dict[str, Any]) -> Watch:
-    watch = Watch(services, user.account_id)
-    watch.mark()
-    return watch
-
-
-def refused(watch: Watch, response: Any, status: int) -> None:
-    """The call was answered `status`, and every trace of the owner is as it was."""
-    assert response.status_code == status, response.text
-    watch.assert_unchanged()
+    return Watch.marked_now(services, user.account_id)
 
 
 def test_the_traces_show_a_write_that_goes_through(
@@ -49,17 +41,12 @@ def test_the_traces_show_a_write_that_goes_through(
     made = user.ok("tags.create", {"tag": {"tagData": {"name": "new"}}})["tag"]
     body = {"contactIds": [contact["contactId"]], "addTagIds": [made["tagId"]]}
     user.ok("contacts.manageTags", body)
-    before, after = watch.marked, watch.traces()
-    assert before is not None
-    assert after.tags != before.tags
-    assert after.contacts != before.contacts
-    assert after.last_change > before.last_change
-    assert len(after.events) > len(before.events)
+    watch.assert_written()
 
 
 def test_create_with_bad_contact_data_changes_nothing(user: ApiUser, watch: Watch) -> None:
     body = {"contact": {"contactData": {"displayName": "B", "emails": "not a list"}}}
-    refused(watch, user.call("contacts.create", body), 400)
+    watch.refused(user.call("contacts.create", body), 400)
 
 
 @pytest.fixture
@@ -72,7 +59,7 @@ def book_full(services: Services, watch: Watch) -> Iterator[None]:
 @pytest.mark.usefixtures("book_full")
 def test_create_past_the_contact_limit_changes_nothing(user: ApiUser, watch: Watch) -> None:
     body = {"contact": {"contactData": {"displayName": "B"}}}
-    refused(watch, user.call("contacts.create", body), 400)
+    watch.refused(user.call("contacts.create", body), 400)
 
 
 def _update(contact: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -82,58 +69,67 @@ def _update(contact: dict[str, Any], **changes: Any) -> dict[str, Any]:
 def test_update_without_an_etag_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any]
 ) -> None:
-    refused(watch, user.call("contacts.update", _update(contact, etag=None)), 400)
+    watch.refused(user.call("contacts.update", _update(contact, etag=None)), 400)
 
 
 def test_update_of_an_unknown_contact_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any]
 ) -> None:
-    refused(watch, user.call("contacts.update", _update(contact, contactId="c_unknown")), 404)
+    watch.refused(user.call("contacts.update", _update(contact, contactId="c_unknown")), 404)
 
 
 def test_update_with_a_stale_etag_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any]
 ) -> None:
-    refused(watch, user.call("contacts.update", _update(contact, etag="stale")), 409)
+    watch.refused(user.call("contacts.update", _update(contact, etag="stale")), 409)
 
 
-def test_delete_of_an_unknown_contact_changes_nothing(
-    user: ApiUser, watch: Watch, contact: dict[str, Any]
+# Each delete method, the field naming what it deletes, and an id nobody has.
+DELETES = [("contacts.delete", "contactId", "c_unknown"), ("tags.delete", "tagId", "tg_unknown")]
+
+
+@pytest.mark.parametrize(("method", "field", "unknown"), DELETES)
+@pytest.mark.parametrize("stale", [False, True], ids=["unknown id", "stale etag"])
+def test_a_delete_of_an_unknown_id_or_with_a_stale_etag_changes_nothing(
+    user: ApiUser,
+    watch: Watch,
+    contact: dict[str, Any],
+    tag: dict[str, Any],
+    method: str,
+    field: str,
+    unknown: str,
+    stale: bool,
 ) -> None:
-    body = {"contactId": "c_unknown", "etag": contact["etag"]}
-    refused(watch, user.call("contacts.delete", body), 404)
-
-
-def test_delete_with_a_stale_etag_changes_nothing(
-    user: ApiUser, watch: Watch, contact: dict[str, Any]
-) -> None:
-    body = {"contactId": contact["contactId"], "etag": "stale"}
-    refused(watch, user.call("contacts.delete", body), 409)
+    target = contact if field == "contactId" else tag
+    if stale:
+        watch.refused(user.call(method, {field: target[field], "etag": "stale"}), 409)
+    else:
+        watch.refused(user.call(method, {field: unknown, "etag": target["etag"]}), 404)
 
 
 def test_manage_tags_with_one_unknown_tag_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any], tag: dict[str, Any]
 ) -> None:
     body = {"contactIds": [contact["contactId"]], "addTagIds": [tag["tagId"], "tg_unknown"]}
-    refused(watch, user.call("contacts.manageTags", body), 400)
+    watch.refused(user.call("contacts.manageTags", body), 400)
 
 
 def test_manage_tags_with_one_unknown_contact_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any], tag: dict[str, Any]
 ) -> None:
     body = {"contactIds": [contact["contactId"], "c_unknown"], "addTagIds": [tag["tagId"]]}
-    refused(watch, user.call("contacts.manageTags", body), 400)
+    watch.refused(user.call("contacts.manageTags", body), 400)
 
 
 def test_change_owner_outside_a_team_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any]
 ) -> None:
     body = {"contactIds": [contact["contactId"]], "ownerId": user.account_id}
-    refused(watch, user.call("contacts.changeOwner", body), 400)
+    watch.refused(user.call("contacts.changeOwner", body), 400)
 
 
 def test_tag_create_with_a_blank_name_changes_nothing(user: ApiUser, watch: Watch) -> None:
-    refused(watch, user.call("tags.create", {"tag": {"tagData": {"name": "   "}}}), 400)
+    watch.refused(user.call("tags.create", {"tag": {"tagData": {"name": "   "}}}), 400)
 
 
 def _rename(tag: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
@@ -145,37 +141,23 @@ def _rename(tag: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
 def test_tag_rename_of_an_unknown_tag_changes_nothing(
     user: ApiUser, watch: Watch, tag: dict[str, Any]
 ) -> None:
-    refused(watch, user.call("tags.update", _rename(tag, "new", tagId="tg_unknown")), 404)
+    watch.refused(user.call("tags.update", _rename(tag, "new", tagId="tg_unknown")), 404)
 
 
 def test_tag_rename_with_a_stale_etag_changes_nothing(
     user: ApiUser, watch: Watch, tag: dict[str, Any]
 ) -> None:
-    refused(watch, user.call("tags.update", _rename(tag, "new", etag="stale")), 409)
+    watch.refused(user.call("tags.update", _rename(tag, "new", etag="stale")), 409)
 
 
 def test_tag_rename_to_a_taken_name_changes_nothing(
     user: ApiUser, services: Services, tag: dict[str, Any]
 ) -> None:
     other = user.ok("tags.create", {"tag": {"tagData": {"name": "other"}}})["tag"]
-    watch = Watch(services, user.account_id)
-    watch.mark()
-    refused(
-        watch, user.call("tags.update", _rename(other, f" {tag['tagData']['name'].upper()} ")), 409
+    watch = Watch.marked_now(services, user.account_id)
+    watch.refused(
+        user.call("tags.update", _rename(other, f" {tag['tagData']['name'].upper()} ")), 409
     )
-
-
-def test_tag_delete_of_an_unknown_tag_changes_nothing(
-    user: ApiUser, watch: Watch, tag: dict[str, Any]
-) -> None:
-    body = {"tagId": "tg_unknown", "etag": tag["etag"]}
-    refused(watch, user.call("tags.delete", body), 404)
-
-
-def test_tag_delete_with_a_stale_etag_changes_nothing(
-    user: ApiUser, watch: Watch, tag: dict[str, Any]
-) -> None:
-    refused(watch, user.call("tags.delete", {"tagId": tag["tagId"], "etag": "stale"}), 409)
 
 
 def _upload(user: ApiUser, target: dict[str, Any]) -> Any:
@@ -191,10 +173,10 @@ def _upload(user: ApiUser, target: dict[str, Any]) -> Any:
 
 
 def test_photo_upload_to_an_unknown_contact_changes_nothing(user: ApiUser, watch: Watch) -> None:
-    refused(watch, _upload(user, {"contactId": "c_unknown"}), 404)
+    watch.refused(_upload(user, {"contactId": "c_unknown"}), 404)
 
 
 def test_photo_upload_with_a_stale_etag_changes_nothing(
     user: ApiUser, watch: Watch, contact: dict[str, Any]
 ) -> None:
-    refused(watch, _upload(user, {"contactId": contact["contactId"], "etag": "stale"}), 409)
+    watch.refused(_upload(user, {"contactId": contact["contactId"], "etag": "stale"}), 409)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rolodex.formats.card import Card
 from rolodex.formats.vcard import read_cards
 from rolodex.formats.vcard.groups import Group, group_card, group_of
-
-SAMPLES = Path(__file__).parent.parent / "samples"
+from tests.formats.samples import read_sample
 
 
 def test_an_apple_group_card_names_its_members() -> None:
-    with (SAMPLES / "apple-3.0.vcf").open(encoding="utf-8", newline="") as stream:
-        person, group = (c for c in read_cards(stream) if isinstance(c, Card))
+    person, group = read_sample("apple-3.0.vcf")
     assert group_of(person) is None
     assert group_of(group) == Group(
         "Book Club",

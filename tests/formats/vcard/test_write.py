@@ -36,7 +36,7 @@ def test_version_prodid_and_fn_are_always_written_and_n_in_30() -> None:
     card = Card(contact_data={"emails": [{"value": "a@example.com"}]})
     four = lines_of(write_card(card, "4.0"))
     assert four[:3] == ["BEGIN:VCARD", "VERSION:4.0", "PRODID:-//Rolodex//Rolodex vCard//EN"]
-    assert "FN:a@example.com" in four
+    assert "FN;X-ROLODEX-DERIVED=email:a@example.com" in four
     assert not any(line.startswith("N:") for line in four)
     three = lines_of(write_card(card, "3.0"))
     assert "VERSION:3.0" in three

@@ -54,6 +54,15 @@ def test_preview_shows_the_first_contacts_and_imports_nothing(
     assert services.contacts.count_live(reader.account_id(services)) == 0
 
 
+def test_preview_names_a_company_without_a_name_as_the_book_does(reader: Reader) -> None:
+    body = (
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Acme\r\nORG:Acme\r\nX-ABShowAs:COMPANY\r\nEND:VCARD\r\n"
+    )
+    response = upload(reader, "acme.vcf", body, action="preview")
+    assert response.status_code == 200
+    assert re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td>", response.text) == [("1", "Acme")]
+
+
 def test_a_vcard_with_a_bad_card_imports_nothing_and_names_its_line(
     reader: Reader, services: Services
 ) -> None:

@@ -13,12 +13,20 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
-from rolodex.contacts.mapping_common import compose_name
 from rolodex.formats.card import Card
 from rolodex.formats.vcard import fields
 from rolodex.formats.vcard.extras import EXTRAS_KEY, DetailIndex
 from rolodex.formats.vcard.labels import default_types, label_for
 from rolodex.formats.vcard.read import Property
+from rolodex.formats.vcard.shown_as import (
+    COMPANY,
+    DERIVED_PARAM,
+    EMAIL,
+    ORGANIZATION,
+    SHOW_AS,
+    derived,
+    is_show_as_company,
+)
 from rolodex.formats.vcard.values import data_uri, escape, render_date
 
 PRODID = "-//Rolodex//Rolodex vCard//EN"
@@ -37,20 +45,6 @@ _LIST_ORDER = (
 )
 # Property names a detail may not bring back into a version that does not have them.
 _ONLY_IN_4 = {"ANNIVERSARY", "RELATED"}
-
-
-def derived_display_name(data: dict[str, Any]) -> str:
-    """`FN` for a contact without `displayName`: its name, organisation or email."""
-    name = compose_name(data.get("name"))
-    if name:
-        return name
-    for org in data.get("organizations") or []:
-        if isinstance(org, dict) and org.get("name"):
-            return str(org["name"])
-    for email in data.get("emails") or []:
-        if isinstance(email, dict) and email.get("value"):
-            return str(email["value"])
-    return ""
 
 
 class _Writer:
@@ -99,7 +93,7 @@ class _Writer:
         yield Property("PRODID", PRODID)
         if self.card.uid:
             yield Property("UID", escape(self.card.uid))
-        yield self.display_name()
+        yield from self.display_name()
         yield from self.name()
         yield from self.organizations()
         for field in _LIST_ORDER:
@@ -112,11 +106,21 @@ class _Writer:
                 yield self.photo(photo.data, photo.content_type)
         yield from self.kept_properties()
 
-    def display_name(self) -> Property:
+    def display_name(self) -> Iterator[Property]:
+        """`FN`, marked when derived from the organisation or email (shown_as.py)."""
         display = self.data.get("displayName")
         if display:
-            return self.plain("FN", "displayName", display, escape(display))
-        return Property("FN", escape(derived_display_name(self.data)))
+            yield self.plain("FN", "displayName", display, escape(display))
+            return
+        text, source = derived(self.data)
+        if source == EMAIL and text.strip():
+            yield Property("FN", escape(text), {DERIVED_PARAM: [EMAIL]})
+            return
+        yield Property("FN", escape(text))
+        kept = self.kept.get("properties") or []
+        marked = any(isinstance(k, dict) and is_show_as_company(k) for k in kept)
+        if source == ORGANIZATION and text.strip() and not marked:
+            yield Property(SHOW_AS, COMPANY)
 
     def name(self) -> Iterator[Property]:
         name = self.data.get("name")

@@ -17,6 +17,7 @@ from rolodex.formats.vcard.extras import EXTRAS_KEY, value_key
 from rolodex.formats.vcard.labels import default_types, label_for, reduce_types, type_from_label
 from rolodex.formats.vcard.lines import RawCard
 from rolodex.formats.vcard.read import Property, PropertyError, parse_property
+from rolodex.formats.vcard.shown_as import ORGANIZATION, derived_mark, is_show_as_company
 from rolodex.formats.vcard.values import (
     decode_base64,
     decode_data_uri,
@@ -309,14 +310,30 @@ class _CardReader:
             values.sort(key=lambda entry: prefs.get(id(entry), _NO_PREF))
 
     def _finish_display_name(self) -> None:
-        # An FN that only repeats the structured name is what the writer derives anyway.
+        """Drop an `FN` the writer derives anyway: one repeating the structured name, or
+        one marked as derived from the organisation or email (shown_as.py)."""
         display = self.data.get("displayName")
-        if display is None or display != compose_name(self.data.get("name")):
+        if display is None:
             return
-        for field, _, _, detail, _ in self.details:
-            if field == "displayName" and detail:
+        index, detail = next(
+            (i, d) for i, (f, _, _, d, _) in enumerate(self.details) if f == "displayName"
+        )
+        if display == compose_name(self.data.get("name")):
+            if not detail:
+                del self.data["displayName"]
+            return
+        if compose_name(self.data.get("name")) or set(detail) - {"params"}:
+            return
+        source = derived_mark(self.data, detail.get("params") or {})
+        if source is None:
+            return
+        if source == ORGANIZATION:
+            marks = [k for k in self.kept if is_show_as_company(k)]
+            if not marks:
                 return
+            self.kept.remove(marks[0])
         del self.data["displayName"]
+        del self.details[index]
 
 
 # Property name -> the step that maps it; a name not here is kept whole.

@@ -21,7 +21,8 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from rolodex.contacts.importer import ContactImporter
-from rolodex.contacts.mapping_common import first_value, read_display_name
+from rolodex.contacts.mapping_common import first_value
+from rolodex.contacts.sort_names import display_label
 from rolodex.errors import InvalidInput
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.detect import AUTO, FORMAT_NAMES, GOOGLE_CSV, OUTLOOK_CSV, UnknownFormat
@@ -165,7 +166,8 @@ def _preview(raw: bytes, requested: str) -> dict[str, Any]:
             rows.append(
                 {
                     "line": item.line,
-                    "name": read_display_name(data) or "",
+                    # As the book lists it: a company without a name by the company.
+                    "name": display_label(data),
                     "email": first_value(data.get("emails")) or "",
                     "phone": first_value(data.get("phoneNumbers")) or "",
                     "tags": ", ".join(item.tags),
