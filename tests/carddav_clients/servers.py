@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,9 +21,11 @@ import httpx
 import pytest
 from bench.radicale import fill_book, running_radicale
 
+from rolodex.oauth.scopes import ALL_SCOPES
+from rolodex.services import Services
+from rolodex.settings import Settings
 from tests.server_process import serving
 
-EMAIL = "carddav@example.com"
 PASSWORD = "carddav-pw-123456"
 # Until Rolodex's CardDAV server lands (issue 23, another branch), a Rolodex without it
 # answers 404 here; the tests skip with this reason instead of failing. The coordinator
@@ -60,39 +63,42 @@ def rolodex_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     )
 
 
-def _basic_password(env: dict[str, str]) -> str:
+def _basic_password(email: str, env: dict[str, str]) -> str:
     """An app password when `rolodex app-passwords create` exists, else the account's own
     (accepted over Basic because the server runs with carddav_allow_account_password)."""
-    made = rolodex_cli("app-passwords", "create", "--email", EMAIL, "--name", "tests", env=env)
+    made = rolodex_cli("app-passwords", "create", "--email", email, "--name", "tests", env=env)
     if made.returncode == 0:
         return str(json.loads(made.stdout)["password"])
     return PASSWORD
 
 
 @contextmanager
-def rolodex_server(folder: Path) -> Iterator[CardDAVServer]:
-    """A fresh `rolodex serve` with one account; skips while it has no CardDAV (see above)."""
-    env = {
-        "ROLODEX_DATA_DIR": str(folder),
-        "ROLODEX_CARDDAV_ALLOW_ACCOUNT_PASSWORD": "true",
-    }
-    created = rolodex_cli("accounts", "create", "--email", EMAIL, "--password", PASSWORD, env=env)
-    assert created.returncode == 0, created.stderr
-    account_id = json.loads(created.stdout)["accountId"]
-    token = rolodex_cli("tokens", "create", "--email", EMAIL, env=env)
-    assert token.returncode == 0, token.stderr
-    password = _basic_password(env)
-    with serving(folder, env) as served:
+def rolodex_server(settings: Settings) -> Iterator[CardDAVServer]:
+    """A `rolodex serve` on the store of `settings` (SQLite in its data folder, or a
+    PostgreSQL schema the suite shares, hence an email of its own) with one account;
+    skips while the server has no CardDAV (see above)."""
+    env = {"ROLODEX_CARDDAV_ALLOW_ACCOUNT_PASSWORD": "true"}
+    with serving(settings.data_dir, env, database_url=settings.database_url) as served:
         discovery = httpx.get(f"{served.base}/.well-known/carddav", follow_redirects=False)
         if discovery.status_code == 404:
             pytest.skip(NO_CARDDAV_YET)
+        email = f"carddav-{secrets.token_hex(4)}@example.com"
+        services = Services.build(settings)
+        try:
+            account = services.accounts.create(email, PASSWORD, "CardDAV Tester")
+            token = services.credentials.issue(account.account_id, ALL_SCOPES).secret
+        finally:
+            services.close()
+        cli_env = {"ROLODEX_DATA_DIR": str(settings.data_dir)}
+        if settings.database_url:
+            cli_env["ROLODEX_DATABASE_URL"] = settings.database_url
         yield CardDAVServer(
             name="rolodex",
             base=served.base,
-            username=EMAIL,
-            password=password,
-            book=f"{served.base}/dav/books/{account_id}/default/",
-            api_token=json.loads(token.stdout)["access_token"],
+            username=email,
+            password=_basic_password(email, cli_env),
+            book=f"{served.base}/dav/books/{account.account_id}/default/",
+            api_token=token,
         )
 
 
@@ -109,10 +115,3 @@ def radicale_server(folder: Path) -> Iterator[CardDAVServer]:
             password="any",
             book=f"{radicale.base}/{user}/default/",
         )
-
-
-@contextmanager
-def carddav_server(name: str, folder: Path) -> Iterator[CardDAVServer]:
-    starts = {"rolodex": rolodex_server, "radicale": radicale_server}
-    with starts[name](folder) as server:
-        yield server
