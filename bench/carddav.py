@@ -323,6 +323,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    if args.size < 20:
+        parser.error("--size: at least 20 cards (each incremental sync changes 10 of them)")
     if args.rounds is None:
         args.rounds = 200 if args.scale else 5
     if args.scale:

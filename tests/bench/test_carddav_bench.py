@@ -70,3 +70,17 @@ def test_the_carddav_bench_compares_both_servers(tmp_path: Path) -> None:
     assert_whole(results["rolodex"], results["surname"])
     assert results["rolodex"]["query_matches"] == results["radicale"]["query_matches"]
     assert "| ratio | goal |" in done.stdout
+
+
+def test_the_carddav_bench_scale_mode_measures_rolodex_alone(tmp_path: Path) -> None:
+    out = tmp_path / "carddav.json"
+    done = run_bench(out, "--scale")
+    if done.returncode != 0 and "Rolodex has no CardDAV server yet" in done.stderr:
+        pytest.skip(NO_CARDDAV_YET)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert "radicale" not in results
+    rolodex = results["rolodex"]
+    assert rolodex["cards"] == 60
+    assert rolodex["incremental_sync_p99"] >= rolodex["incremental_sync"] > 0
+    assert rolodex["rss_mb_peak"] > 0
