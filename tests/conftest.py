@@ -38,6 +38,17 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # tests/carddav_clients/: the CardDAV server the real clients run against. Radicale
+    # proves the harness; Rolodex is what it is for.
+    parser.addoption(
+        "--carddav-server",
+        choices=("rolodex", "radicale"),
+        default=os.environ.get("ROLODEX_TEST_CARDDAV_SERVER", "rolodex"),
+        help="CardDAV server of tests/carddav_clients (env ROLODEX_TEST_CARDDAV_SERVER)",
+    )
+
+
 def _postgres_schema_url(schema: str) -> str:
     separator = "&" if "?" in POSTGRES_URL else "?"
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
