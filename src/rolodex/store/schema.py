@@ -420,5 +420,10 @@ contact_cards = Table(
     Column("uid", Text, nullable=False),
     # JSON text of `Card.extras`.
     Column("extras", Text, nullable=False),
+    # The resource name a CardDAV client chose for the card (`<name>.vcf`, revision
+    # 0023_carddav, rolodex.books): the card is found there again. NULL: the name is
+    # derived from the UID (rolodex.books.names).
+    Column("resource_name", Text, nullable=True),
     Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
+    Index("ux_contact_cards_owner_resource", "owner_id", "resource_name", unique=True),
 )

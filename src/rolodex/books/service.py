@@ -1,0 +1,218 @@
+"""`BookService`: the books an account reaches and the cards in them, read.
+
+Listings walk the contacts with the repository's scroll (a page at a time: a book of a
+million cards streams in flat memory) and name each card by `names.name_of`. A book's
+state is the last point of its owner's change log: it is the CTag and the sync token
+(RFC 6578), so it never expires and needs no table of its own. Writes are writes.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from rolodex.books.model import DEFAULT_BOOK, Access, AddressBook, Member
+from rolodex.books.names import candidates, name_of
+from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
+from rolodex.contacts.model import Contact
+from rolodex.contacts.repository import ContactRepository
+from rolodex.contacts.service import ENTITY, ContactService
+from rolodex.errors import NotFound
+from rolodex.formats import vcard
+from rolodex.store import Store
+from rolodex.store.changelog import CREATED, DELETED, ChangeLog
+from rolodex.teams.service import TeamService
+from rolodex.transfer.exporter import ContactExporter
+from rolodex.transfer.tag_names import tag_names
+
+# Contacts per page of a listing, and changes read per sync answer.
+PAGE_SIZE = 500
+MAX_SYNC_CHANGES = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class BookChanges:
+    """What changed in a book after a point of its history, and the point reached.
+
+    `truncated`: more changes remain after `reached` (RFC 6578 §3.6, a 507 for the
+    book); the client asks again with the new token.
+    """
+
+    changed: list[Member]
+    removed: list[str]
+    reached: int
+    truncated: bool
+
+
+class UnknownBookState(NotFound):
+    """A sync token that is no point of this book's history."""
+
+    code = "unknown_sync_token"
+
+
+class BookService:
+    def __init__(
+        self,
+        store: Store,
+        contacts: ContactService,
+        teams: TeamService,
+        exporter: ContactExporter,
+    ) -> None:
+        self.store = store
+        self.contacts = contacts
+        self.teams = teams
+        self.exporter = exporter
+
+    # -- books -------------------------------------------------------------------------
+
+    def books_for(self, account_id: str, access: Access) -> list[AddressBook]:
+        """The account's own book, then its teams' books (every member may change them),
+        those the credential may read."""
+        books = []
+        if access.own_read:
+            books.append(AddressBook(account_id, DEFAULT_BOOK, "Contacts", access.own_write))
+        if access.team_read:
+            for team in self.teams.teams_of(account_id):
+                books.append(
+                    AddressBook(team.team_id, DEFAULT_BOOK, team.name, access.team_write, True)
+                )
+        return books
+
+    def homes_for(self, account_id: str, access: Access) -> list[str]:
+        """The owners whose books the account reaches: itself and its teams."""
+        return list(dict.fromkeys(b.owner_id for b in self.books_for(account_id, access)))
+
+    def book(self, account_id: str, owner_id: str, name: str, access: Access) -> AddressBook:
+        """The book `name` of `owner_id` as the account sees it; NotFound when it may not."""
+        if name == DEFAULT_BOOK and owner_id == account_id and access.own_read:
+            return AddressBook(account_id, DEFAULT_BOOK, "Contacts", access.own_write)
+        if name == DEFAULT_BOOK and owner_id != account_id:
+            for book in self.books_for(account_id, access):
+                if book.owner_id == owner_id:
+                    return book
+        raise NotFound("no such address book", field="book")
+
+    def state(self, book: AddressBook) -> int:
+        """The book's point in its owner's change log (CTag and sync token)."""
+        with self.store.read() as conn:
+            return ChangeLog.last_seq(conn, book.owner_id)
+
+    def usage(self, book: AddressBook) -> tuple[int, int]:
+        """(live cards, their stored bytes), for the quota properties (RFC 4331)."""
+        with self.store.read() as conn:
+            return self.contacts.count_live(book.owner_id), stored_bytes(conn, book.owner_id)
+
+    # -- cards -------------------------------------------------------------------------
+
+    def pages(self, book: AddressBook) -> Iterator[list[Member]]:
+        """Every live card of the book, a page at a time, in a fixed order."""
+        cursor: str | None = None
+        while True:
+            page = self.contacts.scroll(book.owner_id, size=PAGE_SIZE, cursor=cursor)
+            yield self.named(page.contacts)
+            if page.cursor is None:
+                return
+            cursor = page.cursor
+
+    def named(self, found: Sequence[Contact]) -> list[Member]:
+        """These contacts with their cards' names (one read for the page)."""
+        with self.store.read() as conn:
+            rows = CardRepository.by_pks(conn, [c.pk for c in found])
+        return [Member(name_of(c.contact_id, rows.get(c.pk)), c) for c in found]
+
+    def member(self, book: AddressBook, name: str) -> Member | None:
+        """The live card of that name, or None."""
+        with self.store.read() as conn:
+            return live_at(conn, book.owner_id, name)
+
+    def members(self, book: AddressBook, names: Sequence[str]) -> dict[str, Member]:
+        """name -> live card for the names that have one (addressbook-multiget)."""
+        found: dict[str, Member] = {}
+        with self.store.read() as conn:
+            for name in dict.fromkeys(names):
+                member = live_at(conn, book.owner_id, name)
+                if member is not None:
+                    found[name] = member
+        return found
+
+    def card_texts(
+        self, book: AddressBook, members: Sequence[Member], version: str
+    ) -> dict[str, str]:
+        """name -> the vCard text of each card (3.0 or 4.0), through the one mapping."""
+        found = [m.contact for m in members]
+        with self.store.read() as conn:
+            names = tag_names(conn, book.owner_id, sorted({t for c in found for t in c.tag_ids}))
+            rows = CardRepository.by_pks(conn, [c.pk for c in found])
+        texts: dict[str, str] = {}
+        for member in members:
+            contact = member.contact
+            tags = sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)
+            card = self.exporter.card_of(contact, tags, rows.get(contact.pk), True)
+            texts[member.name] = vcard.write_card(card, version)
+        return texts
+
+    # -- history -----------------------------------------------------------------------
+
+    def changes_since(self, book: AddressBook, seq: int) -> BookChanges:
+        """The book's cards changed after `seq` (the last change of each), and those gone.
+
+        A card made and deleted since `seq` is left out: the client never saw it. A
+        `seq` past the book's last point is UnknownBookState.
+        """
+        with self.store.read() as conn:
+            if seq > ChangeLog.last_seq(conn, book.owner_id):
+                raise UnknownBookState("unknown sync token", field="sync-token")
+            changes = ChangeLog.since(conn, book.owner_id, seq, limit=MAX_SYNC_CHANGES + 1)
+        truncated = len(changes) > MAX_SYNC_CHANGES
+        changes = changes[:MAX_SYNC_CHANGES]
+        reached = changes[-1].seq if changes else seq
+        created: set[str] = set()
+        last: dict[str, str] = {}
+        for change in changes:
+            if change.entity != ENTITY:
+                continue
+            if change.action == CREATED:
+                created.add(change.entity_id)
+            last.pop(change.entity_id, None)
+            last[change.entity_id] = change.action
+        gone = [i for i, a in last.items() if a == DELETED and i not in created]
+        with self.store.read() as conn:
+            alive = ContactRepository.by_ids(
+                conn, book.owner_id, [i for i, a in last.items() if a != DELETED]
+            )
+            dead = ContactRepository.by_ids_with_tombstones(conn, book.owner_id, gone)
+            rows = CardRepository.by_pks(conn, [c.pk for c in [*alive.values(), *dead.values()]])
+        changed = [
+            Member(name_of(c.contact_id, rows.get(c.pk)), c)
+            for i in last
+            if (c := alive.get(i)) is not None
+        ]
+        live_names = {m.name for m in changed}
+        removed = [
+            n
+            for c in dead.values()
+            if c.deleted_at is not None
+            and (n := name_of(c.contact_id, rows.get(c.pk))) not in live_names
+        ]
+        return BookChanges(changed, removed, reached, truncated)
+
+
+def live_at(
+    conn: Connection, owner_id: str, name: str, *, for_update: bool = False
+) -> Member | None:
+    """The owner's live contact whose card is named `name`, or None."""
+    pks, ids = candidates(conn, owner_id, name)
+    found = ContactRepository.by_pks(conn, owner_id, pks)
+    found += ContactRepository.by_ids(conn, owner_id, ids).values()
+    rows: dict[int, CardRow] = CardRepository.by_pks(conn, [c.pk for c in found])
+    for contact in found:
+        if name_of(contact.contact_id, rows.get(contact.pk)) == name:
+            if for_update:
+                locked = ContactRepository.by_ids(
+                    conn, owner_id, [contact.contact_id], for_update=True
+                )
+                contact = locked[contact.contact_id]
+            return Member(name, contact)
+    return None
