@@ -121,14 +121,15 @@ class CardRepository:
             return
         pks = [r.contact_pk for r in rows]
         # A re-import keeps the resource name a CardDAV client gave the card.
-        names = dict(
-            conn.execute(
+        names: dict[int, str] = {
+            row.contact_pk: row.resource_name
+            for row in conn.execute(
                 select(contact_cards.c.contact_pk, contact_cards.c.resource_name).where(
                     contact_cards.c.contact_pk.in_(pks),
                     contact_cards.c.resource_name.is_not(None),
                 )
-            ).tuples()
-        )
+            )
+        }
         conn.execute(delete(contact_cards).where(contact_cards.c.contact_pk.in_(pks)))
         conn.execute(
             insert(contact_cards),
