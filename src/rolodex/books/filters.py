@@ -140,27 +140,25 @@ def _text_query(field_name: str, match: TextMatch) -> str | None:
     return " ".join(f"{field_name}:{w}" for w in words)
 
 
+def _combine(parts: list[str | None], any_of: bool) -> str | None:
+    """anyof: every part must narrow (OR); allof: any part narrows (AND of those that do)."""
+    if any_of and any(p is None for p in parts):
+        return None
+    found = [p for p in parts if p]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    return (" OR " if any_of else " ").join(f"({p})" for p in found)
+
+
 def _prop_query(pf: PropFilter) -> str | None:
     field_name = INDEXED.get(pf.name.upper())
     if field_name is None or pf.is_not_defined or pf.param_filters or not pf.text_matches:
         return None
-    parts = [_text_query(field_name, m) for m in pf.text_matches]
-    if pf.any_of:
-        if any(p is None for p in parts):
-            return None
-        return " OR ".join(f"({p})" for p in parts if p)
-    narrowing = [p for p in parts if p]
-    return " ".join(f"({p})" for p in narrowing) if narrowing else None
+    return _combine([_text_query(field_name, m) for m in pf.text_matches], pf.any_of)
 
 
 def index_query(card_filter: CardFilter) -> str | None:
     """A search whose results include every card passing the filter, or None."""
-    parts = [_prop_query(pf) for pf in card_filter.prop_filters]
-    if not parts:
-        return None
-    if card_filter.any_of:
-        if any(p is None for p in parts):
-            return None
-        return " OR ".join(f"({p})" for p in parts if p)
-    narrowing = [p for p in parts if p]
-    return " ".join(f"({p})" for p in narrowing) if narrowing else None
+    return _combine([_prop_query(pf) for pf in card_filter.prop_filters], card_filter.any_of)

@@ -7,7 +7,7 @@ The account password is accepted over Basic for these tests (the setting
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -119,8 +119,11 @@ def dav(make_user: MakeUser, client: TestClient, allow_account_password: None) -
     return DavUser(make_user(), client)
 
 
+MakeDav = Callable[[], DavUser]
+
+
 @pytest.fixture
-def make_dav(make_user: MakeUser, client: TestClient, allow_account_password: None) -> Any:
+def make_dav(make_user: MakeUser, client: TestClient, allow_account_password: None) -> MakeDav:
     def make() -> DavUser:
         return DavUser(make_user(), client)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from rolodex.services import Services
 from tests.api.carddav.conftest import C, D, DavUser, multistatus, vcard
 
 EXTRAS = (
@@ -131,8 +132,8 @@ def test_a_broken_card_is_a_400_naming_valid_address_data(dav: DavUser) -> None:
     assert dav.request("GET", dav.book + "bad.vcf").status_code == 404
 
 
-def test_a_card_over_the_size_limit_is_a_413(dav: DavUser) -> None:
-    limit = dav.client.app.state.services.settings.carddav_max_card_bytes  # type: ignore[attr-defined]
+def test_a_card_over_the_size_limit_is_a_413(dav: DavUser, services: Services) -> None:
+    limit = services.settings.carddav_max_card_bytes
     big = vcard("uid-big", "Big Card", "NOTE:" + "x" * limit)
     assert dav.put("big.vcf", big).status_code == 413
 

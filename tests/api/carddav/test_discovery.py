@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from rolodex.services import Services
 from tests.api.carddav.conftest import CS, C, D, DavUser, basic, multistatus
 
 
@@ -28,13 +29,13 @@ def test_a_wrong_password_is_a_401(dav: DavUser, client: TestClient) -> None:
 
 
 def test_the_account_password_is_refused_unless_the_setting_allows_it(
-    dav: DavUser, client: TestClient
+    dav: DavUser, services: Services
 ) -> None:
-    dav.client.app.state.services.settings.carddav_allow_account_password = False  # type: ignore[attr-defined]
+    services.settings.carddav_allow_account_password = False
     try:
         response = dav.propfind("/dav/", "<D:current-user-principal/>")
     finally:
-        dav.client.app.state.services.settings.carddav_allow_account_password = True  # type: ignore[attr-defined]
+        services.settings.carddav_allow_account_password = True
     assert response.status_code == 401
 
 

@@ -1,0 +1,103 @@
+"""Bad bodies and other accounts: 400 for what is not XML, 404 for what is not yours."""
+
+from __future__ import annotations
+
+import pytest
+
+from rolodex.services import Services
+from tests.api.carddav.conftest import NS, C, D, DavUser, MakeDav, multistatus, vcard
+
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<D:propfind xmlns:D="DAV:"><D:prop><D:displayname>&lol3;</D:displayname></D:prop></D:propfind>"""
+
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>
+<D:propfind xmlns:D="DAV:"><D:prop><D:displayname>&ext;</D:displayname></D:prop></D:propfind>"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [BOMB, EXTERNAL, "<D:propfind xmlns:D='DAV:'><D:prop>", "not xml at all"],
+)
+def test_bad_xml_is_a_400(dav: DavUser, body: str) -> None:
+    for method in ("PROPFIND", "REPORT", "PROPPATCH"):
+        response = dav.request(method, dav.book, body, Depth="0")
+        assert response.status_code == 400, (method, body)
+
+
+def test_a_body_of_the_wrong_element_is_a_400(dav: DavUser) -> None:
+    for method in ("PROPFIND", "PROPPATCH"):
+        assert dav.request(method, dav.book, "<a/>", Depth="0").status_code == 400
+
+
+def test_a_bad_depth_is_a_400(dav: DavUser) -> None:
+    assert dav.propfind(dav.book, "<D:getetag/>", depth="2").status_code == 400
+
+
+def test_another_accounts_resources_are_404(dav: DavUser, make_dav: MakeDav) -> None:
+    other: DavUser = make_dav()
+    other.put("secret.vcf", vcard("uid-secret", "Secret Person"))
+    for path in (
+        f"/dav/principals/{other.account_id}/",
+        f"/dav/books/{other.account_id}/",
+        other.book,
+        other.book + "secret.vcf",
+    ):
+        assert dav.propfind(path, "<D:displayname/>").status_code == 404, path
+    assert dav.request("GET", other.book + "secret.vcf").status_code == 404
+    assert dav.request("DELETE", other.book + "secret.vcf").status_code == 404
+    assert dav.put("x.vcf", vcard("uid-x", "X")).status_code == 201
+    sneaky = dav.request(
+        "PUT", other.book + "new.vcf", vcard("uid-n", "N"), Content_Type="text/vcard"
+    )
+    assert sneaky.status_code == 404
+    assert other.request("GET", other.book + "secret.vcf").status_code == 200
+
+
+def test_a_books_default_cannot_be_deleted_nor_new_books_made(dav: DavUser) -> None:
+    assert dav.request("DELETE", dav.book).status_code == 403
+    mkcol = (
+        f"<D:mkcol {NS}><D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/>"
+        "</D:resourcetype></D:prop></D:set></D:mkcol>"
+    )
+    assert dav.request("MKCOL", f"/dav/books/{dav.account_id}/work/", mkcol).status_code in (
+        403,
+        404,
+    )
+
+
+def test_proppatch_answers_403_for_each_property(dav: DavUser) -> None:
+    body = (
+        f"<D:propertyupdate {NS}><D:set><D:prop><D:displayname>Mine</D:displayname>"
+        "</D:prop></D:set></D:propertyupdate>"
+    )
+    found = multistatus(dav.request("PROPPATCH", dav.book, body))
+    assert f"{D}displayname" in found[dav.book]["missing"]
+
+
+def test_a_team_book_is_in_the_members_home_set(
+    dav: DavUser, make_dav: MakeDav, services: Services
+) -> None:
+    colleague: DavUser = make_dav()
+    team = services.teams.create(dav.account_id, "Lab")
+    services.teams.add_member(team.team_id, colleague.account_id)
+    principal = f"/dav/principals/{colleague.account_id}/"
+    found = multistatus(colleague.propfind(principal, "<C:addressbook-home-set/>"))
+    homes = [h.text for h in found[principal]["ok"][f"{C}addressbook-home-set"]]
+    assert homes == [f"/dav/books/{colleague.account_id}/", f"/dav/books/{team.team_id}/"]
+    team_book = f"/dav/books/{team.team_id}/default/"
+    put = colleague.request(
+        "PUT", team_book + "x.vcf", vcard("uid-team", "Team Card"), Content_Type="text/vcard"
+    )
+    assert put.status_code == 201
+    # The team's owner reads it; an outsider does not.
+    assert dav.request("GET", team_book + "x.vcf").status_code == 200
+    outsider: DavUser = make_dav()
+    assert outsider.request("GET", team_book + "x.vcf").status_code == 404
+    listed = multistatus(dav.propfind(team_book, "<D:displayname/>"))
+    assert listed[team_book]["ok"][f"{D}displayname"].text == "Lab"
