@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+import pytest
+from sqlalchemy import Connection
+
+from rolodex import actors
+from rolodex.contacts.model import Contact
 from rolodex.services import Services
 from tests.api.carddav.conftest import C, D, DavUser, multistatus, vcard
 
@@ -160,3 +165,20 @@ def test_conditional_get_answers_304(dav: DavUser) -> None:
     dav.put("ada.vcf", vcard("uid-ada", "Ada Lovelace"))
     etag = dav.request("GET", dav.book + "ada.vcf").headers["etag"]
     assert dav.request("GET", dav.book + "ada.vcf", If_None_Match=etag).status_code == 304
+
+
+def test_writes_are_made_as_the_app_password_actor(
+    dav: DavUser, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[actors.Actor | None] = []
+    saved = services.contacts.data_saved
+
+    def observe(conn: Connection, contact: Contact) -> None:
+        seen.append(actors.current())
+        if saved is not None:
+            saved(conn, contact)
+
+    monkeypatch.setattr(services.contacts, "data_saved", observe)
+    dav.put("ada.vcf", vcard("uid-ada", "Ada Lovelace"))
+    dav.put("ada.vcf", vcard("uid-ada", "Ada King"))
+    assert seen == [actors.Actor(actors.APP_PASSWORD, "account password", dav.account_id, None)]
