@@ -9,6 +9,7 @@ from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.accounts.secret_key import SecretKeyService
 from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
+from rolodex.books.collections import BookAdmin
 from rolodex.books.query import BookQuery
 from rolodex.books.service import BookService
 from rolodex.books.writes import CardWriter
@@ -64,6 +65,7 @@ class Services:
     export: ContactExporter
     books: BookService
     book_query: BookQuery
+    book_admin: BookAdmin
     card_writer: CardWriter
 
     @classmethod
@@ -135,6 +137,7 @@ class Services:
             export=export,
             books=books,
             book_query=BookQuery(books, search),
+            book_admin=BookAdmin(store, books, contacts),
             card_writer=CardWriter(store, contacts, photos),
         )
 

@@ -24,8 +24,8 @@ class Access:
 class AddressBook:
     """One owner's book as one account sees it.
 
-    `owner_id` is the account's own id or a team's; `writable` is what the account's
-    credential and its role in the team allow.
+    `owner_id` is the account's own id or a team's; `writable` (change cards) and
+    `manager` are what the account's credential and its role in the team allow.
     """
 
     owner_id: str
@@ -33,6 +33,14 @@ class AddressBook:
     display_name: str
     writable: bool
     is_team: bool = False
+    # May make, rename and delete the owner's books (the account itself; a team's owners
+    # and admins), as far as the credential allows writing.
+    manager: bool = False
+    description: str = ""
+
+    @property
+    def is_default(self) -> bool:
+        return self.name == DEFAULT_BOOK
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ class BookQuery:
                 if cursor is None:
                     yield from self.books.pages(book)
                 return
-            yield self.books.named(page.contacts)
+            yield self.books.in_book(book, page.contacts)
             if page.cursor is None:
                 return
             cursor = page.cursor

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from rolodex.books.model import DEFAULT_BOOK, Access, AddressBook, Member
 from rolodex.books.names import candidates, name_of
+from rolodex.books.repository import BookRepository
 from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
@@ -23,6 +24,7 @@ from rolodex.errors import NotFound
 from rolodex.formats import vcard
 from rolodex.store import Store
 from rolodex.store.changelog import CREATED, DELETED, ChangeLog
+from rolodex.teams.model import ADMIN, OWNER
 from rolodex.teams.service import TeamService
 from rolodex.transfer.exporter import ContactExporter
 from rolodex.transfer.tag_names import tag_names
@@ -68,30 +70,48 @@ class BookService:
     # -- books -------------------------------------------------------------------------
 
     def books_for(self, account_id: str, access: Access) -> list[AddressBook]:
-        """The account's own book, then its teams' books (every member may change them),
-        those the credential may read."""
-        books = []
+        """The account's own books, then each team's (the credential may read them).
+
+        Every member may change a team's cards; its owners and admins manage its books.
+        """
+        homes: list[tuple[str, str, bool, bool, bool]] = []
         if access.own_read:
-            books.append(AddressBook(account_id, DEFAULT_BOOK, "Contacts", access.own_write))
+            homes.append((account_id, "Contacts", access.own_write, False, access.own_write))
         if access.team_read:
             for team in self.teams.teams_of(account_id):
-                books.append(
-                    AddressBook(team.team_id, DEFAULT_BOOK, team.name, access.team_write, True)
+                role = next((m.role for m in team.members if m.account_id == account_id), None)
+                manager = access.team_write and role in (OWNER, ADMIN)
+                homes.append((team.team_id, team.name, access.team_write, True, manager))
+        with self.store.read() as conn:
+            rows = BookRepository.rows_of(conn, [h[0] for h in homes])
+        books = []
+        for owner_id, title, writable, is_team, manager in homes:
+            mine = {row.name: row for row in rows if row.owner_id == owner_id}
+            default = mine.pop(DEFAULT_BOOK, None)
+            books.append(
+                AddressBook(
+                    owner_id,
+                    DEFAULT_BOOK,
+                    default.display_name if default else title,
+                    writable,
+                    is_team,
+                    manager,
+                    default.description if default else "",
                 )
+            )
+            books += [
+                AddressBook(
+                    owner_id, r.name, r.display_name, writable, is_team, manager, r.description
+                )
+                for r in mine.values()
+            ]
         return books
-
-    def homes_for(self, account_id: str, access: Access) -> list[str]:
-        """The owners whose books the account reaches: itself and its teams."""
-        return list(dict.fromkeys(b.owner_id for b in self.books_for(account_id, access)))
 
     def book(self, account_id: str, owner_id: str, name: str, access: Access) -> AddressBook:
         """The book `name` of `owner_id` as the account sees it; NotFound when it may not."""
-        if name == DEFAULT_BOOK and owner_id == account_id and access.own_read:
-            return AddressBook(account_id, DEFAULT_BOOK, "Contacts", access.own_write)
-        if name == DEFAULT_BOOK and owner_id != account_id:
-            for book in self.books_for(account_id, access):
-                if book.owner_id == owner_id:
-                    return book
+        for book in self.books_for(account_id, access):
+            if book.owner_id == owner_id and book.name == name:
+                return book
         raise NotFound("no such address book", field="book")
 
     def state(self, book: AddressBook) -> int:
@@ -108,13 +128,35 @@ class BookService:
 
     def pages(self, book: AddressBook) -> Iterator[list[Member]]:
         """Every live card of the book, a page at a time, in a fixed order."""
+        if not book.is_default:
+            yield from self._member_pages(book)
+            return
         cursor: str | None = None
         while True:
             page = self.contacts.scroll(book.owner_id, size=PAGE_SIZE, cursor=cursor)
-            yield self.named(page.contacts)
+            yield self.in_book(book, page.contacts)
             if page.cursor is None:
                 return
             cursor = page.cursor
+
+    def _member_pages(self, book: AddressBook) -> Iterator[list[Member]]:
+        after = 0
+        while True:
+            with self.store.read() as conn:
+                pks = BookRepository.member_page(
+                    conn, book.owner_id, book.name, after_pk=after, limit=PAGE_SIZE
+                )
+                found = ContactRepository.by_pks(conn, book.owner_id, pks)
+            if not pks:
+                return
+            yield self.named(found)
+            after = pks[-1]
+
+    def in_book(self, book: AddressBook, found: Sequence[Contact]) -> list[Member]:
+        """Those of these contacts that are in the book, with their cards' names."""
+        with self.store.read() as conn:
+            books = BookRepository.books_of(conn, [c.pk for c in found])
+        return self.named([c for c in found if books[c.pk] == book.name])
 
     def named(self, found: Sequence[Contact]) -> list[Member]:
         """These contacts with their cards' names (one read for the page)."""
@@ -125,14 +167,14 @@ class BookService:
     def member(self, book: AddressBook, name: str) -> Member | None:
         """The live card of that name, or None."""
         with self.store.read() as conn:
-            return live_at(conn, book.owner_id, name)
+            return live_at(conn, book, name)
 
     def members(self, book: AddressBook, names: Sequence[str]) -> dict[str, Member]:
         """name -> live card for the names that have one (addressbook-multiget)."""
         found: dict[str, Member] = {}
         with self.store.read() as conn:
             for name in dict.fromkeys(names):
-                member = live_at(conn, book.owner_id, name)
+                member = live_at(conn, book, name)
                 if member is not None:
                     found[name] = member
         return found
@@ -183,7 +225,11 @@ class BookService:
                 conn, book.owner_id, [i for i, a in last.items() if a != DELETED]
             )
             dead = ContactRepository.by_ids_with_tombstones(conn, book.owner_id, gone)
-            rows = CardRepository.by_pks(conn, [c.pk for c in [*alive.values(), *dead.values()]])
+            pks = [c.pk for c in [*alive.values(), *dead.values()]]
+            rows = CardRepository.by_pks(conn, pks)
+            books = BookRepository.books_of(conn, pks)
+        alive = {i: c for i, c in alive.items() if books[c.pk] == book.name}
+        dead = {i: c for i, c in dead.items() if books[c.pk] == book.name}
         changed = [
             Member(name_of(c.contact_id, rows.get(c.pk)), c)
             for i in last
@@ -200,19 +246,22 @@ class BookService:
 
 
 def live_at(
-    conn: Connection, owner_id: str, name: str, *, for_update: bool = False
+    conn: Connection, book: AddressBook, name: str, *, for_update: bool = False
 ) -> Member | None:
-    """The owner's live contact whose card is named `name`, or None."""
+    """The live contact of the book whose card is named `name`, or None."""
+    owner_id = book.owner_id
     pks, ids = candidates(conn, owner_id, name)
     found = ContactRepository.by_pks(conn, owner_id, pks)
     found += ContactRepository.by_ids(conn, owner_id, ids).values()
     rows: dict[int, CardRow] = CardRepository.by_pks(conn, [c.pk for c in found])
+    books = BookRepository.books_of(conn, [c.pk for c in found])
     for contact in found:
-        if name_of(contact.contact_id, rows.get(contact.pk)) == name:
-            if for_update:
-                locked = ContactRepository.by_ids(
-                    conn, owner_id, [contact.contact_id], for_update=True
-                )
-                contact = locked[contact.contact_id]
-            return Member(name, contact)
+        if name_of(contact.contact_id, rows.get(contact.pk)) != name:
+            continue
+        if books[contact.pk] != book.name:
+            return None
+        if for_update:
+            locked = ContactRepository.by_ids(conn, owner_id, [contact.contact_id], for_update=True)
+            contact = locked[contact.contact_id]
+        return Member(name, contact)
     return None

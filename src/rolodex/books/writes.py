@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from rolodex.books.model import AddressBook, Member
 from rolodex.books.names import name_of
+from rolodex.books.repository import BookRepository
 from rolodex.books.service import live_at
 from rolodex.contacts import phones
 from rolodex.contacts.cards import CardRepository, CardRow
@@ -56,9 +57,10 @@ class UidConflict(Conflict):
 
     code = "no_uid_conflict"
 
-    def __init__(self, message: str, *, holder: str) -> None:
+    def __init__(self, message: str, *, holder: str, book: str) -> None:
         super().__init__(message, field="UID")
         self.holder = holder
+        self.book = book
 
 
 class NotWritable(DomainError):
@@ -119,7 +121,7 @@ class CardWriter:
         card = read_card(text, self.photos.limits)
         owner_id = book.owner_id
         with self.store.write(owner_id=owner_id) as conn:
-            member = live_at(conn, owner_id, name, for_update=True)
+            member = live_at(conn, book, name, for_update=True)
             _check_conditions(member, if_match, if_none_match)
             assert card.uid is not None
             self._check_uid(conn, owner_id, card.uid, member)
@@ -129,6 +131,7 @@ class CardWriter:
             data, pending = self._photos_kept(card, member)
             if member is None:
                 contact = self._create(conn, owner_id, data, tags)
+                BookRepository.place(conn, owner_id, contact.pk, book.name)
             else:
                 contact = member.contact
                 contact.data = data
@@ -145,7 +148,7 @@ class CardWriter:
         if not book.writable:
             raise NotWritable("this address book is read-only for this credential")
         with self.store.read() as conn:
-            member = live_at(conn, book.owner_id, name)
+            member = live_at(conn, book, name)
         if member is None:
             raise NotFound("no card of this name", field="href")
         self.contacts.delete(book.owner_id, member.contact.contact_id, etag=if_match)
@@ -154,46 +157,47 @@ class CardWriter:
 
     @staticmethod
     def _check_uid(conn: Connection, owner_id: str, uid: str, member: Member | None) -> None:
+        """A UID held by another live card of the owner (in any of its books) is refused."""
         mine = None if member is None else member.contact.pk
         holder = CardRepository.holders(conn, owner_id, [uid]).get(uid)
+        other: Contact | None = None
         if holder is not None and not holder.deleted and holder.contact_pk != mine:
-            other = ContactRepository.by_pks(conn, owner_id, [holder.contact_pk])
-            rows = CardRepository.by_pks(conn, [holder.contact_pk])
-            raise UidConflict(
-                "another card of this address book has this UID",
-                holder=name_of(holder.contact_id, rows.get(holder.contact_pk))
-                if other
-                else holder.contact_id,
-            )
+            found = ContactRepository.by_pks(conn, owner_id, [holder.contact_pk])
+            other = found[0] if found else None
         derived = contact_id_of(uid)
-        if (
-            holder is None
-            and derived is not None
-            and (member is None or derived != member.contact.contact_id)
-        ):
-            found = ContactRepository.by_ids(conn, owner_id, [derived])
-            if derived in found:
-                rows = CardRepository.by_pks(conn, [found[derived].pk])
-                raise UidConflict(
-                    "another card of this address book has this UID",
-                    holder=name_of(derived, rows.get(found[derived].pk)),
-                )
+        if holder is None and derived is not None:
+            live = ContactRepository.by_ids(conn, owner_id, [derived])
+            other = live.get(derived)
+            if other is not None and other.pk == mine:
+                other = None
+        if other is None:
+            return
+        rows = CardRepository.by_pks(conn, [other.pk])
+        raise UidConflict(
+            "another card of this owner's address books has this UID",
+            holder=name_of(other.contact_id, rows.get(other.pk)),
+            book=BookRepository.books_of(conn, [other.pk])[other.pk],
+        )
 
     @staticmethod
     def _release(
         conn: Connection, owner_id: str, uid: str, name: str, member: Member | None
     ) -> None:
-        """Deleted contacts give up the UID and the name this card takes."""
+        """Deleted contacts give up the UID and the name this card takes; a live card of
+        another book holding the name is a Conflict (names are unique per owner)."""
         mine = None if member is None else member.contact.pk
-        taken = [
-            row.contact_pk
+        rows = [
+            row
             for row in (
                 CardRepository.by_uid(conn, owner_id, uid),
                 CardRepository.by_resource_name(conn, owner_id, name),
             )
             if row is not None and row.contact_pk != mine
         ]
-        CardRepository.remove(conn, taken)
+        pks = [row.contact_pk for row in rows]
+        if ContactRepository.by_pks(conn, owner_id, pks):
+            raise Conflict("another book of this owner has a card of this name", field="href")
+        CardRepository.remove(conn, pks)
 
     def _create(
         self, conn: Connection, owner_id: str, data: dict[str, Any], tags: list[str]

@@ -7,10 +7,13 @@ RFC 4918 §16 and RFC 6352 §6.3.2.1 / §8.7 name the preconditions a client can
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.responses import Response
 
 from rolodex.api.carddav.resources import card_href
 from rolodex.api.carddav.xml import CARDDAV, DAV, element, error_body, href, tag
+from rolodex.books.collections import NotManager
 from rolodex.books.model import AddressBook
 from rolodex.books.service import UnknownBookState
 from rolodex.books.writes import InvalidCard, NotWritable, UidConflict
@@ -38,11 +41,12 @@ def plain(status: int, message: str, headers: dict[str, str] | None = None) -> R
 def domain_error(exc: DomainError, book: AddressBook | None = None) -> Response:
     """The answer to a refusal of the services, in CardDAV's terms."""
     if isinstance(exc, UidConflict):
-        inner = href(card_href(book, exc.holder)) if book is not None else None
+        holder_book = replace(book, name=exc.book) if book is not None else None
+        inner = href(card_href(holder_book, exc.holder)) if holder_book is not None else None
         return condition(403, tag(CARDDAV, "no-uid-conflict"), inner)
     if isinstance(exc, InvalidCard):
         return condition(400, tag(CARDDAV, "valid-address-data"))
-    if isinstance(exc, NotWritable):
+    if isinstance(exc, NotWritable | NotManager):
         return condition(403, tag(DAV, "need-privileges"))
     if isinstance(exc, UnknownBookState):
         return condition(403, tag(DAV, "valid-sync-token"))

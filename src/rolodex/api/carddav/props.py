@@ -82,6 +82,8 @@ def _description(dav: Dav, res: Resource) -> str | None:
     book = _book(res)
     if book is None:
         return None
+    if book.description:
+        return text(book.description)
     return text("The team's contacts" if book.is_team else "Your contacts in Rolodex")
 
 
@@ -143,10 +145,13 @@ def _quota_available(dav: Dav, res: Resource) -> str | None:
 
 
 def _privileges(dav: Dav, res: Resource) -> str:
-    writable = res.book.writable if res.book is not None else False
     names = ["read", "read-current-user-privilege-set"]
-    if writable and res.kind in (r.BOOK, r.CARD):
-        names += ["write", "write-content", "bind", "unbind"]
+    if res.kind in (r.BOOK, r.CARD) and res.book is not None and res.book.writable:
+        names += ["write-content", "bind", "unbind"]
+        if res.kind == r.CARD or res.book.manager:
+            names += ["write", "write-properties"]
+    if res.kind == r.HOME and res.owner_id is not None and dav.home(res.owner_id)[0].manager:
+        names += ["bind", "unbind"]
     return "".join(element(_D("privilege"), element(_D(n))) for n in names)
 
 

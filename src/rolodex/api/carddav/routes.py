@@ -25,7 +25,7 @@ from rolodex.api.carddav import resources as r
 from rolodex.api.carddav.auth import CHALLENGE, Caller, Refused, authenticate
 from rolodex.api.carddav.errors import condition, domain_error, plain
 from rolodex.api.carddav.propfind import propfind
-from rolodex.api.carddav.proppatch import mkcol, proppatch
+from rolodex.api.carddav.proppatch import delete_book, mkcol, proppatch
 from rolodex.api.carddav.resources import Dav, Resource
 from rolodex.api.carddav.xml import DAV, BadXml, tag
 from rolodex.api.json_body import BodyError, read_limited
@@ -77,6 +77,11 @@ def _card(dav: Dav, res: Resource) -> Resource:
     return Resource(r.CARD, res.href, res.book, member, res.owner_id, res.name)
 
 
+def _exists(dav: Dav, owner_id: str, name: str) -> bool:
+    """Whether the book exists for this caller (NotFound for a home it does not reach)."""
+    return any(b.name == name for b in dav.home(owner_id))
+
+
 def _method(dav: Dav, res: Resource, method: str, headers: Headers, body: bytes) -> Response:
     book: AddressBook | None = res.book
     if method == "PROPFIND":
@@ -88,7 +93,9 @@ def _method(dav: Dav, res: Resource, method: str, headers: Headers, body: bytes)
         target = _card(dav, res) if res.kind == r.CARD else res
         return proppatch(dav, target, body)
     if method == "MKCOL":
-        return mkcol(dav, res, body)
+        return plain(405, "a resource of this name exists", {"Allow": "PROPFIND"})
+    if method == "DELETE" and res.kind == r.BOOK and book is not None:
+        return delete_book(dav, book)
     if res.kind == r.CARD and book is not None and res.name is not None:
         name = res.name
         if method in ("GET", "HEAD"):
@@ -97,7 +104,6 @@ def _method(dav: Dav, res: Resource, method: str, headers: Headers, body: bytes)
             return cards.put(dav, book, name, headers, body)
         if method == "DELETE":
             return cards.delete(dav, book, name, headers)
-    # DELETE of a book: the default book is every other API's view of the contacts.
     return condition(403, tag(DAV, "need-privileges"))
 
 
@@ -112,6 +118,10 @@ def _answer(
     book: AddressBook | None = None
     with acting_as(caller.actor):
         try:
+            if kind == r.BOOK and request.method == "MKCOL":
+                params = request.path_params
+                if not _exists(dav, params["owner"], params["book"]):
+                    return mkcol(dav, params["owner"], params["book"], body)
             res = _resource(dav, kind, request.path_params, request.url.path)
             book = res.book
             return _method(dav, res, request.method, request.headers, body)
