@@ -9,6 +9,8 @@ changes and costs no write. Names here are decoded path segments; the API quotes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Connection
 
 from rolodex.contacts.cards import CardRepository, CardRow
@@ -45,4 +47,20 @@ def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], l
         contact_id = contact_id_of(URN + base)
         if contact_id is not None:
             ids.append(contact_id)
+    return pks, ids
+
+
+def candidates_of_many(
+    conn: Connection, owner_id: str, names: Sequence[str]
+) -> tuple[list[int], list[str]]:
+    """`candidates` of many names at once: three statements, whatever their number."""
+    pks = [row.contact_pk for row in CardRepository.by_resource_names(conn, owner_id, names)]
+    bases = [n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX)]
+    uids = [*bases, *(URN + b for b in bases)]
+    pks += [
+        row.contact_pk
+        for row in CardRepository.by_uids(conn, owner_id, uids)
+        if row.resource_name is None
+    ]
+    ids = [i for b in bases if (i := contact_id_of(URN + b)) is not None]
     return pks, ids

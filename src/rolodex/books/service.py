@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from rolodex.books.model import DEFAULT_BOOK, Access, AddressBook, Member
-from rolodex.books.names import candidates, name_of
+from rolodex.books.names import candidates, candidates_of_many, name_of
 from rolodex.books.repository import BookRepository
 from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
 from rolodex.contacts.model import Contact
@@ -170,14 +170,24 @@ class BookService:
             return live_at(conn, book, name)
 
     def members(self, book: AddressBook, names: Sequence[str]) -> dict[str, Member]:
-        """name -> live card for the names that have one (addressbook-multiget)."""
-        found: dict[str, Member] = {}
+        """name -> live card for the names that have one (addressbook-multiget).
+
+        A fixed number of statements for any number of names: the candidates of all of
+        them, their contacts, their card rows and their books, each read at once.
+        """
+        wanted = set(names)
         with self.store.read() as conn:
-            for name in dict.fromkeys(names):
-                member = live_at(conn, book, name)
-                if member is not None:
-                    found[name] = member
-        return found
+            pks, ids = candidates_of_many(conn, book.owner_id, list(wanted))
+            found = ContactRepository.by_pks(conn, book.owner_id, list(dict.fromkeys(pks)))
+            found += ContactRepository.by_ids(conn, book.owner_id, ids).values()
+            rows = CardRepository.by_pks(conn, [c.pk for c in found])
+            books = BookRepository.books_of(conn, [c.pk for c in found])
+        members: dict[str, Member] = {}
+        for contact in found:
+            name = name_of(contact.contact_id, rows.get(contact.pk))
+            if name in wanted and books[contact.pk] == book.name:
+                members[name] = Member(name, contact)
+        return members
 
     def card_texts(
         self, book: AddressBook, members: Sequence[Member], version: str

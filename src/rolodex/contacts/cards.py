@@ -107,6 +107,31 @@ class CardRepository:
         return None if row is None else _card_row(row)
 
     @staticmethod
+    def by_resource_names(conn: Connection, owner_id: str, names: Sequence[str]) -> list[CardRow]:
+        """The owner's rows of these CardDAV resource names (a multiget's, one statement)."""
+        if not names:
+            return []
+        rows = conn.execute(
+            select(contact_cards).where(
+                contact_cards.c.owner_id == owner_id,
+                contact_cards.c.resource_name.in_(list(names)),
+            )
+        )
+        return [_card_row(row) for row in rows]
+
+    @staticmethod
+    def by_uids(conn: Connection, owner_id: str, uids: Sequence[str]) -> list[CardRow]:
+        """The owner's rows of these UIDs (one statement)."""
+        if not uids:
+            return []
+        rows = conn.execute(
+            select(contact_cards).where(
+                contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
+            )
+        )
+        return [_card_row(row) for row in rows]
+
+    @staticmethod
     def remove(conn: Connection, contact_pks: Sequence[int]) -> None:
         """Drop these contacts' rows (a deleted contact giving up its UID and name)."""
         if contact_pks:
