@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from xml.etree import ElementTree
 
 import pytest
@@ -11,6 +12,7 @@ from rolodex import actors
 from rolodex.contacts.model import Contact
 from rolodex.services import Services
 from tests.api.carddav.conftest import C, D, DavUser, multistatus, vcard
+from tests.photos.factories import image_bytes
 
 EXTRAS = (
     "X-PHONETIC-FIRST-NAME:ay-dah",
@@ -182,3 +184,39 @@ def test_writes_are_made_as_the_app_password_actor(
     dav.put("ada.vcf", vcard("uid-ada", "Ada Lovelace"))
     dav.put("ada.vcf", vcard("uid-ada", "Ada King"))
     assert seen == [actors.Actor(actors.APP_PASSWORD, "account password", dav.account_id, None)]
+
+
+def test_a_cards_photo_goes_to_the_photo_store_once(dav: DavUser) -> None:
+    photo = base64.b64encode(image_bytes("PNG")).decode()
+    card = vcard("uid-ada", "Ada Lovelace", f"PHOTO;ENCODING=b;TYPE=PNG:{photo}")
+    assert dav.put("ada.vcf", card).status_code == 201
+    (contact,) = dav.api.ok("contacts.scroll", {"size": 10})["contacts"]
+    photos = contact["contactData"]["photos"]
+    assert len(photos) == 1
+    assert photos[0]["value"].startswith("/photos/")
+    got = dav.request("GET", dav.book + "ada.vcf")
+    assert "PHOTO" in got.text
+    # The card as read, written back: the same photo, not a second one.
+    assert dav.request("PUT", dav.book + "ada.vcf", got.text, Content_Type="text/vcard").is_success
+    (again,) = dav.api.ok("contacts.scroll", {"size": 10})["contacts"]
+    assert again["contactData"]["photos"] == photos
+    # Without its PHOTO the card has none.
+    assert dav.put("ada.vcf", vcard("uid-ada", "Ada Lovelace")).status_code == 204
+    (last,) = dav.api.ok("contacts.scroll", {"size": 10})["contacts"]
+    assert not last["contactData"].get("photos")
+
+
+def test_a_photo_that_is_no_image_is_a_400(dav: DavUser) -> None:
+    junk = base64.b64encode(b"not an image at all").decode()
+    card = vcard("uid-ada", "Ada Lovelace", f"PHOTO;ENCODING=b;TYPE=PNG:{junk}")
+    response = dav.put("ada.vcf", card)
+    assert response.status_code == 400
+    assert dav.request("GET", dav.book + "ada.vcf").status_code == 404
+
+
+def test_if_match_star_needs_an_existing_card(dav: DavUser) -> None:
+    assert dav.put("ada.vcf", vcard("uid-ada", "Ada"), If_Match="*").status_code == 412
+    dav.put("ada.vcf", vcard("uid-ada", "Ada Lovelace"))
+    assert dav.put("ada.vcf", vcard("uid-ada", "Ada King"), If_Match="*").status_code == 204
+    assert dav.request("DELETE", dav.book + "ada.vcf", If_Match="*").status_code == 204
+    assert dav.request("HEAD", dav.book + "ada.vcf").status_code == 404
