@@ -46,6 +46,11 @@ from rolodex.transfer.uids import contact_id_of
 log = logging.getLogger("rolodex.books")
 
 
+# The longest UID and resource name, in bytes: both are keys of a unique index, and a
+# PostgreSQL index entry holds at most about 2,700 bytes.
+MAX_KEY_BYTES = 1024
+
+
 class InvalidCard(InvalidInput):
     """Not exactly one well-formed vCard with a UID (RFC 6352 §6.3.2.1 valid-address-data)."""
 
@@ -79,6 +84,9 @@ class Written:
 
 def read_card(text: str, limits: ImageLimits) -> CheckedCard:
     """The one card of a PUT body, checked as an import checks it, or InvalidCard."""
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL, and no vCard needs it.
+        raise InvalidCard("a card may not contain the NUL character", field="body")
     items = list(vcard.read_cards(text))
     if len(items) != 1:
         raise InvalidCard(f"the body holds {len(items)} vCards; a card holds exactly one")
@@ -92,6 +100,8 @@ def read_card(text: str, limits: ImageLimits) -> CheckedCard:
         raise InvalidCard("group cards are not stored yet; Rolodex keeps groups as tags")
     if not checked.uid:
         raise InvalidCard("the card has no UID (RFC 6350 §6.7.6)", field="UID")
+    if len(checked.uid.encode()) > MAX_KEY_BYTES:
+        raise InvalidCard(f"a UID is at most {MAX_KEY_BYTES} bytes", field="UID")
     return checked
 
 
@@ -118,6 +128,8 @@ class CardWriter:
         """
         if not book.writable:
             raise NotWritable("this address book is read-only for this credential")
+        if len(name.encode()) > MAX_KEY_BYTES:
+            raise InvalidInput(f"a card's name is at most {MAX_KEY_BYTES} bytes", field="href")
         card = read_card(text, self.photos.limits)
         owner_id = book.owner_id
         with self.store.write(owner_id=owner_id) as conn:

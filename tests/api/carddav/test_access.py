@@ -98,3 +98,21 @@ def test_a_team_book_is_in_the_members_home_set(
     assert outsider.request("GET", team_book + "x.vcf").status_code == 404
     listed = multistatus(dav.propfind(team_book, "<D:displayname/>"))
     assert listed[team_book]["ok"][f"{D}displayname"].text == "Lab"
+
+
+def test_nul_characters_never_reach_the_store(dav: DavUser) -> None:
+    assert dav.request("GET", dav.book + "a%00b.vcf").status_code == 404
+    assert dav.put("a%00b.vcf", vcard("uid", "A B")).status_code == 404
+    card = vcard("uid-\x00", "Nul Person")
+    assert dav.put("nul.vcf", card).status_code == 400
+    body = (
+        f"<C:addressbook-multiget {NS}><D:prop><D:getetag/></D:prop>"
+        f"<D:href>{dav.book}x%00.vcf</D:href></C:addressbook-multiget>"
+    )
+    found = multistatus(dav.report(body))
+    assert [" 404 " in str(v["status"]) for v in found.values()] == [True]
+
+
+def test_names_and_uids_past_the_index_limit_are_a_400(dav: DavUser) -> None:
+    assert dav.put("é" * 600 + ".vcf", vcard("uid-long", "Long Name")).status_code == 400
+    assert dav.put("long.vcf", vcard("é" * 600, "Long Uid")).status_code == 400

@@ -63,6 +63,8 @@ def _responses(
 def _name_in(book: AddressBook, href: str) -> str | None:
     """The card name an href names in this book, or None (another collection)."""
     path = unquote(urlsplit(href.strip()).path)
+    if "\x00" in path:
+        return None
     prefix = unquote(r.book_href(book))
     if not path.startswith(prefix) or "/" in path[len(prefix) :] or path == prefix:
         return None

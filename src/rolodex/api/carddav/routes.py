@@ -151,6 +151,8 @@ def endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
             return _options(kind)
         if request.method not in allowed:
             return plain(405, f"use {', '.join(allowed)} here", {"Allow": ", ".join(allowed)})
+        if any("\x00" in value for value in request.path_params.values()):
+            return plain(404, "no such resource")
         services: Services = request.app.state.services
         outcome = await run_in_threadpool(
             authenticate,
