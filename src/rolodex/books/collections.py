@@ -22,7 +22,7 @@ from rolodex.timestamps import now_ms
 # A book's URL segment: what every client can put in a path unescaped.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 MAX_TEXT = 1000
-MAX_BOOKS_PER_OWNER = 100
+MAX_BOOKS_PER_OWNER = 1000
 
 
 class NotManager(DomainError):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from rolodex.services import Services
+from rolodex.store.schema import address_books, book_members, contact_cards
 from tests.api.carddav.conftest import NS, C, D, DavUser, MakeDav, multistatus, sync_token, vcard
 
 
@@ -114,3 +117,18 @@ def test_a_team_member_uses_the_team_book_but_only_managers_make_books(
     )
     assert put.status_code == 201
     assert member.request("DELETE", home + "more/").status_code == 403
+
+
+def test_deleting_the_account_takes_its_books_and_cards_rows(
+    dav: DavUser, services: Services
+) -> None:
+    work = f"/dav/books/{dav.account_id}/work/"
+    dav.request("MKCOL", work, mkcol())
+    dav.request("PUT", work + "boss.vcf", vcard("uid-boss", "The Boss"), Content_Type="text/vcard")
+    services.account_deletion.delete(dav.account_id)
+    with services.store.read() as conn:
+        for table in (address_books, book_members, contact_cards):
+            count = conn.execute(
+                select(func.count()).select_from(table).where(table.c.owner_id == dav.account_id)
+            ).scalar_one()
+            assert count == 0, table.name
