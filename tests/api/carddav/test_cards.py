@@ -220,3 +220,10 @@ def test_if_match_star_needs_an_existing_card(dav: DavUser) -> None:
     assert dav.put("ada.vcf", vcard("uid-ada", "Ada King"), If_Match="*").status_code == 204
     assert dav.request("DELETE", dav.book + "ada.vcf", If_Match="*").status_code == 204
     assert dav.request("HEAD", dav.book + "ada.vcf").status_code == 404
+
+
+def test_a_name_holding_a_slash_is_found_again(dav: DavUser) -> None:
+    assert dav.put("a%2Fb.vcf", vcard("a/b", "Slash Person")).status_code == 201
+    listed = multistatus(dav.propfind(dav.book, "<D:getetag/>", depth="1"))
+    assert dav.book + "a%2Fb.vcf" in listed
+    assert dav.request("GET", dav.book + "a%2Fb.vcf").status_code == 200

@@ -66,7 +66,7 @@ def _name_in(book: AddressBook, href: str) -> str | None:
     if "\x00" in path:
         return None
     prefix = unquote(r.book_href(book))
-    if not path.startswith(prefix) or "/" in path[len(prefix) :] or path == prefix:
+    if not path.startswith(prefix) or path == prefix:
         return None
     return path[len(prefix) :]
 

@@ -198,5 +198,6 @@ routes = [
     *_both("/dav/principals/{account}/", r.PRINCIPAL),
     *_both("/dav/books/{owner}/", r.HOME),
     *_both("/dav/books/{owner}/{book}/", r.BOOK),
-    Route("/dav/books/{owner}/{book}/{name}", endpoint(r.CARD), methods=_ALL),
+    # `path`: a name may hold a `/` (an imported card's UID), sent as `%2F`.
+    Route("/dav/books/{owner}/{book}/{name:path}", endpoint(r.CARD), methods=_ALL),
 ]
