@@ -43,6 +43,7 @@ def test_options_announces_addressbook_without_credentials(client: TestClient) -
     response = client.options("/dav/")
     assert response.status_code == 200
     assert "addressbook" in response.headers["dav"]
+    assert "extended-mkcol" in response.headers["dav"]
 
 
 def test_propfind_of_the_server_root_finds_the_principal(dav: DavUser) -> None:

@@ -34,7 +34,7 @@ from rolodex.errors import DomainError, NotFound
 from rolodex.observability.origin import client_address
 from rolodex.services import Services
 
-DAV_HEADER = "1, 3, addressbook"
+DAV_HEADER = "1, 3, addressbook, extended-mkcol"
 _METHODS = {
     r.ROOT: ("OPTIONS", "PROPFIND"),
     r.PRINCIPALS: ("OPTIONS", "PROPFIND"),
