@@ -192,14 +192,24 @@ class BookService:
     def card_texts(
         self, book: AddressBook, members: Sequence[Member], version: str
     ) -> dict[str, str]:
-        """name -> the vCard text of each card (3.0 or 4.0), through the one mapping."""
+        """name -> the vCard text of each card (3.0 or 4.0), through the one mapping.
+
+        A card no write has changed since a client PUT it is that client's own text, when
+        it is of the version asked.
+        """
         found = [m.contact for m in members]
         with self.store.read() as conn:
             names = tag_names(conn, book.owner_id, sorted({t for c in found for t in c.tag_ids}))
             rows = CardRepository.by_pks(conn, [c.pk for c in found])
+            raws = CardRepository.raw_of(conn, [c.pk for c in found])
         texts: dict[str, str] = {}
         for member in members:
             contact = member.contact
+            raw = raws.get(contact.pk)
+            if raw is not None and raw[1] == contact.etag and version_of(raw[0]) == version:
+                # Unchanged since a client sent it: what it sent (clients compare).
+                texts[member.name] = raw[0]
+                continue
             tags = sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)
             card = self.exporter.card_of(contact, tags, rows.get(contact.pk), True)
             texts[member.name] = vcard.write_card(card, version)
@@ -253,6 +263,15 @@ class BookService:
             and (n := name_of(c.contact_id, rows.get(c.pk))) not in live_names
         ]
         return BookChanges(changed, removed, reached, truncated)
+
+
+def version_of(text: str) -> str:
+    """The VERSION of a vCard's text (3.0 when it names none)."""
+    start = text.find("VERSION:")
+    if start < 0:
+        return "3.0"
+    end = text.find("\n", start)
+    return text[start + len("VERSION:") : end if end >= 0 else None].strip()
 
 
 def live_at(

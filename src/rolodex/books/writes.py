@@ -8,7 +8,9 @@ import's insert path) or its data, tags and kept extras replaced
 every API. The card is read and checked exactly as an import reads it
 (`transfer.checks.check_card`); `CATEGORIES` are the contact's tags, made by name in
 the same transaction. Photos go through the photo store after the commit, as an import's
-do: a card that carries the photo the contact already has keeps it without a write.
+do: a card that carries the photo the contact already has keeps it without a write. The
+card's text is kept as it was sent (`contact_cards.raw`) with the contact's new etag, so
+that it reads back byte for byte until anything changes the contact.
 """
 
 from __future__ import annotations
@@ -76,10 +78,12 @@ class NotWritable(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """The card as stored, and whether the PUT made it."""
+    """The card as stored, whether the PUT made it, and whether it reads back exactly as
+    it was sent (false when the photo store changed the contact after the write)."""
 
     member: Member
     created: bool
+    exact: bool = True
 
 
 def read_card(text: str, limits: ImageLimits) -> CheckedCard:
@@ -152,8 +156,9 @@ class CardWriter:
             CardRepository.put(
                 conn, [CardRow(contact.pk, owner_id, card.uid, card.extras, resource_name=name)]
             )
+            CardRepository.set_raw(conn, contact.pk, text, contact.etag)
         contact = self._upload(owner_id, contact, pending)
-        return Written(Member(name, contact), member is None)
+        return Written(Member(name, contact), member is None, exact=not pending)
 
     def delete(self, book: AddressBook, name: str, *, if_match: str | None = None) -> None:
         """Delete the card's contact (a tombstone, its change logged); NotFound when none."""

@@ -52,6 +52,16 @@ def _extras(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# Every column but the kept card text (`raw`, read only by `raw_of`).
+_ROW = (
+    contact_cards.c.contact_pk,
+    contact_cards.c.owner_id,
+    contact_cards.c.uid,
+    contact_cards.c.extras,
+    contact_cards.c.resource_name,
+)
+
+
 def _card_row(row: Any) -> CardRow:
     return CardRow(row.contact_pk, row.owner_id, row.uid, _extras(row.extras), row.resource_name)
 
@@ -83,14 +93,14 @@ class CardRepository:
         """The rows of these contacts (those that have one)."""
         if not pks:
             return {}
-        rows = conn.execute(select(contact_cards).where(contact_cards.c.contact_pk.in_(list(pks))))
+        rows = conn.execute(select(*_ROW).where(contact_cards.c.contact_pk.in_(list(pks))))
         return {row.contact_pk: _card_row(row) for row in rows}
 
     @staticmethod
     def by_resource_name(conn: Connection, owner_id: str, name: str) -> CardRow | None:
         """The owner's row of this CardDAV resource name (its unique index)."""
         row = conn.execute(
-            select(contact_cards).where(
+            select(*_ROW).where(
                 contact_cards.c.owner_id == owner_id, contact_cards.c.resource_name == name
             )
         ).first()
@@ -100,9 +110,7 @@ class CardRepository:
     def by_uid(conn: Connection, owner_id: str, uid: str) -> CardRow | None:
         """The owner's row of this `UID` (its unique index)."""
         row = conn.execute(
-            select(contact_cards).where(
-                contact_cards.c.owner_id == owner_id, contact_cards.c.uid == uid
-            )
+            select(*_ROW).where(contact_cards.c.owner_id == owner_id, contact_cards.c.uid == uid)
         ).first()
         return None if row is None else _card_row(row)
 
@@ -112,7 +120,7 @@ class CardRepository:
         if not names:
             return []
         rows = conn.execute(
-            select(contact_cards).where(
+            select(*_ROW).where(
                 contact_cards.c.owner_id == owner_id,
                 contact_cards.c.resource_name.in_(list(names)),
             )
@@ -125,11 +133,32 @@ class CardRepository:
         if not uids:
             return []
         rows = conn.execute(
-            select(contact_cards).where(
+            select(*_ROW).where(
                 contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
             )
         )
         return [_card_row(row) for row in rows]
+
+    @staticmethod
+    def set_raw(conn: Connection, contact_pk: int, text: str, etag: str) -> None:
+        """Keep the card as a client sent it, valid while the contact's etag is `etag`."""
+        conn.execute(
+            update(contact_cards)
+            .where(contact_cards.c.contact_pk == contact_pk)
+            .values(raw=text, raw_etag=etag)
+        )
+
+    @staticmethod
+    def raw_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """contact pk -> (the card as sent, the etag it stands for), for those kept."""
+        if not pks:
+            return {}
+        rows = conn.execute(
+            select(contact_cards.c.contact_pk, contact_cards.c.raw, contact_cards.c.raw_etag).where(
+                contact_cards.c.contact_pk.in_(list(pks)), contact_cards.c.raw.is_not(None)
+            )
+        )
+        return {row.contact_pk: (row.raw, row.raw_etag) for row in rows}
 
     @staticmethod
     def remove(conn: Connection, contact_pks: Sequence[int]) -> None:

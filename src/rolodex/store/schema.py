@@ -424,6 +424,11 @@ contact_cards = Table(
     # 0023_carddav, rolodex.books): the card is found there again. NULL: the name is
     # derived from the UID (rolodex.books.names).
     Column("resource_name", Text, nullable=True),
+    # The card exactly as a CardDAV client last PUT it, and the contact's etag then: served
+    # as it was sent while the contact is unchanged (rolodex.books), re-written through
+    # the vCard mapping once anything changed it.
+    Column("raw", Text, nullable=True),
+    Column("raw_etag", String(64), nullable=True),
     Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
     Index("ux_contact_cards_owner_resource", "owner_id", "resource_name", unique=True),
 )

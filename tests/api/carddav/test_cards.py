@@ -227,3 +227,31 @@ def test_a_name_holding_a_slash_is_found_again(dav: DavUser) -> None:
     listed = multistatus(dav.propfind(dav.book, "<D:getetag/>", depth="1"))
     assert dav.book + "a%2Fb.vcf" in listed
     assert dav.request("GET", dav.book + "a%2Fb.vcf").status_code == 200
+
+
+def test_a_card_reads_back_as_sent_until_something_changes_it(dav: DavUser) -> None:
+    sent = vcard(
+        "uid-ada", "Ada Lovelace", "EMAIL;TYPE=INTERNET;TYPE=PREF:ada@example.com", *EXTRAS[:2]
+    )
+    put = dav.put("ada.vcf", sent)
+    got = dav.request("GET", dav.book + "ada.vcf")
+    assert got.text == sent
+    assert put.headers["etag"] == got.headers["etag"]
+    # A change through another API: the card is written through the mapping again.
+    (contact,) = dav.api.ok("contacts.scroll", {"size": 10})["contacts"]
+    dav.api.ok(
+        "contacts.update",
+        {
+            "contact": {
+                "contactId": contact["contactId"],
+                "etag": contact["etag"],
+                "contactData": {**contact["contactData"], "notes": "changed"},
+            }
+        },
+    )
+    after = dav.request("GET", dav.book + "ada.vcf").text
+    assert after != sent
+    assert "NOTE:changed" in _lines(after)
+    assert "UID:uid-ada" in _lines(after)
+    assert "X-PHONETIC-FIRST-NAME:ay-dah" in _lines(after)
+    assert "X-CUSTOM;X-FLAVOUR=mint:keep me" in _lines(after)

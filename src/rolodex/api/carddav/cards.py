@@ -2,9 +2,10 @@
 
 A card is written as vCard 3.0 unless the client asks for 4.0 (`Accept: text/vcard;
 version=4.0`): macOS refuses 4.0, DAVx5 prefers it. The ETag is the contact's etag,
-strong. A PUT answers the ETag only when the card as stored reads back exactly as it
-was sent (RFC 9110 §9.3.4: no validator for a transformed representation), so a client
-that gets none fetches the card again.
+strong. A card reads back exactly as it was PUT until anything changes the contact
+(books/writes.py keeps the text), so a PUT answers the new ETag (RFC 9110 §9.3.4 allows
+it only for an untransformed representation) unless the photo store changed the contact
+after the write; then the client, given none, fetches the card again.
 """
 
 from __future__ import annotations
@@ -73,20 +74,6 @@ def get(dav: Dav, book: AddressBook, name: str, headers: Headers, *, head: bool)
     return Response(text, status_code=200, headers=common, media_type=VCARD_TYPE)
 
 
-def _version_of(text: str) -> str:
-    for line in text.splitlines():
-        if line.upper().startswith("VERSION:"):
-            return line.split(":", 1)[1].strip()
-    return "3.0"
-
-
-def _same(sent: str, stored: str) -> bool:
-    def lines(value: str) -> list[str]:
-        return [line for line in value.replace("\r\n", "\n").split("\n") if line]
-
-    return lines(sent) == lines(stored)
-
-
 def put(dav: Dav, book: AddressBook, name: str, headers: Headers, body: bytes) -> Response:
     content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type and content_type not in CARD_TYPES:
@@ -106,10 +93,8 @@ def put(dav: Dav, book: AddressBook, name: str, headers: Headers, body: bytes) -
         if_match=None if match == "*" else match,
         if_none_match=none_match,
     )
-    response_headers = {}
-    stored = dav.services.books.card_texts(book, [written.member], _version_of(text))[name]
-    if _same(text, stored):
-        response_headers["ETag"] = etag_header(written.member)
+    # RFC 9110 §9.3.4: the ETag only when the card reads back exactly as sent.
+    response_headers = {"ETag": etag_header(written.member)} if written.exact else {}
     return Response(status_code=201 if written.created else 204, headers=response_headers)
 
 

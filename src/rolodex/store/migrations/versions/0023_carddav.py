@@ -3,6 +3,8 @@
 A card PUT to `/dav/books/<owner>/default/<name>.vcf` is found at that name again
 (RFC 6352 §6.3.2.1 leaves the name to the client). Contacts without a chosen name keep
 NULL and are named after their UID (rolodex.books.names). Unique per owner, like the UID.
+`raw` and `raw_etag`: the card as the client sent it, served back while the contact's
+etag is still `raw_etag` (clients compare what they sent with what they read).
 
 `address_books` holds the books a client made (extended MKCOL, RFC 5689) and the names it
 gave; `book_members` the book of each contact outside its owner's default book. No
@@ -24,6 +26,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("contact_cards") as batch:
         batch.add_column(sa.Column("resource_name", sa.Text, nullable=True))
+        batch.add_column(sa.Column("raw", sa.Text, nullable=True))
+        batch.add_column(sa.Column("raw_etag", sa.String(64), nullable=True))
     op.create_index(
         "ux_contact_cards_owner_resource",
         "contact_cards",
@@ -60,4 +64,6 @@ def downgrade() -> None:
     op.drop_table("address_books")
     op.drop_index("ux_contact_cards_owner_resource", table_name="contact_cards")
     with op.batch_alter_table("contact_cards") as batch:
+        batch.drop_column("raw_etag")
+        batch.drop_column("raw")
         batch.drop_column("resource_name")
