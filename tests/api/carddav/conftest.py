@@ -7,6 +7,7 @@ The account password is accepted over Basic for these tests (the setting
 from __future__ import annotations
 
 import base64
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +49,7 @@ class DavUser:
     def request(
         self, method: str, path: str, body: str | bytes | None = None, **headers: str
     ) -> httpx.Response:
-        sent = {"Authorization": basic(self.api.email, PASSWORD)}
+        sent = {"Authorization": basic(self.api.email, PASSWORD), **FROM}
         sent.update({k.replace("_", "-"): v for k, v in headers.items()})
         content = body.encode() if isinstance(body, str) else body
         return self.client.request(method, path, content=content, headers=sent)
@@ -104,6 +105,20 @@ def vcard(uid: str, fn: str, *extra: str, version: str = "3.0") -> str:
         "END:VCARD",
     ]
     return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.fixture(autouse=True)
+def own_address(services: Services, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A client address of this test's own: failed logins are throttled per address
+    (accounts/login_throttle.py), and the suite's other tests fail logins too."""
+    monkeypatch.setattr(services.settings, "trust_proxy_headers", True)
+    address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+    FROM["X-Forwarded-For"] = address
+    return address
+
+
+# The header every request of a CardDAV test carries (own_address sets it).
+FROM: dict[str, str] = {}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from starlette.testclient import TestClient
 
-from tests.api.carddav.conftest import NS, DavUser, MakeDav, basic, vcard
+from tests.api.carddav.conftest import FROM, NS, DavUser, MakeDav, basic, vcard
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def _send(
         "Depth": "1",
         "Content-Type": "text/vcard" if op.method == "PUT" else "application/xml",
     }
+    headers.update(FROM)
     if auth:
         headers["Authorization"] = auth
     response = client.request(op.method, path, content=body.encode() or None, headers=headers)

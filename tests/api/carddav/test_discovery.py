@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from rolodex.services import Services
-from tests.api.carddav.conftest import CS, C, D, DavUser, basic, multistatus
+from tests.api.carddav.conftest import CS, FROM, C, D, DavUser, basic, multistatus
 
 
 def test_well_known_redirects_to_the_context_path(client: TestClient) -> None:
@@ -23,7 +23,9 @@ def test_no_credentials_is_a_401_with_the_basic_challenge(client: TestClient) ->
 
 def test_a_wrong_password_is_a_401(dav: DavUser, client: TestClient) -> None:
     response = client.request(
-        "PROPFIND", "/dav/", headers={"Authorization": basic(dav.api.email, "wrong password")}
+        "PROPFIND",
+        "/dav/",
+        headers={"Authorization": basic(dav.api.email, "wrong password"), **FROM},
     )
     assert response.status_code == 401
 
@@ -136,3 +138,16 @@ def test_depth_1_lists_cards_with_their_etags(dav: DavUser) -> None:
     (entry,) = cards.values()
     assert entry["ok"][f"{D}getetag"].text == f'"{made["etag"]}"'
     assert (entry["ok"][f"{D}getcontenttype"].text or "").startswith("text/vcard")
+
+
+def test_repeated_wrong_passwords_are_throttled(dav: DavUser, client: TestClient) -> None:
+    statuses = [
+        client.request(
+            "PROPFIND",
+            "/dav/",
+            headers={"Authorization": basic(dav.api.email, f"wrong {n}"), **FROM},
+        ).status_code
+        for n in range(12)
+    ]
+    assert statuses[0] == 401
+    assert statuses[-1] == 429

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+import pytest
+
 from tests.api.carddav.conftest import NS, C, D, DavUser, MakeDav, multistatus, sync_token, vcard
 
 
@@ -200,3 +202,40 @@ def test_an_unknown_collation_is_a_400(dav: DavUser) -> None:
 def test_an_unknown_report_is_a_403(dav: DavUser) -> None:
     response = dav.report('<X:report xmlns:X="urn:example"/>')
     assert response.status_code == 403
+
+
+def test_query_param_filters_and_allof_inside_a_prop_filter(dav: DavUser) -> None:
+    _people(dav)
+    dav.put("work.vcf", vcard("uid-work", "Wanda Work", "EMAIL;TYPE=WORK:wanda@work.example"))
+    typed = (
+        '<C:prop-filter name="EMAIL"><C:param-filter name="TYPE">'
+        '<C:text-match match-type="equals">work</C:text-match></C:param-filter></C:prop-filter>'
+    )
+    assert found_names(dav, query(typed)) == {"work.vcf"}
+    untyped = (
+        '<C:prop-filter name="EMAIL"><C:param-filter name="TYPE"><C:is-not-defined/>'
+        "</C:param-filter></C:prop-filter>"
+    )
+    assert found_names(dav, query(untyped)) == {"ada.vcf", "grace.vcf"}
+    both = (
+        '<C:prop-filter name="FN" test="allof"><C:text-match>grace</C:text-match>'
+        "<C:text-match>hopper</C:text-match></C:prop-filter>"
+    )
+    assert found_names(dav, query(both)) == {"grace.vcf"}
+    assert found_names(dav, query("")) == {"ada.vcf", "grace.vcf", "alan.vcf", "work.vcf"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        query(text_match("FN", "x"), test="someof"),
+        query(
+            '<C:prop-filter name="FN"><C:text-match match-type="near">x</C:text-match></C:prop-filter>'
+        ),
+        query('<C:prop-filter name=""/>'),
+        query(text_match("FN", "x"), limit="<C:limit><C:nresults>many</C:nresults></C:limit>"),
+        f"<C:addressbook-query {NS}><D:prop><D:getetag/></D:prop></C:addressbook-query>",
+    ],
+)
+def test_a_malformed_query_is_a_400(dav: DavUser, body: str) -> None:
+    assert dav.report(body).status_code == 400
