@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from rolodex.api.carddav.routes import routes as carddav_routes
 from rolodex.api.contactsplus.errors import error_response
 from rolodex.api.contactsplus.photos import routes as contactsplus_photo_routes
 from rolodex.api.contactsplus.routes import routes as contactsplus_routes
@@ -122,6 +123,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.router.routes.extend(rest_routes)
     app.router.routes.extend(personal_routes)
     app.router.routes.extend(photo_file_routes)
+    # CardDAV (docs/carddav.md): /dav/..., /.well-known/carddav, and PROPFIND of `/`,
+    # before the pages, whose GET `/` is the web page.
+    app.router.routes.extend(carddav_routes)
     # The OpenAPI documents and their pages (docs/openapi.md), then the web pages.
     app.router.routes.extend(openapi_routes)
     app.router.routes.extend(web_routes)

@@ -9,6 +9,10 @@ from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.accounts.secret_key import SecretKeyService
 from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
+from rolodex.books.collections import BookAdmin
+from rolodex.books.query import BookQuery
+from rolodex.books.service import BookService
+from rolodex.books.writes import CardWriter
 from rolodex.contacts import phones
 from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
@@ -61,6 +65,10 @@ class Services:
     tags_by_name: TagsByName
     card_import: CardImporter
     export: ContactExporter
+    books: BookService
+    book_query: BookQuery
+    book_admin: BookAdmin
+    card_writer: CardWriter
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -99,6 +107,9 @@ class Services:
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
         login_throttle = LoginThrottle(store)
+        teams = TeamService(store, contacts)
+        export = ContactExporter(store, contacts, photos)
+        books = BookService(store, contacts, teams, export)
         return cls(
             settings=settings,
             store=store,
@@ -125,13 +136,17 @@ class Services:
             secret_key=secret_key,
             login_throttle=login_throttle,
             tags=tags,
-            teams=TeamService(store, contacts),
+            teams=teams,
             photos=photos,
             webhooks=WebhookService(store, settings.webhooks),
             search=search,
             tags_by_name=TagsByName(store, contacts, tags, search),
             card_import=CardImporter(store, contacts, photos),
-            export=ContactExporter(store, contacts, photos),
+            export=export,
+            books=books,
+            book_query=BookQuery(books, search),
+            book_admin=BookAdmin(store, books, contacts),
+            card_writer=CardWriter(store, contacts, photos),
         )
 
     def close(self) -> None:

@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
     # One JSON line per request on stderr (logger "rolodex.access"), secrets redacted.
     access_log: bool = True
+    # CardDAV (docs/carddav.md).
+    # The largest card a CardDAV PUT may send (DAV max-resource-size); 413 beyond.
+    carddav_max_card_bytes: int = Field(default=1_048_576, ge=4096)
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL of the store: the named database, or SQLite in the data folder."""

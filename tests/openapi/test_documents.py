@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from rolodex.api.carddav.routes import routes as carddav_routes
 from rolodex.api.contactsplus.photos import METHOD as UPLOAD_PHOTO
 from rolodex.api.contactsplus.routes import METHODS
 from rolodex.api.contactsplus.routes import routes as method_routes
@@ -27,8 +28,11 @@ from tests.openapi.conformance import document
 
 PROBED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Pages and plumbing, not API operations: the web pages (docs/accounts.md), the health
-# check, the documents themselves, and the catch-all 404 routes under each API's prefix.
-NOT_API = {"/healthz"} | {getattr(r, "path", "") for r in [*web_routes, *openapi_routes]}
+# check, the documents themselves, the catch-all 404 routes under each API's prefix, and
+# CardDAV (a WebDAV protocol, described by its RFCs and docs/carddav.md, not OpenAPI).
+NOT_API = {"/healthz"} | {
+    getattr(r, "path", "") for r in [*web_routes, *openapi_routes, *carddav_routes]
+}
 
 
 def _refs(value: Any) -> list[str]:

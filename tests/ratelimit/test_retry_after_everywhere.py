@@ -1,12 +1,14 @@
 """Every 429 the app answers carries `Retry-After` (issue 20), walked source by source.
 
 The sources: the rate limiter (one answer per dialect, and the stricter login, token
-and authorize rules) and the login throttle's page. A new source of 429s must join the
+and authorize rules), the login throttle's page and CardDAV's HTTP Basic (the same
+throttle). A new source of 429s must join the
 walk: the last test fails when a module not listed here answers 429.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 from collections.abc import Callable
@@ -18,11 +20,12 @@ from starlette.testclient import TestClient
 
 import rolodex
 from rolodex.accounts.login_throttle import FREE_PER_ACCOUNT
+from rolodex.services import Services
 from tests.ratelimit.conftest import Account, Limited
 from tests.web.browser import csrf_of, new_browser
 
 # Modules that answer 429 (a status argument `429,` or `429)`), each walked below.
-SOURCES = {"ratelimit/responses.py", "web/pages/throttled.py"}
+SOURCES = {"ratelimit/responses.py", "web/pages/throttled.py", "api/carddav/routes.py"}
 
 
 def _assert_retry_after(response: httpx2.Response) -> None:
@@ -77,6 +80,26 @@ def test_the_login_throttles_429_carries_retry_after(client: TestClient) -> None
             break
     # (Past the free tries the waits are short at first: a slow machine may sit one
     # out between two attempts, so the walk goes on until the throttle answers.)
+    _assert_retry_after(answer)
+
+
+def test_the_carddav_throttles_429_carries_retry_after(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services.settings, "carddav_allow_account_password", True)
+    monkeypatch.setattr(services.settings, "trust_proxy_headers", True)
+    owner = new_browser(client)
+    owner.sign_up()
+    address = f"10.99.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+    for _ in range(FREE_PER_ACCOUNT + 20):
+        wrong = base64.b64encode(f"{owner.email}:{secrets.token_hex(4)}".encode()).decode()
+        answer = client.request(
+            "PROPFIND",
+            "/dav/",
+            headers={"Authorization": f"Basic {wrong}", "X-Forwarded-For": address},
+        )
+        if answer.status_code != 401:
+            break
     _assert_retry_after(answer)
 
 

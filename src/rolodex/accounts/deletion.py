@@ -32,7 +32,10 @@ from rolodex.errors import Conflict, NotFound
 from rolodex.store import Store
 from rolodex.store.schema import (
     accounts,
+    address_books,
+    book_members,
     changes,
+    contact_cards,
     credentials,
     imports,
     oauth_apps,
@@ -96,6 +99,9 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     conn.execute(delete(sync_tokens).where(sync_tokens.c.owner_id == owner_id))
     conn.execute(delete(imports).where(imports.c.owner_id == owner_id))
     conn.execute(delete(owner_counts).where(owner_counts.c.owner_id == owner_id))
+    conn.execute(delete(contact_cards).where(contact_cards.c.owner_id == owner_id))
+    conn.execute(delete(address_books).where(address_books.c.owner_id == owner_id))
+    conn.execute(delete(book_members).where(book_members.c.owner_id == owner_id))
     return count, photo_ids
 
 

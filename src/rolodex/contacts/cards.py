@@ -1,6 +1,6 @@
 """SQL for `contact_cards`: a contact's file `UID` and the extras its file carried.
 
-Only contacts imported from a file have a row (docs/import-export.md, "Where Rolodex
+Only contacts imported from a file or written by a CardDAV client have a row (docs/import-export.md, "Where Rolodex
 keeps a card's UID and extras"). The table knows nothing of any format: `extras` is the
 JSON of `Card.extras`, owned by `rolodex.formats`. Every statement here is on the
 primary key (the contact's `pk`) or on the unique index of (owner, uid).
@@ -34,6 +34,8 @@ class CardRow:
     owner_id: str
     uid: str
     extras: dict[str, Any]
+    # The CardDAV resource name a client chose (`x.vcf`), or None (rolodex.books.names).
+    resource_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,20 @@ class UidHolder:
 def _extras(text: str) -> dict[str, Any]:
     value = orjson.loads(text)
     return value if isinstance(value, dict) else {}
+
+
+# Every column but the kept card text (`raw`, read only by `raw_of`).
+_ROW = (
+    contact_cards.c.contact_pk,
+    contact_cards.c.owner_id,
+    contact_cards.c.uid,
+    contact_cards.c.extras,
+    contact_cards.c.resource_name,
+)
+
+
+def _card_row(row: Any) -> CardRow:
+    return CardRow(row.contact_pk, row.owner_id, row.uid, _extras(row.extras), row.resource_name)
 
 
 class CardRepository:
@@ -77,22 +93,98 @@ class CardRepository:
         """The rows of these contacts (those that have one)."""
         if not pks:
             return {}
-        rows = conn.execute(select(contact_cards).where(contact_cards.c.contact_pk.in_(list(pks))))
-        return {
-            row.contact_pk: CardRow(row.contact_pk, row.owner_id, row.uid, _extras(row.extras))
-            for row in rows
-        }
+        rows = conn.execute(select(*_ROW).where(contact_cards.c.contact_pk.in_(list(pks))))
+        return {row.contact_pk: _card_row(row) for row in rows}
+
+    @staticmethod
+    def by_resource_name(conn: Connection, owner_id: str, name: str) -> CardRow | None:
+        """The owner's row of this CardDAV resource name (its unique index)."""
+        row = conn.execute(
+            select(*_ROW).where(
+                contact_cards.c.owner_id == owner_id, contact_cards.c.resource_name == name
+            )
+        ).first()
+        return None if row is None else _card_row(row)
+
+    @staticmethod
+    def by_uid(conn: Connection, owner_id: str, uid: str) -> CardRow | None:
+        """The owner's row of this `UID` (its unique index)."""
+        row = conn.execute(
+            select(*_ROW).where(contact_cards.c.owner_id == owner_id, contact_cards.c.uid == uid)
+        ).first()
+        return None if row is None else _card_row(row)
+
+    @staticmethod
+    def by_resource_names(conn: Connection, owner_id: str, names: Sequence[str]) -> list[CardRow]:
+        """The owner's rows of these CardDAV resource names (a multiget's, one statement)."""
+        if not names:
+            return []
+        rows = conn.execute(
+            select(*_ROW).where(
+                contact_cards.c.owner_id == owner_id,
+                contact_cards.c.resource_name.in_(list(names)),
+            )
+        )
+        return [_card_row(row) for row in rows]
+
+    @staticmethod
+    def by_uids(conn: Connection, owner_id: str, uids: Sequence[str]) -> list[CardRow]:
+        """The owner's rows of these UIDs (one statement)."""
+        if not uids:
+            return []
+        rows = conn.execute(
+            select(*_ROW).where(
+                contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
+            )
+        )
+        return [_card_row(row) for row in rows]
+
+    @staticmethod
+    def set_raw(conn: Connection, contact_pk: int, text: str, etag: str) -> None:
+        """Keep the card as a client sent it, valid while the contact's etag is `etag`."""
+        conn.execute(
+            update(contact_cards)
+            .where(contact_cards.c.contact_pk == contact_pk)
+            .values(raw=text, raw_etag=etag)
+        )
+
+    @staticmethod
+    def raw_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """contact pk -> (the card as sent, the etag it stands for), for those kept."""
+        if not pks:
+            return {}
+        rows = conn.execute(
+            select(contact_cards.c.contact_pk, contact_cards.c.raw, contact_cards.c.raw_etag).where(
+                contact_cards.c.contact_pk.in_(list(pks)), contact_cards.c.raw.is_not(None)
+            )
+        )
+        return {row.contact_pk: (row.raw, row.raw_etag) for row in rows}
+
+    @staticmethod
+    def remove(conn: Connection, contact_pks: Sequence[int]) -> None:
+        """Drop these contacts' rows (a deleted contact giving up its UID and name)."""
+        if contact_pks:
+            conn.execute(
+                delete(contact_cards).where(contact_cards.c.contact_pk.in_(list(contact_pks)))
+            )
 
     @staticmethod
     def put(conn: Connection, rows: Sequence[CardRow]) -> None:
         """Write these rows, replacing any row of the same contact (delete, then insert)."""
         if not rows:
             return
-        conn.execute(
-            delete(contact_cards).where(
-                contact_cards.c.contact_pk.in_([r.contact_pk for r in rows])
+        pks = [r.contact_pk for r in rows]
+        # A re-import keeps the resource name a CardDAV client gave the card.
+        names: dict[int, str] = {
+            row.contact_pk: row.resource_name
+            for row in conn.execute(
+                select(contact_cards.c.contact_pk, contact_cards.c.resource_name).where(
+                    contact_cards.c.contact_pk.in_(pks),
+                    contact_cards.c.resource_name.is_not(None),
+                )
             )
-        )
+        }
+        conn.execute(delete(contact_cards).where(contact_cards.c.contact_pk.in_(pks)))
         conn.execute(
             insert(contact_cards),
             [
@@ -101,6 +193,7 @@ class CardRepository:
                     "owner_id": r.owner_id,
                     "uid": r.uid,
                     "extras": orjson.dumps(r.extras).decode(),
+                    "resource_name": r.resource_name or names.get(r.contact_pk),
                 }
                 for r in rows
             ],
@@ -149,3 +242,16 @@ def max_list_lengths(conn: Connection, owner_id: str, fields: Sequence[str]) -> 
         select(*lengths).where(contacts.c.owner_id == owner_id, contacts.c.deleted_at.is_(None))
     ).one()
     return {name: int(value or 0) for name, value in zip(fields, row, strict=True)}
+
+
+def stored_bytes(conn: Connection, owner_id: str) -> int:
+    """The bytes of the owner's live contacts' stored data (CardDAV's quota-used-bytes).
+
+    One aggregate over the owner's contacts; asked only of a book itself, never per card.
+    """
+    total = conn.execute(
+        select(func.sum(func.length(contacts.c.data))).where(
+            contacts.c.owner_id == owner_id, contacts.c.deleted_at.is_(None)
+        )
+    ).scalar()
+    return int(total or 0)

@@ -64,7 +64,7 @@ _MAX_SECRET_LENGTH = 256
 # credential of a secret's hash, with its account's email, in one indexed lookup.
 _BY_SECRET = Statement.same(
     "SELECT cr.credential_id, cr.account_id, cr.kind, cr.scopes, cr.revoked_at,"
-    " cr.last_used_at, a.email FROM credentials cr"
+    " cr.last_used_at, a.email, cr.name FROM credentials cr"
     " JOIN accounts a ON a.account_id = cr.account_id WHERE cr.secret_hash = ?"
 )
 _ACCOUNT_BY_EMAIL = Statement.same("SELECT account_id, password_hash FROM accounts WHERE email = ?")
@@ -100,6 +100,8 @@ class BasicCheck:
 
     principal: Principal | None
     retry_after: int = 0
+    # The app password's name, which a kept version names as who made a change.
+    name: str | None = None
 
 
 def check_name(name: str) -> str:
@@ -205,9 +207,10 @@ class AppPasswordService:
         lookup, no throttle); then, if allowed, a remembered account password; then a
         throttled attempt (refused with `retry_after` while the client must wait)."""
         email = normalise_email(email)
-        principal = self._by_app_password(email, password, user_agent)
-        if principal is None and self.allow_account_password:
-            principal = self._remembered(email, password)
+        found = self._by_app_password(email, password, user_agent)
+        if found is not None:
+            return BasicCheck(found[0], name=found[1])
+        principal = self._remembered(email, password) if self.allow_account_password else None
         if principal is not None:
             return BasicCheck(principal)
         attempt = self.throttle.begin(email, client_address)
@@ -220,18 +223,21 @@ class AppPasswordService:
                 return BasicCheck(principal)
         return BasicCheck(None)
 
-    def _by_app_password(self, email: str, password: str, user_agent: str) -> Principal | None:
+    def _by_app_password(
+        self, email: str, password: str, user_agent: str
+    ) -> tuple[Principal, str] | None:
         if not email or not password or len(password) > _MAX_SECRET_LENGTH:
             return None
         rows = self.store.quick.rows(_BY_SECRET, hash_secret(password))
         if not rows:
             return None
-        credential_id, account_id, kind, scope_list, revoked_at, last_used_at, owner = rows[0]
+        credential_id, account_id, kind, scope_list, revoked_at, last_used_at, owner, name = rows[0]
         # Another account's password under this email is no password at all.
         if kind != APP_PASSWORD or revoked_at is not None or owner != email:
             return None
         self._touch(credential_id, last_used_at, user_agent)
-        return Principal(account_id, stored_scopes(scope_list), APP_PASSWORD, credential_id)
+        principal = Principal(account_id, stored_scopes(scope_list), APP_PASSWORD, credential_id)
+        return principal, str(name or "app password")
 
     def _touch(self, credential_id: str, last_used_at: int | None, user_agent: str) -> None:
         """Write the use, unless one was written less than a minute ago (by any process:

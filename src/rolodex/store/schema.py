@@ -420,7 +420,46 @@ contact_cards = Table(
     Column("uid", Text, nullable=False),
     # JSON text of `Card.extras`.
     Column("extras", Text, nullable=False),
+    # The resource name a CardDAV client chose for the card (`<name>.vcf`, revision
+    # 0023_carddav, rolodex.books): the card is found there again. NULL: the name is
+    # derived from the UID (rolodex.books.names).
+    Column("resource_name", Text, nullable=True),
+    # The card exactly as a CardDAV client last PUT it, and the contact's etag then: served
+    # as it was sent while the contact is unchanged (rolodex.books), re-written through
+    # the vCard mapping once anything changed it.
+    Column("raw", Text, nullable=True),
+    Column("raw_etag", String(64), nullable=True),
     Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
+    Index("ux_contact_cards_owner_resource", "owner_id", "resource_name", unique=True),
+)
+
+# -- address books (revision 0023_carddav, rolodex.books) -----------------------------
+
+# The books an owner made beyond its default one (CardDAV extended MKCOL, RFC 5689), and
+# the default book's name and description once a client set them (PROPPATCH). The
+# default book needs no row: every owner has it.
+address_books = Table(
+    "address_books",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    # The book's URL segment: /dav/books/<owner_id>/<name>/.
+    Column("name", String(64), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# The book of each contact that is not in its owner's default book. A contact without a
+# row (every contact made through the other APIs) is in the default book; a deleted
+# contact keeps its row, so a book's sync reports its deletion.
+book_members = Table(
+    "book_members",
+    metadata,
+    Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
+    Column("owner_id", String(64), nullable=False),
+    Column("book", String(64), nullable=False),
+    Index("ix_book_members_book", "owner_id", "book", "contact_pk"),
 )
 
 # -- app passwords' last use (revision 0022_app_passwords, rolodex.oauth.app_passwords) --

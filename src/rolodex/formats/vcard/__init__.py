@@ -31,6 +31,7 @@ from rolodex.formats.vcard.lines import (
     Source,
     raw_cards,
 )
+from rolodex.formats.vcard.read import Property, PropertyError, parse_property
 from rolodex.formats.vcard.to_contact import card_from_lines
 from rolodex.formats.vcard.write import write_card
 
@@ -41,9 +42,11 @@ __all__ = [
     "MAX_PROPERTIES",
     "Group",
     "Limits",
+    "Property",
     "Source",
     "group_card",
     "group_of",
+    "properties_of",
     "read_cards",
     "reconcile",
     "write_card",
@@ -58,3 +61,19 @@ def read_cards(source: Source, limits: Limits | None = None) -> Iterator[Card | 
     """
     for item in raw_cards(source, limits or Limits()):
         yield card_from_lines(item) if isinstance(item, RawCard) else item
+
+
+def properties_of(text: str) -> list[Property]:
+    """The properties of the first card of `text`, as written (CardDAV's query filters
+    compare them); lines that are no property are left out."""
+    for item in raw_cards(text, Limits()):
+        if isinstance(item, RawCard):
+            found = []
+            for number, line in item.lines:
+                try:
+                    found.append(parse_property(line, number))
+                except PropertyError:
+                    continue
+            return found
+        return []
+    return []

@@ -1,0 +1,115 @@
+"""Making, renaming and deleting address books (CardDAV extended MKCOL, PROPPATCH, DELETE).
+
+A book beyond the default one is a row of `address_books`; naming the default book
+stores a row for it too. Deleting a book deletes its contacts through the contact
+service, one ordinary delete each (a tombstone, a `deleted` change, a webhook event, as
+every API's delete), then the book: the default book, which every other API sees as
+the owner's contacts, is never deleted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rolodex.books.model import DEFAULT_BOOK, AddressBook
+from rolodex.books.repository import BookRepository, BookRow
+from rolodex.books.service import BookService
+from rolodex.contacts.service import ContactService
+from rolodex.errors import Conflict, DomainError, InvalidInput, NotFound
+from rolodex.store import Store
+from rolodex.timestamps import now_ms
+
+# A book's URL segment: what every client can put in a path unescaped.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+MAX_TEXT = 1000
+MAX_BOOKS_PER_OWNER = 1000
+
+
+class NotManager(DomainError):
+    """Only the account itself, or a team's owners and admins, manage the books."""
+
+    code = "read_only"
+
+
+class BookAdmin:
+    def __init__(self, store: Store, books: BookService, contacts: ContactService) -> None:
+        self.store = store
+        self.books = books
+        self.contacts = contacts
+
+    def create(
+        self, home: AddressBook, name: str, display_name: str | None, description: str | None
+    ) -> AddressBook:
+        """A new book of `home`'s owner (`home` is any book of that owner, for the rights).
+
+        A name in use is a Conflict (RFC 4918 §9.3.1: MKCOL on an existing resource).
+        """
+        _check_manager(home)
+        if not _NAME.match(name) or name == DEFAULT_BOOK:
+            raise InvalidInput(
+                "a book's name is 1 to 64 letters, digits, '.', '_' or '-'", field="href"
+            )
+        row = BookRow(home.owner_id, name, _text(display_name) or name, _text(description))
+        with self.store.write(owner_id=home.owner_id) as conn:
+            existing = BookRepository.rows_of(conn, [home.owner_id])
+            if any(r.name == name for r in existing):
+                raise Conflict("a book of this name exists", field="href")
+            if len(existing) >= MAX_BOOKS_PER_OWNER:
+                raise InvalidInput(
+                    f"an owner has at most {MAX_BOOKS_PER_OWNER} books", field="href"
+                )
+            BookRepository.insert(conn, row, now_ms())
+        return AddressBook(
+            home.owner_id,
+            name,
+            row.display_name,
+            home.writable,
+            home.is_team,
+            home.manager,
+            row.description,
+        )
+
+    def describe(
+        self, book: AddressBook, display_name: str | None, description: str | None
+    ) -> None:
+        """Rename the book or change its description (None leaves one as it is)."""
+        _check_manager(book)
+        row = BookRow(
+            book.owner_id,
+            book.name,
+            book.display_name if display_name is None else _text(display_name),
+            book.description if description is None else _text(description),
+        )
+        now = now_ms()
+        with self.store.write(owner_id=book.owner_id) as conn:
+            if not BookRepository.update(conn, row, now):
+                BookRepository.insert(conn, row, now)
+
+    def delete(self, book: AddressBook) -> int:
+        """Delete a book that is not the default one, and its contacts; how many went."""
+        _check_manager(book)
+        if book.is_default:
+            raise NotManager("the default address book is not deleted", field="href")
+        count = 0
+        for page in self.books.pages(book):
+            for member in page:
+                try:
+                    self.contacts.delete(book.owner_id, member.contact.contact_id, etag=None)
+                    count += 1
+                except NotFound:
+                    continue
+        with self.store.write(owner_id=book.owner_id) as conn:
+            BookRepository.remove(conn, book.owner_id, book.name)
+        return count
+
+
+def _check_manager(book: AddressBook) -> None:
+    if not book.manager:
+        raise NotManager("this credential or role may not manage these books", field="href")
+
+
+def _text(value: str | None) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"at most {MAX_TEXT} characters", field="displayname")
+    return text

@@ -1,0 +1,66 @@
+"""The resource name of each contact's card (`<name>.vcf`), and the contact at a name.
+
+A client chooses the name when it PUTs a new card (RFC 6352 §6.3.2.1), and the card is
+found there again: the name is kept in `contact_cards.resource_name`. A contact without
+one is named after its `UID`: the UID of its file, or, for a contact made through an
+API, the UUID of its derived `urn:uuid:` UID (transfer/uids.py), so its name never
+changes and costs no write. Names here are decoded path segments; the API quotes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+from rolodex.contacts.cards import CardRepository, CardRow
+from rolodex.transfer.uids import URN, contact_id_of, derived_uid
+
+SUFFIX = ".vcf"
+
+
+def name_of(contact_id: str, row: CardRow | None) -> str:
+    """The resource name of a contact's card."""
+    if row is not None and row.resource_name:
+        return row.resource_name
+    uid = row.uid if row is not None else derived_uid(contact_id)
+    return uid.removeprefix(URN) + SUFFIX if uid.startswith(URN) else uid + SUFFIX
+
+
+def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], list[str]]:
+    """The contact keys and ids the card named `name` may belong to.
+
+    The caller reads them and keeps the one whose `name_of` is `name`: a name a client
+    chose, a UID of that name, or a derived UID (each lookup on a unique index).
+    """
+    pks: list[int] = []
+    ids: list[str] = []
+    row = CardRepository.by_resource_name(conn, owner_id, name)
+    if row is not None:
+        pks.append(row.contact_pk)
+    if name.endswith(SUFFIX):
+        base = name[: -len(SUFFIX)]
+        for uid in (base, URN + base):
+            by_uid = CardRepository.by_uid(conn, owner_id, uid)
+            if by_uid is not None and by_uid.resource_name is None:
+                pks.append(by_uid.contact_pk)
+        contact_id = contact_id_of(URN + base)
+        if contact_id is not None:
+            ids.append(contact_id)
+    return pks, ids
+
+
+def candidates_of_many(
+    conn: Connection, owner_id: str, names: Sequence[str]
+) -> tuple[list[int], list[str]]:
+    """`candidates` of many names at once: three statements, whatever their number."""
+    pks = [row.contact_pk for row in CardRepository.by_resource_names(conn, owner_id, names)]
+    bases = [n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX)]
+    uids = [*bases, *(URN + b for b in bases)]
+    pks += [
+        row.contact_pk
+        for row in CardRepository.by_uids(conn, owner_id, uids)
+        if row.resource_name is None
+    ]
+    ids = [i for b in bases if (i := contact_id_of(URN + b)) is not None]
+    return pks, ids

@@ -1,0 +1,67 @@
+"""addressbook-query: the cards of a book passing a filter, found through the index.
+
+The search index narrows the book to the cards that may pass (`filters.index_query`),
+a page at a time; each is then tested exactly on its properties as written. A filter
+the index cannot narrow reads the book page by page instead (docs/carddav.md says
+which). Either way memory holds one page, and the walk stops at the client's limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rolodex.books.filters import CardFilter, index_query, matches
+from rolodex.books.model import AddressBook, Member
+from rolodex.books.service import PAGE_SIZE, BookService
+from rolodex.contacts.search.service import SearchService
+from rolodex.errors import InvalidInput
+from rolodex.formats.vcard import properties_of
+
+# The most cards one query answers when the client names no smaller limit.
+MAX_RESULTS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A card passing the filter, with its vCard 3.0 text (read to test it)."""
+
+    member: Member
+    text: str
+
+
+class BookQuery:
+    def __init__(self, books: BookService, search: SearchService) -> None:
+        self.books = books
+        self.search = search
+
+    def run(self, book: AddressBook, card_filter: CardFilter) -> Iterator[Found]:
+        """Every card passing the filter, a page at a time (the caller stops at its limit)."""
+        for page in self._candidates(book, card_filter):
+            texts = self.books.card_texts(book, page, "3.0")
+            for member in page:
+                text = texts[member.name]
+                if matches(card_filter, properties_of(text)):
+                    yield Found(member, text)
+
+    def _candidates(self, book: AddressBook, card_filter: CardFilter) -> Iterator[list[Member]]:
+        if not card_filter.prop_filters:
+            yield from self.books.pages(book)
+            return
+        query = index_query(card_filter)
+        if query is None:
+            yield from self.books.pages(book)
+            return
+        cursor: str | None = None
+        while True:
+            try:
+                page = self.search.search(book.owner_id, query, size=PAGE_SIZE, cursor=cursor)
+            except InvalidInput:
+                # Words the search language refuses (too many, too long): read the book.
+                if cursor is None:
+                    yield from self.books.pages(book)
+                return
+            yield self.books.in_book(book, page.contacts)
+            if page.cursor is None:
+                return
+            cursor = page.cursor

@@ -1,0 +1,271 @@
+"""Cards written into a book: PUT and DELETE, through the contact service.
+
+A PUT is one transaction: the card at that name is found and locked, the client's
+conditions are checked (`If-Match`, `If-None-Match: *`), the `UID` is checked against
+the book's other cards, then the contact is made (`ContactService.create_many_in`, the
+import's insert path) or its data, tags and kept extras replaced
+(`ContactService.record_in`): the change log, webhooks and search index follow as for
+every API. The card is read and checked exactly as an import reads it
+(`transfer.checks.check_card`); `CATEGORIES` are the contact's tags, made by name in
+the same transaction. Photos go through the photo store after the commit, as an import's
+do: a card that carries the photo the contact already has keeps it without a write. The
+card's text is kept as it was sent (`contact_cards.raw`) with the contact's new etag, so
+that it reads back byte for byte until anything changes the contact.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rolodex.books.model import AddressBook, Member
+from rolodex.books.names import name_of
+from rolodex.books.repository import BookRepository
+from rolodex.books.service import live_at
+from rolodex.contacts import phones
+from rolodex.contacts.cards import CardRepository, CardRow
+from rolodex.contacts.model import Contact
+from rolodex.contacts.prepared import prepare
+from rolodex.contacts.repository import ContactRepository
+from rolodex.contacts.service import ContactService
+from rolodex.errors import Conflict, DomainError, EtagConflict, InvalidInput, NotFound
+from rolodex.formats import vcard
+from rolodex.formats.card import CardProblem
+from rolodex.formats.vcard import Group
+from rolodex.photos.images import ImageLimits
+from rolodex.photos.service import PhotoService
+from rolodex.photos.urls import photo_id_from_url
+from rolodex.store import Store
+from rolodex.tags.model import name_key
+from rolodex.transfer.batches import uploaded
+from rolodex.transfer.checks import CheckedCard, check_card
+from rolodex.transfer.tag_names import ensure_tags
+from rolodex.transfer.uids import contact_id_of
+
+log = logging.getLogger("rolodex.books")
+
+
+# The longest UID and resource name, in bytes: both are keys of a unique index, and a
+# PostgreSQL index entry holds at most about 2,700 bytes.
+MAX_KEY_BYTES = 1024
+
+
+class InvalidCard(InvalidInput):
+    """Not exactly one well-formed vCard with a UID (RFC 6352 §6.3.2.1 valid-address-data)."""
+
+    code = "valid_address_data"
+
+
+class UidConflict(Conflict):
+    """The card's UID is another card's of the book (RFC 6352 §6.3.2.1 no-uid-conflict)."""
+
+    code = "no_uid_conflict"
+
+    def __init__(self, message: str, *, holder: str, book: str) -> None:
+        super().__init__(message, field="UID")
+        self.holder = holder
+        self.book = book
+
+
+class NotWritable(DomainError):
+    """The credential or the account's role allows reading this book only."""
+
+    code = "read_only"
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The card as stored, whether the PUT made it, and whether it reads back exactly as
+    it was sent (false when the photo store changed the contact after the write)."""
+
+    member: Member
+    created: bool
+    exact: bool = True
+
+
+def read_card(text: str, limits: ImageLimits) -> CheckedCard:
+    """The one card of a PUT body, checked as an import checks it, or InvalidCard."""
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL, and no vCard needs it.
+        raise InvalidCard("a card may not contain the NUL character", field="body")
+    items = list(vcard.read_cards(text))
+    if len(items) != 1:
+        raise InvalidCard(f"the body holds {len(items)} vCards; a card holds exactly one")
+    item = items[0]
+    if isinstance(item, CardProblem):
+        raise InvalidCard(item.message)
+    checked = check_card(item, limits)
+    if isinstance(checked, CardProblem):
+        raise InvalidCard(checked.message)
+    if isinstance(checked, Group):
+        raise InvalidCard("group cards are not stored yet; Rolodex keeps groups as tags")
+    if not checked.uid:
+        raise InvalidCard("the card has no UID (RFC 6350 §6.7.6)", field="UID")
+    if len(checked.uid.encode()) > MAX_KEY_BYTES:
+        raise InvalidCard(f"a UID is at most {MAX_KEY_BYTES} bytes", field="UID")
+    return checked
+
+
+class CardWriter:
+    def __init__(self, store: Store, contacts: ContactService, photos: PhotoService) -> None:
+        self.store = store
+        self.contacts = contacts
+        self.photos = photos
+
+    def put(
+        self,
+        book: AddressBook,
+        name: str,
+        text: str,
+        *,
+        if_match: str | None = None,
+        if_none_match: bool = False,
+    ) -> Written:
+        """Store the card at `name`: a new contact, or the contact already there replaced.
+
+        `if_match`: the card's current etag (EtagConflict otherwise, nothing written);
+        `if_none_match`: only when no card has that name. A UID another live card of the
+        book holds is a UidConflict naming that card.
+        """
+        if not book.writable:
+            raise NotWritable("this address book is read-only for this credential")
+        if len(name.encode()) > MAX_KEY_BYTES:
+            raise InvalidInput(f"a card's name is at most {MAX_KEY_BYTES} bytes", field="href")
+        card = read_card(text, self.photos.limits)
+        owner_id = book.owner_id
+        with self.store.write(owner_id=owner_id) as conn:
+            member = live_at(conn, book, name, for_update=True)
+            _check_conditions(member, if_match, if_none_match)
+            assert card.uid is not None
+            self._check_uid(conn, owner_id, card.uid, member)
+            self._release(conn, owner_id, card.uid, name, member)
+            tag_ids = ensure_tags(conn, owner_id, card.tags)
+            tags = sorted({tag_ids[name_key(n)] for n in card.tags})
+            data, pending = self._photos_kept(card, member)
+            if member is None:
+                contact = self._create(conn, owner_id, data, tags)
+                BookRepository.place(conn, owner_id, contact.pk, book.name)
+            else:
+                contact = member.contact
+                contact.data = data
+                contact.tag_ids = tags
+                self.contacts.record_in(conn, contact)
+            CardRepository.put(
+                conn, [CardRow(contact.pk, owner_id, card.uid, card.extras, resource_name=name)]
+            )
+            CardRepository.set_raw(conn, contact.pk, text, contact.etag)
+        contact = self._upload(owner_id, contact, pending)
+        return Written(Member(name, contact), member is None, exact=not pending)
+
+    def delete(self, book: AddressBook, name: str, *, if_match: str | None = None) -> None:
+        """Delete the card's contact (a tombstone, its change logged); NotFound when none."""
+        if not book.writable:
+            raise NotWritable("this address book is read-only for this credential")
+        with self.store.read() as conn:
+            member = live_at(conn, book, name)
+        if member is None:
+            raise NotFound("no card of this name", field="href")
+        self.contacts.delete(book.owner_id, member.contact.contact_id, etag=if_match)
+
+    # -- steps -------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_uid(conn: Connection, owner_id: str, uid: str, member: Member | None) -> None:
+        """A UID held by another live card of the owner (in any of its books) is refused."""
+        mine = None if member is None else member.contact.pk
+        holder = CardRepository.holders(conn, owner_id, [uid]).get(uid)
+        other: Contact | None = None
+        if holder is not None and not holder.deleted and holder.contact_pk != mine:
+            found = ContactRepository.by_pks(conn, owner_id, [holder.contact_pk])
+            other = found[0] if found else None
+        derived = contact_id_of(uid)
+        if holder is None and derived is not None:
+            live = ContactRepository.by_ids(conn, owner_id, [derived])
+            other = live.get(derived)
+            if other is not None and other.pk == mine:
+                other = None
+        if other is None:
+            return
+        rows = CardRepository.by_pks(conn, [other.pk])
+        raise UidConflict(
+            "another card of this owner's address books has this UID",
+            holder=name_of(other.contact_id, rows.get(other.pk)),
+            book=BookRepository.books_of(conn, [other.pk])[other.pk],
+        )
+
+    @staticmethod
+    def _release(
+        conn: Connection, owner_id: str, uid: str, name: str, member: Member | None
+    ) -> None:
+        """Deleted contacts give up the UID and the name this card takes; a live card of
+        another book holding the name is a Conflict (names are unique per owner)."""
+        mine = None if member is None else member.contact.pk
+        rows = [
+            row
+            for row in (
+                CardRepository.by_uid(conn, owner_id, uid),
+                CardRepository.by_resource_name(conn, owner_id, name),
+            )
+            if row is not None and row.contact_pk != mine
+        ]
+        pks = [row.contact_pk for row in rows]
+        if ContactRepository.by_pks(conn, owner_id, pks):
+            raise Conflict("another book of this owner has a card of this name", field="href")
+        CardRepository.remove(conn, pks)
+
+    def _create(
+        self, conn: Connection, owner_id: str, data: dict[str, Any], tags: list[str]
+    ) -> Contact:
+        prepared = prepare(conn.dialect.name, owner_id, data, phones.default_region())
+        contact = self.contacts.create_many_in(conn, owner_id, [prepared.data_json], [prepared])[0]
+        contact.data = data
+        if tags:
+            contact.tag_ids = tags
+            ContactRepository.set_tags(conn, contact.pk, tags)
+        return contact
+
+    def _photos_kept(
+        self, card: CheckedCard, member: Member | None
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """The data to store, and the photos to upload after the commit.
+
+        A contact whose primary uploaded photo is the card's first keeps its uploads and
+        uploads nothing; otherwise the card's photos replace them.
+        """
+        data = dict(card.data)
+        if not card.photos:
+            return data, []
+        kept = [] if member is None else uploaded(member.contact.data)
+        if kept and self._same_photo(str(kept[0].get("value", "")), card.photos[0]):
+            data["photos"] = [*kept, *(data.get("photos") or [])]
+            return data, []
+        return data, card.photos
+
+    def _same_photo(self, url: str, raw: bytes) -> bool:
+        photo_id = photo_id_from_url(url)
+        if photo_id is None:
+            return False
+        try:
+            return self.photos.read(photo_id).data == raw
+        except DomainError:
+            return False
+
+    def _upload(self, owner_id: str, contact: Contact, pending: list[bytes]) -> Contact:
+        """The card's photos through the photo store's checks, the first as the primary."""
+        for raw in reversed(pending):
+            try:
+                contact = self.photos.upload(owner_id, contact.contact_id, raw)
+            except DomainError as exc:
+                log.info("a card's photo was not kept: %s", exc.message)
+        return contact
+
+
+def _check_conditions(member: Member | None, if_match: str | None, if_none_match: bool) -> None:
+    """RFC 9110 §13.1.1-2: a failed precondition writes nothing (412)."""
+    if if_none_match and member is not None:
+        raise EtagConflict("a card of this name exists (If-None-Match: *)", field="If-None-Match")
+    if if_match is not None and (member is None or member.contact.etag != if_match):
+        raise EtagConflict("the card changed since this etag was read", field="If-Match")
