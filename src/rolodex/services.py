@@ -120,7 +120,7 @@ class Services:
             app_passwords=AppPasswordService(
                 store,
                 login_throttle,
-                allow_account_password=settings.carddav_allow_account_password,
+                allow_account_password=lambda: settings.carddav_allow_account_password,
             ),
             contacts=contacts,
             sync=SyncService(store, contacts),

@@ -30,6 +30,7 @@ store writes): call them from a worker thread, not on the event loop.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
@@ -128,13 +129,20 @@ class AppPasswordService:
         store: Store,
         throttle: LoginThrottle,
         *,
-        allow_account_password: bool = False,
+        allow_account_password: bool | Callable[[], bool] = False,
         memory: PasswordMemory | None = None,
     ) -> None:
         self.store = store
         self.throttle = throttle
-        self.allow_account_password = allow_account_password
+        # A callable reads the setting at each sign-in (the wiring passes the settings'),
+        # so that changing it needs no rebuild of the services.
+        self._allow = allow_account_password
         self.memory = memory if memory is not None else PasswordMemory()
+
+    @property
+    def allow_account_password(self) -> bool:
+        """Whether the account's own password is accepted over Basic now."""
+        return self._allow() if callable(self._allow) else self._allow
 
     def create(self, account_id: str, name: str, read_only: bool = False) -> IssuedAppPassword:
         """Make an app password for the account, in one transaction; InvalidInput naming
