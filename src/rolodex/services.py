@@ -14,6 +14,10 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.history.guard import DeletionGuard
+from rolodex.history.purge import HistoryPurge
+from rolodex.history.recorder import Recorder
+from rolodex.history.service import HistoryService
 from rolodex.oauth.apps import AppService
 from rolodex.oauth.authorization import AuthorizationService
 from rolodex.oauth.credentials import CredentialService
@@ -59,6 +63,8 @@ class Services:
     tags_by_name: TagsByName
     card_import: CardImporter
     export: ContactExporter
+    history: HistoryService
+    history_purge: HistoryPurge
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -93,6 +99,13 @@ class Services:
         )
         contacts.photos_removed = photos.forget
         contacts.data_saved = reconcile_kept
+        # Every write keeps the version it replaced (docs/history.md); the trash keeps a
+        # deleted contact's photos until its time is over.
+        guard = DeletionGuard(store, settings.history)
+        contacts.versions = Recorder(guard)
+        history = HistoryService(store, contacts, settings.history, contacts.cursors, guard)
+        history.forget_photos = photos.forget
+        photos.trash_ms = settings.history.trash_days * 24 * 3600 * 1000
         apps = AppService(store)
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
@@ -124,6 +137,8 @@ class Services:
             tags_by_name=TagsByName(store, contacts, tags, search),
             card_import=CardImporter(store, contacts, photos),
             export=ContactExporter(store, contacts, photos),
+            history=history,
+            history_purge=HistoryPurge(store, settings.history, history),
         )
 
     def close(self) -> None:

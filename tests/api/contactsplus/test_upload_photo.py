@@ -293,12 +293,17 @@ def test_list_reads_carry_urls_never_bytes(user: ApiUser) -> None:
     assert len(orjson.dumps(mine)) < 1000
 
 
-def test_deleting_the_contact_deletes_its_photos(user: ApiUser) -> None:
+def test_a_deleted_contacts_photos_stay_for_the_trash_and_go_with_it(
+    user: ApiUser, services: Services
+) -> None:
     contact = user.create({"displayName": "Ada"})
     updated = uploaded(user, image_bytes("PNG"), contact["contactId"])
     url = updated["contactData"]["photos"][0]["value"]
     assert fetch(user.client, url).status_code == 200
     user.ok("contacts.delete", {"contactId": contact["contactId"], "etag": updated["etag"]})
+    # In the trash (docs/history.md): restorable with its photos.
+    assert fetch(user.client, url).status_code == 200
+    services.history.empty_trash(user.account_id)
     assert fetch(user.client, url).status_code == 404
     assert fetch(user.client, url + "?size=thumb").status_code == 404
 
