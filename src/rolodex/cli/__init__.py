@@ -21,6 +21,7 @@ from rolodex.cli import (
     apps,
     backups,
     exports,
+    history,
     imports,
     photos,
     serve,
@@ -60,6 +61,9 @@ app.command("import")(imports.import_contacts)
 app.command("export")(exports.export_contacts)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command()(history.history)
+app.command()(history.undo)
+app.add_typer(history.trash_app, name="trash")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(apps.app, name="apps")

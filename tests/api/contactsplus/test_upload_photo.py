@@ -342,7 +342,7 @@ def test_another_account_cannot_delete_a_photo_by_listing_its_url(make_user: Any
 # -- team contacts -------------------------------------------------------------------------
 
 
-def test_a_team_member_uploads_to_a_team_contact_and_its_deletion_drops_the_photo(
+def test_a_team_member_uploads_to_a_team_contact_and_emptying_the_trash_drops_the_photo(
     make_user: Any, services: Services
 ) -> None:
     owner, member = make_user(), make_user()
@@ -366,6 +366,9 @@ def test_a_team_member_uploads_to_a_team_contact_and_its_deletion_drops_the_phot
         "contacts.delete",
         {"contactId": created["contactId"], "etag": updated["etag"], "teamId": team},
     )
+    # The trash keeps it (docs/history.md) until it is emptied.
+    assert fetch(owner.client, url).status_code == 200
+    services.history.empty_trash(team)
     assert fetch(owner.client, url).status_code == 404
 
 

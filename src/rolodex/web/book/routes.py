@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from rolodex.web.book import contact_pages, editing, exporting, importing, listing
+from rolodex.web.book import activity, contact_pages, editing, exporting, importing, listing
 
 _FORM = ["GET", "POST"]
 _POST = ["POST"]
@@ -14,6 +14,9 @@ routes: list[BaseRoute] = [
     Route("/book/tags", listing.bulk_tags, methods=_POST),
     Route("/book/import", importing.import_contacts, methods=_FORM),
     Route("/book/export", exporting.export_contacts, methods=["GET"]),
+    Route("/book/activity", activity.show_activity, methods=["GET"]),
+    Route("/book/activity/undo", activity.undo_client, methods=_POST),
+    Route("/book/activity/release", activity.release_client, methods=_POST),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),
