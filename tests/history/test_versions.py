@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from rolodex.actors import ADDRESS_BOOK, CLI, Actor, acting_as
 from rolodex.services import Services
 from tests.conftest import ApiUser
 from tests.dialects import personal_for
 from tests.history.clients import app_client, rest_client
+from tests.photos.factories import image_bytes
 
 
 def history(user: ApiUser, contact_id: str, **extra: Any) -> list[dict[str, Any]]:
@@ -111,3 +114,19 @@ def test_another_accounts_contact_has_no_history(make_user: Any, user: ApiUser) 
     response = other.call("contacts.getHistory", {"contactId": contact["contactId"]})
     assert response.status_code == 404
     assert response.json()["error"]["field"] == "contactId"
+
+
+def test_a_photo_upload_names_the_app(services: Services, user: ApiUser) -> None:
+    camera = app_client(services, user, "Camera")
+    contact = user.create({"displayName": "Snap"})
+    response = camera.client.post(
+        "/api/v1/contacts.uploadPhoto",
+        files={
+            "contact.json": (None, orjson.dumps({"contactId": contact["contactId"]})),
+            "image.png": ("image.png", image_bytes("PNG"), "image/png"),
+        },
+        headers={"Authorization": f"Bearer {camera.token}"},
+    )
+    assert response.status_code == 200, response.text
+    [version] = history(user, contact["contactId"])
+    assert version["replacedBy"] == {"kind": "oauth_app", "name": "Camera"}

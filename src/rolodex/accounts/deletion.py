@@ -1,7 +1,7 @@
 """Deleting an account and everything it owns, in one transaction.
 
 What goes (docs/administration.md): the account's contacts (with their tags, search
-documents, photos, change log, sync tokens and import records), its tags and webhooks
+documents, photos, kept versions, change log, sync tokens and import records), its tags and webhooks
 (with their deliveries), its developer apps (and every token those apps were given,
 whoever gave it), its credentials of every kind (access and refresh tokens, API keys),
 its authorization codes, its web sessions and its team memberships. Every credential
@@ -33,7 +33,9 @@ from rolodex.store import Store
 from rolodex.store.schema import (
     accounts,
     changes,
+    contact_versions,
     credentials,
+    deletion_holds,
     imports,
     oauth_apps,
     oauth_codes,
@@ -96,6 +98,9 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     conn.execute(delete(sync_tokens).where(sync_tokens.c.owner_id == owner_id))
     conn.execute(delete(imports).where(imports.c.owner_id == owner_id))
     conn.execute(delete(owner_counts).where(owner_counts.c.owner_id == owner_id))
+    # Its contacts' kept versions and the guard's holds (docs/history.md).
+    conn.execute(delete(contact_versions).where(contact_versions.c.owner_id == owner_id))
+    conn.execute(delete(deletion_holds).where(deletion_holds.c.owner_id == owner_id))
     return count, photo_ids
 
 

@@ -17,6 +17,7 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.limits import ContactLimits, fitting
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
+from rolodex.contacts.put_back import PutBack, put_back_many
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service_reads import ContactReads, ScrollPage
 from rolodex.contacts.versions import CREATED as MADE
@@ -309,25 +310,14 @@ class ContactService(ContactReads):
         """Give a contact (read in the caller's write transaction) the data and metadata of
         `state`, these tags, and live or deleted as asked: a normal write (new etag and
         `updated`, the change logged, the version it replaced kept). For undelete, restore
-        and undo (rolodex.history), one contact or a batch in one transaction.
+        and undo (rolodex.history); `put_back_many_in` does a batch at once.
         """
-        before = Snapshot.of(contact)
-        contact.data = state.data_json
-        contact.meta = state.meta_json
-        contact.tag_ids = [] if deleted else sorted(set(tag_ids))
-        contact.etag = new_etag()
-        contact.updated_at = max(now_ms(), contact.updated_at + 1)
-        live_change = int(contact.deleted) - int(deleted)
-        contact.deleted_at = contact.updated_at if deleted else None
-        self.repo.save(conn, contact)
-        if not deleted:
-            self._data_saved(conn, contact)
-        self.repo.set_tags(conn, contact.pk, contact.tag_ids)
-        if live_change:
-            self.repo.add_live(conn, contact.owner_id, live_change)
-        self._log(conn, contact, DELETED if deleted else UPDATED)
-        self._kept(conn, action, [(contact, before)])
+        self.put_back_many_in(conn, [PutBack(contact, state, tag_ids, deleted, action)])
         return contact
+
+    def put_back_many_in(self, conn: Connection, batch: Sequence[PutBack]) -> None:
+        """`put_back_in` of many contacts of one owner at once (put_back.py)."""
+        put_back_many(self, conn, batch)
 
     def record_in(self, conn: Connection, contact: Contact) -> None:
         """Save a contact that a caller changed inside its own write transaction.
@@ -367,12 +357,22 @@ class ContactService(ContactReads):
         """The contact as read, before the write changes it: only when versions are kept."""
         return Snapshot.of(contact) if self.versions is not None else None
 
+    def kept(
+        self, conn: Connection, action: str, changes: Sequence[tuple[Contact, Snapshot | None]]
+    ) -> None:
+        """In the write's transaction: hand what changed to the version keeper, if any."""
+        self._kept(conn, action, changes)
+
     def _kept(
         self, conn: Connection, action: str, changes: Sequence[tuple[Contact, Snapshot | None]]
     ) -> None:
         """In the write's transaction: hand what changed to the version keeper, if any."""
         if self.versions is not None:
             self.versions.kept(conn, action, changes)
+
+    def data_saved_in(self, conn: Connection, contact: Contact) -> None:
+        """In the write's transaction: the contact's data was saved (`data_saved`)."""
+        self._data_saved(conn, contact)
 
     def _data_saved(self, conn: Connection, contact: Contact) -> None:
         """In the write's transaction: the contact's data was saved (`data_saved`)."""

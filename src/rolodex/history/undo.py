@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from rolodex.contacts.model import Contact
+from rolodex.contacts.put_back import PutBack
 from rolodex.contacts.service import ContactService
 from rolodex.contacts.versions import DELETED, RESTORED, UNDELETED, Snapshot
 from rolodex.errors import InvalidInput
@@ -92,6 +93,9 @@ class Undo:
         ids = [plan.contact_id for plan in batch]
         latest = VersionRepository.latest_of(conn, owner_id, ids)
         found = self.contacts.repo.by_ids_with_tombstones(conn, owner_id, ids)
+        wanted = {t for plan in batch if plan.first.before for t in plan.first.before.tag_ids}
+        live_tags = set(VersionRepository.live_tags(conn, owner_id, sorted(wanted)))
+        put_back: list[PutBack] = []
         for plan in batch:
             contact = found.get(plan.contact_id)
             if contact is None:
@@ -102,27 +106,28 @@ class Undo:
             ):
                 outcome.conflicts.append(plan.contact_id)
                 continue
-            self._put_back(conn, plan, contact, outcome, write=write)
-
-    def _put_back(
-        self, conn: Connection, plan: _Plan, contact: Contact, outcome: UndoOutcome, *, write: bool
-    ) -> None:
-        target = plan.first.before
-        if target is None or target.deleted_at is not None:
-            # It did not exist (or was deleted) before the source's first change.
-            if contact.deleted:
-                return
-            outcome.deleted.append(contact.contact_id)
-            if write:
-                self.contacts.put_back_in(
-                    conn, contact, Snapshot.of(contact), [], deleted=True, action=DELETED
-                )
-            return
-        (outcome.undeleted if contact.deleted else outcome.restored).append(contact.contact_id)
+            item = _put_back(plan, contact, live_tags, outcome)
+            if item is not None:
+                put_back.append(item)
         if write:
-            action = UNDELETED if contact.deleted else RESTORED
-            tags = VersionRepository.live_tags(conn, contact.owner_id, target.tag_ids)
-            self.contacts.put_back_in(conn, contact, target, tags, deleted=False, action=action)
+            self.contacts.put_back_many_in(conn, put_back)
+
+
+def _put_back(
+    plan: _Plan, contact: Contact, live_tags: set[str], outcome: UndoOutcome
+) -> PutBack | None:
+    """What undoing the source does to this contact (noted in `outcome`), if anything."""
+    target = plan.first.before
+    if target is None or target.deleted_at is not None:
+        # It did not exist (or was deleted) before the source's first change.
+        if contact.deleted:
+            return None
+        outcome.deleted.append(contact.contact_id)
+        return PutBack(contact, Snapshot.of(contact), [], deleted=True, action=DELETED)
+    (outcome.undeleted if contact.deleted else outcome.restored).append(contact.contact_id)
+    action = UNDELETED if contact.deleted else RESTORED
+    tags = [t for t in target.tag_ids if t in live_tags]
+    return PutBack(contact, target, tags, deleted=False, action=action)
 
 
 def _plans(changes: Sequence[Change]) -> list[_Plan]:
