@@ -33,7 +33,7 @@ from rolodex.actors import API_KEY, Actor, acting_as
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import prepare
-from rolodex.contacts.versions import VersionKeeper
+from rolodex.contacts.versions import CREATED, VersionKeeper
 from rolodex.services import Services
 from rolodex.settings import HistorySettings, Settings
 from rolodex.store.schema import contact_versions
@@ -76,6 +76,23 @@ def _bulk_rates(services: Services, count: int) -> tuple[float, float]:
         best[on] = min(best[on], (time.perf_counter() - started) / len(batch))
     services.contacts.versions = keeper
     return 1 / best[False], 1 / best[True]
+
+
+def _recording_ms(services: Services) -> float:
+    """The history's own part of a 1,000-contact batch: recording its creations alone
+    (in a write transaction, rolled back), best of 10 in milliseconds."""
+    keeper = services.contacts.versions
+    assert keeper is not None
+    owner = _owner(services)
+    batch = [Contact(0, f"c_bench{n}", owner, f"e{n}", 1, 1, None, {}, {}) for n in range(BATCH)]
+    best = float("inf")
+    for _ in range(10):
+        with services.store.engine.connect() as conn, conn.begin() as transaction:
+            started = time.perf_counter()
+            keeper.kept(conn, CREATED, [(c, None) for c in batch])
+            best = min(best, time.perf_counter() - started)
+            transaction.rollback()
+    return best * 1000
 
 
 def _update_rate(services: Services, count: int) -> float:
@@ -159,6 +176,9 @@ def main() -> None:
         services = _services(args.postgres, Path(tmp))
         try:
             bulk_off, bulk_on = _bulk_rates(services, max(args.contacts, 20 * BATCH))
+            recording = _recording_ms(services)
+            print(f"its history rows alone: {recording:.1f} ms per 1,000"
+                  f" ({recording / (1000 * BATCH / bulk_off) * 100:.1f}% of a batch's best)")  # fmt: skip
             print(f"bulk writes/s: history off {bulk_off:,.0f}, on {bulk_on:,.0f}"
                   f" ({(bulk_on / bulk_off - 1) * 100:+.1f}%)")  # fmt: skip
             one_off, one_on = _both(services, _update_rate, 1000)

@@ -28,6 +28,8 @@ def test_a_wipe_shows_by_client_and_one_click_undoes_it(services: Services, read
     since = services.history.activity(reader.account_id(services), 0)
     phone_row = next(a for a in since if a.source.name == "Wiping phone")
     assert phone_row.deleted == 3
+    book_row = next(a for a in since if a.source.kind == "address_book")
+    assert (book_row.source.name, book_row.created) == ("address book", 3)
     done = reader.post(
         "/book/activity",
         "/book/activity/undo",
@@ -65,3 +67,24 @@ def test_a_held_client_is_allowed_on_the_activity_page(services: Services, reade
         phone.call("contacts.delete", {"contactId": last.contact_id, "etag": last.etag}).status_code
         == 200
     )
+
+
+def test_the_trash_page_restores_and_empties(services: Services, reader: Reader) -> None:
+    kept, gone = (reader.create({"name-givenName": name}) for name in ("Kept", "Gone"))
+    phone = _phone(services, reader)
+    for contact_id in (kept, gone):
+        [contact] = phone.ok("contacts.get", {"contactIds": [contact_id]})["contacts"]
+        phone.ok("contacts.delete", {"contactId": contact_id, "etag": contact["etag"]})
+    page = reader.get("/book/trash")
+    assert page.status_code == 200
+    assert "Kept" in page.text
+    assert "Wiping phone" in page.text
+    restored = reader.post("/book/trash", "/book/trash/restore", {"contact_id": kept})
+    assert restored.status_code == 303
+    assert kept in restored.headers["location"]
+    emptied = reader.post("/book/trash", "/book/trash/empty", {})
+    assert emptied.status_code == 303
+    assert "Gone" not in reader.get("/book/trash").text
+    owner = reader.account_id(services)
+    assert services.contacts.count_live(owner) == 1
+    assert services.history.trash(owner).items == []

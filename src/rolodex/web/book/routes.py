@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from rolodex.web.book import activity, contact_pages, editing, exporting, importing, listing
+from rolodex.web.book import (
+    activity,
+    contact_pages,
+    editing,
+    exporting,
+    importing,
+    listing,
+    trash,
+)
 
 _FORM = ["GET", "POST"]
 _POST = ["POST"]
@@ -17,6 +25,9 @@ routes: list[BaseRoute] = [
     Route("/book/activity", activity.show_activity, methods=["GET"]),
     Route("/book/activity/undo", activity.undo_client, methods=_POST),
     Route("/book/activity/release", activity.release_client, methods=_POST),
+    Route("/book/trash", trash.show_trash, methods=["GET"]),
+    Route("/book/trash/restore", trash.restore_from_trash, methods=_POST),
+    Route("/book/trash/empty", trash.empty_trash, methods=_POST),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),
