@@ -88,3 +88,29 @@ def test_the_trash_page_restores_and_empties(services: Services, reader: Reader)
     owner = reader.account_id(services)
     assert services.contacts.count_live(owner) == 1
     assert services.history.trash(owner).items == []
+
+
+def test_the_history_page_shows_each_change_and_restores_a_version(
+    services: Services, reader: Reader
+) -> None:
+    contact_id = reader.create({"name-givenName": "Before", "notes": "old note"})
+    phone = _phone(services, reader)
+    [contact] = phone.ok("contacts.get", {"contactIds": [contact_id]})["contacts"]
+    body = {"contactId": contact_id, "etag": contact["etag"], "contactData": {"notes": "new"}}
+    phone.ok("contacts.update", {"contact": body})
+    page = reader.get(f"/book/contacts/{contact_id}/history")
+    assert page.status_code == 200
+    assert "Wiping phone" in page.text
+    assert "removed <code>name</code>" in page.text
+    [version] = services.history.history(reader.account_id(services), contact_id).items
+    done = reader.post(
+        f"/book/contacts/{contact_id}/history",
+        f"/book/contacts/{contact_id}/history/restore",
+        {
+            "version_id": str(version.version_id),
+            "etag": phone.ok("contacts.get", {"contactIds": [contact_id]})["contacts"][0]["etag"],
+        },
+    )
+    assert done.status_code == 303
+    [back] = phone.ok("contacts.get", {"contactIds": [contact_id]})["contacts"]
+    assert back["contactData"]["name"] == {"givenName": "Before"}

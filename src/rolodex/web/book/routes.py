@@ -9,6 +9,7 @@ from rolodex.web.book import (
     contact_pages,
     editing,
     exporting,
+    history_page,
     importing,
     listing,
     trash,
@@ -36,4 +37,10 @@ routes: list[BaseRoute] = [
     Route("/book/contacts/{contact_id}/photo", contact_pages.upload_photo, methods=_POST),
     Route("/book/contacts/{contact_id}/delete", contact_pages.delete_contact, methods=_POST),
     Route("/book/contacts/{contact_id}/restore", contact_pages.restore_contact, methods=_POST),
+    Route("/book/contacts/{contact_id}/history", history_page.show_history, methods=["GET"]),
+    Route(
+        "/book/contacts/{contact_id}/history/restore",
+        history_page.restore_version,
+        methods=_POST,
+    ),
 ]
