@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from sqlalchemy import func, select
 
 from rolodex.actors import ADDRESS_BOOK, CLI, Actor, acting_as
 from rolodex.services import Services
+from rolodex.store.schema import contact_versions
 from tests.conftest import ApiUser
 from tests.dialects import personal_for
 from tests.history.clients import app_client, rest_client
@@ -130,3 +132,14 @@ def test_a_photo_upload_names_the_app(services: Services, user: ApiUser) -> None
     assert response.status_code == 200, response.text
     [version] = history(user, contact["contactId"])
     assert version["replacedBy"] == {"kind": "oauth_app", "name": "Camera"}
+
+
+def test_deleting_the_account_takes_its_versions(services: Services, user: ApiUser) -> None:
+    contact = user.create({"notes": "a"})
+    user.ok("contacts.delete", {"contactId": contact["contactId"], "etag": contact["etag"]})
+    services.account_deletion.delete(user.account_id)
+    with services.store.read() as conn:
+        left = conn.execute(
+            select(func.count()).where(contact_versions.c.owner_id == user.account_id)
+        ).scalar_one()
+    assert left == 0
