@@ -67,7 +67,8 @@ class HistorySettings(BaseSettings):
     # The background purge removes at most this many versions per pass, each pass one
     # short transaction, so it never holds the writers up for long.
     purge_batch: int = Field(default=1000, ge=1, le=100_000)
-    purge_interval_seconds: float = Field(default=60.0, gt=0)
+    # Between two cycles through the versions (a cycle's passes follow one another).
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
     # The mass-deletion guard: a credential that deletes more than `guard_share` of a book
     # of at least `guard_min_book` contacts within `guard_window_seconds` is refused until
     # a person confirms on the web page.

@@ -9,6 +9,7 @@ from rolodex.history.service import DAY_MS
 from rolodex.services import Services
 from rolodex.settings import HistorySettings
 from rolodex.timestamps import now_ms
+from rolodex.webhooks.delivery import DeliveryWorker
 from tests.conftest import ApiUser
 
 
@@ -72,3 +73,10 @@ def test_the_worker_runs_the_purge_when_due(services: Services, user: ApiUser) -
     purge.run_due(now_ms() + 31 * DAY_MS)
     purge.run_due(now_ms() + 31 * DAY_MS)
     assert user.ok("contacts.getTrash")["contacts"] == []
+
+
+def test_the_delivery_worker_runs_the_chores_it_is_given(services: Services) -> None:
+    ran: list[str] = []
+    worker = DeliveryWorker(services.store, services.settings.webhooks, [lambda: ran.append("x")])
+    worker.run_once()
+    assert ran == ["x"]

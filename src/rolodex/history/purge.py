@@ -40,17 +40,19 @@ class HistoryPurge:
         self._next_at = 0
 
     def run_due(self, now: int | None = None) -> None:
-        """One pass when one is due (every `purge_interval_seconds`, at once while a pass
-        finds a full batch); a failure is logged and tried again next time."""
+        """One pass when one is due: at once while a cycle through the versions is under
+        way (the worker's next tick), else every `purge_interval_seconds`. A failure is
+        logged and tried again next time."""
         now = now_ms() if now is None else now
         if now < self._next_at:
             return
         try:
-            full = self.run(now) >= self.settings.purge_batch
+            self.run(now)
         except Exception:
             log.exception("purging history failed; trying again")
-            full = False
-        self._next_at = now if full else now + int(self.settings.purge_interval_seconds * 1000)
+            self._after = 0
+        mid_cycle = self._after != 0
+        self._next_at = now if mid_cycle else now + int(self.settings.purge_interval_seconds * 1000)
 
     def run(self, now: int | None = None) -> int:
         """One pass over at most `purge_batch` versions; how many versions it looked at."""
