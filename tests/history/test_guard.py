@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rolodex.services import Services
 from tests.conftest import ApiUser
+from tests.dialects import personal_for
 from tests.history.clients import app_client, credential_of, rest_client
 
 BOOK = 60
@@ -56,3 +57,13 @@ def test_a_small_book_is_not_guarded(services: Services, user: ApiUser) -> None:
     for contact in made:
         phone.ok("contacts.delete", {"contactId": contact["contactId"], "etag": contact["etag"]})
     assert services.history.holds(user.account_id) == []
+
+
+def test_the_personal_api_answers_a_held_deletion_with_409(
+    services: Services, user: ApiUser
+) -> None:
+    book = _book(services, user.account_id)
+    api = personal_for(app_client(services, user, "Personal sync"))
+    statuses = [api.request("POST", f"/{contact_id}/destroy").status_code for contact_id, _ in book]
+    assert statuses[: BOOK // 2] == [204] * (BOOK // 2)
+    assert set(statuses[BOOK // 2 :]) == {409}
