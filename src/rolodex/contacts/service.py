@@ -2,7 +2,9 @@
 
 The writes are here; the reads are service_reads.py's (`ContactReads`, which
 `ContactService` extends), the limits limits.py's. Each write runs in one transaction that also appends its change to the change log, and
-gives the contact a new etag and `updated` time. Ids of another owner behave exactly
+gives the contact a new etag and `updated` time, and hands the version it replaced to
+the version keeper (versions.py; rolodex.history keeps them). Putting contacts back to a
+kept version, a batch at once, is put_back.py's. Ids of another owner behave exactly
 like ids that do not exist.
 """
 
@@ -111,7 +113,7 @@ class ContactService(ContactReads):
             if contact.tag_ids:
                 self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, CREATED)
-            self._kept(conn, MADE, [(contact, None)])
+            self.kept(conn, MADE, [(contact, None)])
         return contact
 
     def create_many(
@@ -166,7 +168,7 @@ class ContactService(ContactReads):
             entries=[(c.contact_id, c.etag) for c in new],
             occurred_at=now,
         )
-        self._kept(conn, MADE, [(c, None) for c in new])
+        self.kept(conn, MADE, [(c, None) for c in new])
         return new
 
     def modify(
@@ -210,7 +212,7 @@ class ContactService(ContactReads):
             self._data_saved(conn, contact)
             self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, UPDATED)
-            self._kept(conn, action, [(contact, before)])
+            self.kept(conn, action, [(contact, before)])
         self._photos_left(contact, photos_before, photo_urls(contact.data))
         return contact
 
@@ -262,7 +264,7 @@ class ContactService(ContactReads):
             self.repo.set_tags(conn, contact.pk, [])
             self.repo.add_live(conn, owner_id, -1)
             self._log(conn, contact, DELETED)
-            self._kept(conn, REMOVED, [(contact, before)])
+            self.kept(conn, REMOVED, [(contact, before)])
         if self.versions is None:
             self._photos_left(contact, photo_urls(contact.data), [])
         return contact
@@ -336,7 +338,7 @@ class ContactService(ContactReads):
         self._data_saved(conn, contact)
         self.repo.set_tags(conn, contact.pk, contact.tag_ids)
         self._log(conn, contact, UPDATED)
-        self._kept(conn, CHANGED, [(contact, before)])
+        self.kept(conn, CHANGED, [(contact, before)])
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -358,12 +360,6 @@ class ContactService(ContactReads):
         return Snapshot.of(contact) if self.versions is not None else None
 
     def kept(
-        self, conn: Connection, action: str, changes: Sequence[tuple[Contact, Snapshot | None]]
-    ) -> None:
-        """In the write's transaction: hand what changed to the version keeper, if any."""
-        self._kept(conn, action, changes)
-
-    def _kept(
         self, conn: Connection, action: str, changes: Sequence[tuple[Contact, Snapshot | None]]
     ) -> None:
         """In the write's transaction: hand what changed to the version keeper, if any."""
