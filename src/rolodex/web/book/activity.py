@@ -60,7 +60,8 @@ def _undo(p: Page) -> Response:
         book.owner_id,
         since=int(since) if since.isdigit() else now_ms() - WEEK_MS,
         credential_id=credential_id,
-        name=None if credential_id else p.field("name"),
+        # Both when both are known: the versions' index is by name.
+        name=p.field("name") or None,
     )
     notice = f"Undid {outcome.count:,} change(s)."
     if outcome.conflicts:
