@@ -35,20 +35,25 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import prepare
 from rolodex.contacts.versions import CREATED, VersionKeeper
 from rolodex.services import Services
-from rolodex.settings import HistorySettings, Settings
+from rolodex.settings import HistorySettings, Settings, normalise_database_url
 from rolodex.store.schema import contact_versions
 
 BATCH = 1000
+SCHEMA = f"bench_history_{secrets.token_hex(4)}"
 
 
 def _services(postgres: str | None, tmp: Path) -> Services:
     if postgres is None:
         return Services.build(Settings(data_dir=tmp, history=HistorySettings(guard=False)))
-    schema = f"bench_history_{secrets.token_hex(4)}"
-    with create_engine(postgres).begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{postgres}?options=-csearch_path%3D{schema}"
+    with create_engine(normalise_database_url(postgres)).begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    url = f"{postgres}?options=-csearch_path%3D{SCHEMA}"
     return Services.build(Settings(database_url=url, history=HistorySettings(guard=False)))
+
+
+def _drop_schema(postgres: str) -> None:
+    with create_engine(normalise_database_url(postgres)).begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {SCHEMA} CASCADE"))
 
 
 def _owner(services: Services) -> str:
@@ -190,6 +195,8 @@ def main() -> None:
             print(f"undo of {args.contacts:,} deletions: {rate:,.0f} contacts/s {detail}")
         finally:
             services.close()
+            if args.postgres:
+                _drop_schema(args.postgres)
 
 
 if __name__ == "__main__":
