@@ -52,3 +52,18 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
         yield actor
     finally:
         _CURRENT.reset(token)
+
+
+@contextmanager
+def importing() -> Iterator[Actor]:
+    """State a file import's writes: kind `import`, with the account and credential of
+    whoever asked for it (so that undoing that credential undoes its imports too)."""
+    outer = current()
+    actor = Actor(
+        kind=IMPORT,
+        name="import",
+        account_id=outer.account_id if outer else None,
+        credential_id=outer.credential_id if outer else None,
+    )
+    with acting_as(actor):
+        yield actor

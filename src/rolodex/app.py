@@ -93,7 +93,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # Webhook delivery runs beside the API unless ROLODEX_WEBHOOK_WORKER=false; it
         # resumes whatever was pending when the server last stopped (docs/webhooks.md).
         running: Services = app.state.services
-        worker = start_delivery_worker(running.store, running.settings.webhooks)
+        # It also runs the history purge (docs/history.md).
+        worker = start_delivery_worker(
+            running.store, running.settings.webhooks, [running.history_purge.run_due]
+        )
         try:
             yield
         finally:

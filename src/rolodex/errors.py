@@ -52,6 +52,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class DeletionsHeld(Conflict):
+    """The mass-deletion guard holds this credential's deletions until a person confirms
+    on the web page (docs/history.md): every API answers it as its 409."""
+
+    code = "deletions_held"
+
+
 class LimitExceeded(DomainError):
     """The request would grow something past a documented limit."""
 

@@ -18,6 +18,10 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.history.guard import DeletionGuard
+from rolodex.history.purge import HistoryPurge
+from rolodex.history.recorder import Recorder
+from rolodex.history.service import HistoryService
 from rolodex.oauth.app_passwords import AppPasswordService
 from rolodex.oauth.apps import AppService
 from rolodex.oauth.authorization import AuthorizationService
@@ -69,6 +73,8 @@ class Services:
     book_query: BookQuery
     book_admin: BookAdmin
     card_writer: CardWriter
+    history: HistoryService
+    history_purge: HistoryPurge
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -103,6 +109,13 @@ class Services:
         )
         contacts.photos_removed = photos.forget
         contacts.data_saved = reconcile_kept
+        # Every write keeps the version it replaced (docs/history.md); the trash keeps a
+        # deleted contact's photos until its time is over.
+        guard = DeletionGuard(store, settings.history)
+        contacts.versions = Recorder(guard)
+        history = HistoryService(store, contacts, settings.history, contacts.cursors, guard)
+        history.forget_photos = photos.forget
+        photos.trash_ms = settings.history.trash_days * 24 * 3600 * 1000
         apps = AppService(store)
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
@@ -147,6 +160,8 @@ class Services:
             book_query=BookQuery(books, search),
             book_admin=BookAdmin(store, books, contacts),
             card_writer=CardWriter(store, contacts, photos),
+            history=history,
+            history_purge=HistoryPurge(store, settings.history, history),
         )
 
     def close(self) -> None:

@@ -51,6 +51,33 @@ class WebhookSettings(BaseSettings):
     ca_bundle: Path | None = None
 
 
+class HistorySettings(BaseSettings):
+    """How long versions and deleted contacts are kept, and the mass-deletion guard
+    (docs/history.md lists the knobs)."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLODEX_HISTORY_", extra="ignore")
+
+    # A version older than `days` is purged, unless it is among the `keep` newest of its
+    # contact: both promises hold at once.
+    days: int = Field(default=90, ge=1)
+    keep: int = Field(default=20, ge=0)
+    # A deleted contact stays in the trash (restorable with its id, tags and photos) this
+    # long, then becomes a plain tombstone.
+    trash_days: int = Field(default=30, ge=1)
+    # The background purge removes at most this many versions per pass, each pass one
+    # short transaction, so it never holds the writers up for long.
+    purge_batch: int = Field(default=1000, ge=1, le=100_000)
+    # Between two cycles through the versions (a cycle's passes follow one another).
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+    # The mass-deletion guard: a credential that deletes more than `guard_share` of a book
+    # of at least `guard_min_book` contacts within `guard_window_seconds` is refused until
+    # a person confirms on the web page.
+    guard: bool = True
+    guard_share: float = Field(default=0.5, gt=0, le=1)
+    guard_min_book: int = Field(default=50, ge=1)
+    guard_window_seconds: int = Field(default=600, ge=1)
+
+
 class RateLimitSettings(BaseSettings):
     """How many requests a client address and a credential may make, and where counts live.
 
@@ -131,6 +158,8 @@ class Settings(BaseSettings):
     carddav_allow_account_password: bool = False
     # Webhook delivery and limits, from ROLODEX_WEBHOOK_* (WebhookSettings below).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    # Versions, trash and the mass-deletion guard, from ROLODEX_HISTORY_* (HistorySettings).
+    history: HistorySettings = Field(default_factory=HistorySettings)
     # Contact photos (docs/photos.md): where their bytes live ("database", "filesystem" or
     # "module:Class"), the folder of the filesystem backend, and the upload limits.
     photo_storage: str = Field(default="database", min_length=1)

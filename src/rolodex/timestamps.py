@@ -32,3 +32,17 @@ def iso(ms: int) -> str:
 
 _DATES: dict[int, str] = {}
 _MAX_DATES = 100_000
+
+
+def parse_iso(text: str) -> int | None:
+    """ISO 8601 (`2026-12-07T14:02:00Z`, an offset, or a date) as milliseconds, else None.
+
+    A time without an offset is read as UTC: the one zone every API shows.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)

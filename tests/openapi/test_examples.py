@@ -53,6 +53,13 @@ def test_contactsplus_answers_match_the_document(
         ("webhooks.create", {"url": HOOK, "triggerIds": ["nope"]}),
         ("webhooks.search", {}),
         ("webhooks.getBatches", {"webhookId": "nope"}),
+        ("contacts.getHistory", {"contactId": contact["contactId"]}),
+        ("contacts.getHistory", {"contactId": "missing"}),
+        ("contacts.restoreVersion", {"contactId": contact["contactId"], "versionId": "x"}),
+        ("contacts.getTrash", {"size": 1}),
+        ("contacts.undelete", {"contactId": contact["contactId"]}),
+        ("contacts.undoCredential", {"credentialName": "x", "since": "2026-01-01", "dryRun": True}),
+        ("contacts.undoCredential", {"since": "nope"}),
     ]:
         call(method, body)
     webhook = user.ok("webhooks.search", {})["webhooks"][0]
@@ -60,6 +67,16 @@ def test_contactsplus_answers_match_the_document(
     call("webhooks.getBatches", {"webhookId": webhook["webhookId"]})
     call("webhooks.delete", {"webhookId": webhook["webhookId"]})
     call("contacts.delete", {"contactId": contact["contactId"], "etag": "stale"})
+    # The history extension, with something in it.
+    current = user.ok("contacts.get", {"contactIds": [contact["contactId"]]})["contacts"][0]
+    call("contacts.delete", {"contactId": contact["contactId"], "etag": current["etag"]})
+    call("contacts.getTrash", {})
+    call("contacts.getHistory", {"contactId": contact["contactId"], "size": 1})
+    back = call("contacts.undelete", {"contactId": contact["contactId"]}).json()["contact"]
+    version = user.ok("contacts.getHistory", {"contactId": contact["contactId"]})["versions"][0]
+    restore = {"contactId": contact["contactId"], "versionId": version["versionId"]}
+    call("contacts.restoreVersion", {**restore, "etag": "stale"})
+    call("contacts.restoreVersion", {**restore, "etag": back["etag"]})
     # Body, media type and credential failures.
     check_response(
         user.client.post(

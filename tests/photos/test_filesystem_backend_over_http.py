@@ -26,7 +26,7 @@ def shared_folder_services(tmp_path: Path) -> Iterator[Services]:
     built.close()
 
 
-def test_photos_live_as_files_in_the_shared_folder_and_go_with_the_contact(
+def test_photos_live_as_files_in_the_shared_folder_and_go_when_the_trash_is_emptied(
     shared_folder_services: Services, tmp_path: Path
 ) -> None:
     services = shared_folder_services
@@ -62,5 +62,8 @@ def test_photos_live_as_files_in_the_shared_folder_and_go_with_the_contact(
             json={"contactId": contact["contactId"], "etag": contact["etag"]},
             headers=auth,
         )
+        # In the trash with its photo (docs/history.md), then emptied.
+        assert client.get(url).status_code == 200
+        services.history.empty_trash(account.account_id)
         assert client.get(url).status_code == 404
         assert list((tmp_path / "shared").rglob("p_*")) == []

@@ -133,6 +133,21 @@ ROWS: dict[tuple[str, str], Callable[[Ids], Request]] = {
     ("POST", "/api/v1/contacts.delete"): _rpc(
         "contacts.delete", lambda i: {"contactId": i.contact, "etag": i.etag}
     ),
+    ("POST", "/api/v1/contacts.getHistory"): _rpc(
+        "contacts.getHistory", lambda i: {"contactId": i.contact}
+    ),
+    ("POST", "/api/v1/contacts.restoreVersion"): _rpc(
+        "contacts.restoreVersion",
+        lambda i: {"contactId": i.contact, "versionId": "1", "etag": i.etag, "force": True},
+    ),
+    ("POST", "/api/v1/contacts.getTrash"): _rpc("contacts.getTrash", lambda i: {}),
+    ("POST", "/api/v1/contacts.undelete"): _rpc(
+        "contacts.undelete", lambda i: {"contactId": i.contact}
+    ),
+    ("POST", "/api/v1/contacts.undoCredential"): _rpc(
+        "contacts.undoCredential",
+        lambda i: {"credentialName": "address book", "since": "2000-01-01T00:00:00Z"},
+    ),
     ("POST", "/api/v1/contacts.manageTags"): _rpc(
         "contacts.manageTags", lambda i: {"contactIds": [i.contact], "removeTagIds": [i.tag]}
     ),

@@ -1,7 +1,7 @@
 """Deleting an account and everything it owns, in one transaction.
 
 What goes (docs/administration.md): the account's contacts (with their tags, search
-documents, photos, change log, sync tokens and import records), its tags and webhooks
+documents, photos, kept versions, change log, sync tokens and import records), its tags and webhooks
 (with their deliveries), its developer apps (and every token those apps were given,
 whoever gave it), its credentials of every kind (access and refresh tokens, API keys),
 its authorization codes, its web sessions and its team memberships. Every credential
@@ -36,7 +36,9 @@ from rolodex.store.schema import (
     book_members,
     changes,
     contact_cards,
+    contact_versions,
     credentials,
+    deletion_holds,
     imports,
     oauth_apps,
     oauth_codes,
@@ -102,6 +104,9 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     conn.execute(delete(contact_cards).where(contact_cards.c.owner_id == owner_id))
     conn.execute(delete(address_books).where(address_books.c.owner_id == owner_id))
     conn.execute(delete(book_members).where(book_members.c.owner_id == owner_id))
+    # Its contacts' kept versions and the guard's holds (docs/history.md).
+    conn.execute(delete(contact_versions).where(contact_versions.c.owner_id == owner_id))
+    conn.execute(delete(deletion_holds).where(deletion_holds.c.owner_id == owner_id))
     return count, photo_ids
 
 

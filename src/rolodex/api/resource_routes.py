@@ -19,14 +19,17 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
+from rolodex.actors import acting_as
 from rolodex.api.json_body import BodyError, parse_object, read_limited
 from rolodex.errors import DomainError
+from rolodex.oauth.actor_names import actor_of
 from rolodex.oauth.credentials import Principal
 from rolodex.services import Services
 
 log = logging.getLogger("rolodex")
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_READS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,20 @@ def _answer(
     body: dict[str, Any] = {}
     if request.method in _BODY_METHODS:
         body = parse_object(request, raw, empty_is_object=True)
+    if request.method in _READS:
+        return _handled(handler, services, principal, request, body)
+    # Whatever the request writes, its versions name this credential (docs/history.md).
+    with acting_as(actor_of(services.store, principal)):
+        return _handled(handler, services, principal, request, body)
+
+
+def _handled(
+    handler: Handler,
+    services: Services,
+    principal: Principal,
+    request: Request,
+    body: dict[str, Any],
+) -> Response:
     return handler(
         ApiRequest(
             services=services,

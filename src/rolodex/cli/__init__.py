@@ -22,6 +22,7 @@ from rolodex.cli import (
     apps,
     backups,
     exports,
+    history,
     imports,
     photos,
     serve,
@@ -61,6 +62,9 @@ app.command("import")(imports.import_contacts)
 app.command("export")(exports.export_contacts)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command()(history.history)
+app.command()(history.undo)
+app.add_typer(history.trash_app, name="trash")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(app_passwords.app, name="app-passwords")

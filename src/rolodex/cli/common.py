@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from rolodex.actors import CLI, Actor, acting_as
 from rolodex.errors import DomainError, NotFound
 from rolodex.services import Services
 from rolodex.settings import Settings
@@ -101,7 +102,9 @@ def open_services(
         require_store(settings)
     services = Services.build(settings)
     try:
-        yield services
+        # Whatever a command writes, its versions say "cli" (docs/history.md).
+        with acting_as(Actor(kind=CLI, name="cli")):
+            yield services
     except DomainError as exc:
         fail(exc)
     finally:

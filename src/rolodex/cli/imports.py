@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from rolodex.actors import importing as as_import
 from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
 from rolodex.contacts.importer import default_workers, import_key
 from rolodex.errors import InvalidInput
@@ -88,6 +89,8 @@ def import_contacts(
             typer.progressbar(
                 length=size, label="importing", file=sys.stderr, hidden=quiet
             ) as importing,
+            # The versions of what it writes say "import" (docs/history.md).
+            as_import(),
         ):
             if is_plain(file, format):
                 summary = import_plain(

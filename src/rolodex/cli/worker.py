@@ -1,4 +1,5 @@
-"""`rolodex worker`: webhook delivery on its own, beside or instead of the servers' own.
+"""`rolodex worker`: webhook delivery (and the history purge) on its own, beside or
+instead of the servers' own.
 
 Any number of workers and servers can share one database: batches are leased, so no
 batch is sent by two of them at once. Stop it with Ctrl-C or SIGTERM; the batches on
@@ -27,7 +28,9 @@ def worker(
 ) -> None:
     """Deliver webhooks (migrating the store first)."""
     with open_services(data_dir, database_url) as services:
-        delivery = DeliveryWorker(services.store, services.settings.webhooks)
+        delivery = DeliveryWorker(
+            services.store, services.settings.webhooks, [services.history_purge.run_due]
+        )
         if once:
             sent = delivery.run_once()
             print_json({"deliveriesAttempted": sent})

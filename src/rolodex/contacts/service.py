@@ -2,7 +2,9 @@
 
 The writes are here; the reads are service_reads.py's (`ContactReads`, which
 `ContactService` extends), the limits limits.py's. Each write runs in one transaction that also appends its change to the change log, and
-gives the contact a new etag and `updated` time. Ids of another owner behave exactly
+gives the contact a new etag and `updated` time, and hands the version it replaced to
+the version keeper (versions.py; rolodex.history keeps them). Putting contacts back to a
+kept version, a batch at once, is put_back.py's. Ids of another owner behave exactly
 like ids that do not exist.
 """
 
@@ -17,8 +19,13 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.limits import ContactLimits, fitting
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
+from rolodex.contacts.put_back import PutBack, put_back_many
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service_reads import ContactReads, ScrollPage
+from rolodex.contacts.versions import CREATED as MADE
+from rolodex.contacts.versions import DELETED as REMOVED
+from rolodex.contacts.versions import RESTORED, UNDELETED, Snapshot, VersionKeeper
+from rolodex.contacts.versions import UPDATED as CHANGED
 from rolodex.errors import EtagConflict, InvalidInput, LimitExceeded, NotFound
 from rolodex.ids import new_etag, new_etags, new_id, new_ids
 from rolodex.store import Store
@@ -63,6 +70,10 @@ class ContactService(ContactReads):
         # transaction, of every contact whose data a write changed, so that what a file
         # import kept with the contact follows the new data (docs/import-export.md).
         self.data_saved: DataSaved | None = None
+        # Set by the Services wiring (rolodex.history): keeps, in each write's transaction,
+        # the version the write replaced, and may refuse a deletion (the mass-deletion
+        # guard). With it, a deleted contact's photos stay for the trash.
+        self.versions: VersionKeeper | None = None
 
     # -- writes ------------------------------------------------------------------------
 
@@ -102,6 +113,7 @@ class ContactService(ContactReads):
             if contact.tag_ids:
                 self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, CREATED)
+            self.kept(conn, MADE, [(contact, None)])
         return contact
 
     def create_many(
@@ -156,6 +168,7 @@ class ContactService(ContactReads):
             entries=[(c.contact_id, c.etag) for c in new],
             occurred_at=now,
         )
+        self.kept(conn, MADE, [(c, None) for c in new])
         return new
 
     def modify(
@@ -167,6 +180,7 @@ class ContactService(ContactReads):
         expected_etag: str | None,
         field: str = "etag",
         within: Callable[[Connection, Contact], None] | None = None,
+        action: str = CHANGED,
     ) -> Contact:
         """Apply `change` to a contact under optimistic concurrency, atomically.
 
@@ -178,10 +192,12 @@ class ContactService(ContactReads):
         `within`, when given, runs in the write's transaction as soon as the contact is
         found, before its etag is checked: for a change that reads or writes other rows
         (tags made by name). Its refusals come after a 404 and before a 412, and if
-        anything refuses the write, the rows it wrote go with it.
+        anything refuses the write, the rows it wrote go with it. `action` is what the
+        kept version says the write did (a restore of an old version says so).
         """
         with self.store.write(owner_id=owner_id) as conn:
             contact = self._locked(conn, owner_id, contact_id)
+            before = self._snapshot(contact)
             photos_before = photo_urls(contact.data)
             if within is not None:
                 within(conn, contact)
@@ -196,6 +212,7 @@ class ContactService(ContactReads):
             self._data_saved(conn, contact)
             self.repo.set_tags(conn, contact.pk, contact.tag_ids)
             self._log(conn, contact, UPDATED)
+            self.kept(conn, action, [(contact, before)])
         self._photos_left(contact, photos_before, photo_urls(contact.data))
         return contact
 
@@ -226,14 +243,19 @@ class ContactService(ContactReads):
     def delete(self, owner_id: str, contact_id: str, *, etag: str | None) -> Contact:
         """Mark a contact deleted (a tombstone kept for scrolls and sync) and log `deleted`.
 
-        `etag=None` skips the concurrency check (for APIs without etags).
+        `etag=None` skips the concurrency check (for APIs without etags). With versions
+        kept (rolodex.history), the keeper may refuse first (the mass-deletion guard), and
+        the contact's uploaded photos stay for the trash instead of being forgotten.
         """
+        if self.versions is not None:
+            self.versions.may_delete(owner_id)
         with self.store.write(owner_id=owner_id) as conn:
             contact = self._locked(conn, owner_id, contact_id)
             if etag is not None and etag != contact.etag:
                 raise EtagConflict(
                     "the contact changed since this etag was read; fetch it again", field="etag"
                 )
+            before = self._snapshot(contact)
             contact.etag = new_etag()
             contact.updated_at = max(now_ms(), contact.updated_at + 1)
             contact.deleted_at = contact.updated_at
@@ -242,35 +264,62 @@ class ContactService(ContactReads):
             self.repo.set_tags(conn, contact.pk, [])
             self.repo.add_live(conn, owner_id, -1)
             self._log(conn, contact, DELETED)
-        self._photos_left(contact, photo_urls(contact.data), [])
+            self.kept(conn, REMOVED, [(contact, before)])
+        if self.versions is None:
+            self._photos_left(contact, photo_urls(contact.data), [])
         return contact
 
-    def restore(self, owner_id: str, contact_id: str, *, within_ms: int) -> Contact:
+    def restore(
+        self,
+        owner_id: str,
+        contact_id: str,
+        *,
+        within_ms: int,
+        tags_in: Callable[[Connection, Contact], Sequence[str]] | None = None,
+    ) -> Contact:
         """Undo a delete made at most `within_ms` ago: the tombstone becomes a live contact.
 
         The contact keeps its id, data and metadata, gets a new etag and `updated`, and
-        `updated` is logged (a client that saw `deleted` sees it come back). Nothing else
-        is re-attached: its tags and uploaded photos went with the delete. A contact that
-        is live, unknown, or deleted longer ago than the window is NotFound.
+        `updated` is logged (a client that saw `deleted` sees it come back). Its tags are
+        those `tags_in` names from inside the write (the trash keeps them: rolodex.history),
+        else none. A contact that is live, unknown, or deleted longer ago than the window
+        is NotFound.
         """
         with self.store.write(owner_id=owner_id) as conn:
             found = self.repo.by_ids_with_tombstones(conn, owner_id, [contact_id])
             contact = found.get(contact_id)
-            now = now_ms()
             if (
                 contact is None
                 or contact.deleted_at is None
-                or now - contact.deleted_at > within_ms
+                or now_ms() - contact.deleted_at > within_ms
             ):
                 raise NotFound("no deleted contact to restore", field="contactId")
-            contact.deleted_at = None
-            contact.tag_ids = []
-            contact.etag = new_etag()
-            contact.updated_at = max(now, contact.updated_at + 1)
-            self.repo.save(conn, contact)
-            self.repo.add_live(conn, owner_id, 1)
-            self._log(conn, contact, UPDATED)
+            tags = list(tags_in(conn, contact)) if tags_in is not None else []
+            state = Snapshot.of(contact)
+            self.put_back_in(conn, contact, state, tags, deleted=False, action=UNDELETED)
         return contact
+
+    def put_back_in(
+        self,
+        conn: Connection,
+        contact: Contact,
+        state: Snapshot,
+        tag_ids: Sequence[str],
+        *,
+        deleted: bool,
+        action: str = RESTORED,
+    ) -> Contact:
+        """Give a contact (read in the caller's write transaction) the data and metadata of
+        `state`, these tags, and live or deleted as asked: a normal write (new etag and
+        `updated`, the change logged, the version it replaced kept). For undelete, restore
+        and undo (rolodex.history); `put_back_many_in` does a batch at once.
+        """
+        self.put_back_many_in(conn, [PutBack(contact, state, tag_ids, deleted, action)])
+        return contact
+
+    def put_back_many_in(self, conn: Connection, batch: Sequence[PutBack]) -> None:
+        """`put_back_in` of many contacts of one owner at once (put_back.py)."""
+        put_back_many(self, conn, batch)
 
     def record_in(self, conn: Connection, contact: Contact) -> None:
         """Save a contact that a caller changed inside its own write transaction.
@@ -279,12 +328,17 @@ class ContactService(ContactReads):
         deleting a tag): the contact gets a new etag and `updated`, its tags are stored, and
         `updated` is logged, all in the caller's transaction, exactly as `modify` does for one.
         """
+        before = None
+        if self.versions is not None:
+            stored = self.repo.by_ids_with_tombstones(conn, contact.owner_id, [contact.contact_id])
+            before = Snapshot.of(stored[contact.contact_id]) if stored else None
         contact.etag = new_etag()
         contact.updated_at = max(now_ms(), contact.updated_at + 1)
         self.repo.save(conn, contact)
         self._data_saved(conn, contact)
         self.repo.set_tags(conn, contact.pk, contact.tag_ids)
         self._log(conn, contact, UPDATED)
+        self.kept(conn, CHANGED, [(contact, before)])
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -300,6 +354,21 @@ class ContactService(ContactReads):
                 " (deleted ones included)",
                 field="contact",
             )
+
+    def _snapshot(self, contact: Contact) -> Snapshot | None:
+        """The contact as read, before the write changes it: only when versions are kept."""
+        return Snapshot.of(contact) if self.versions is not None else None
+
+    def kept(
+        self, conn: Connection, action: str, changes: Sequence[tuple[Contact, Snapshot | None]]
+    ) -> None:
+        """In the write's transaction: hand what changed to the version keeper, if any."""
+        if self.versions is not None:
+            self.versions.kept(conn, action, changes)
+
+    def data_saved_in(self, conn: Connection, contact: Contact) -> None:
+        """In the write's transaction: the contact's data was saved (`data_saved`)."""
+        self._data_saved(conn, contact)
 
     def _data_saved(self, conn: Connection, contact: Contact) -> None:
         """In the write's transaction: the contact's data was saved (`data_saved`)."""

@@ -65,6 +65,9 @@ class PhotoService:
         # Every decode of this process is charged the memory it will hold, at most this
         # budget at once (budget.py, docs/photos.md).
         self.budget = budget or process_budget(256 * 2**20)
+        # How long a deleted contact stays in the trash (rolodex.history), its photos with
+        # it: set by the Services wiring; 0 without a trash.
+        self.trash_ms = 0
 
     def upload(
         self, owner_id: str, contact_id: str, raw: bytes, *, etag: str | None = None
@@ -203,10 +206,15 @@ class PhotoService:
             unused: list[str] = []
             for (owner_id, contact_id), ids in by_contact.items():
                 found = self.contacts.get_with_tombstones(owner_id, [contact_id]).get(contact_id)
-                used = set() if found is None or found.deleted else set(photo_urls(found.data))
+                used = set() if found is None or self._gone(found) else set(photo_urls(found.data))
                 unused.extend(pid for pid in ids if photo_url(pid) not in used)
             self._drop(unused)
             dropped += len(unused)
+
+    def _gone(self, contact: Contact) -> bool:
+        """Deleted and out of the trash (`trash_ms`): its photos are no longer of use."""
+        deleted_at = contact.deleted_at
+        return deleted_at is not None and deleted_at < now_ms() - self.trash_ms
 
     def discard(self, photo_ids: Sequence[str]) -> None:
         """Delete these photos' bytes and rows (their owner is gone: `AccountDeletion`)."""

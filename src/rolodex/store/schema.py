@@ -468,3 +468,45 @@ book_members = Table(
 # once a minute per credential; NULL until the first use and for the other kinds.
 credentials.append_column(Column("last_used_at", BigInteger, nullable=True))
 credentials.append_column(Column("last_client", String(256), nullable=True))
+
+# -- history (revision 0024_history, rolodex.history) ----------------------------------
+
+# One row per write to a contact, appended in the write's transaction: who made the
+# change and when, the etag it gave the contact, and the version it replaced (its etag,
+# `updated`, deleted time, data, metadata and tag ids; all NULL for a creation, which
+# replaced nothing). docs/history.md.
+contact_versions = Table(
+    "contact_versions",
+    metadata,
+    Column("pk", SerialKey, primary_key=True, autoincrement=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("contact_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("changed_at", BigInteger, nullable=False),
+    Column("etag", String(32), nullable=False),
+    Column("account_id", String(64), nullable=True),
+    Column("credential_id", String(64), nullable=True),
+    Column("source_kind", String(16), nullable=False),
+    Column("source_name", String(256), nullable=False),
+    Column("before_etag", String(32), nullable=True),
+    Column("before_updated", BigInteger, nullable=True),
+    Column("before_deleted", BigInteger, nullable=True),
+    Column("data", Text, nullable=True),
+    Column("meta", Text, nullable=True),
+    # JSON list of tag ids.
+    Column("tag_ids", Text, nullable=True),
+    Index("ix_contact_versions_contact", "owner_id", "contact_id", "pk"),
+    Index("ix_contact_versions_source", "owner_id", "source_name", "changed_at"),
+)
+
+# A person's confirmation that the mass-deletion guard may let a credential go on
+# deleting: deletions before `released_at` no longer count against it.
+deletion_holds = Table(
+    "deletion_holds",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    Column("source_key", String(320), primary_key=True),
+    Column("source_name", String(256), nullable=False),
+    Column("tripped_at", BigInteger, nullable=False),
+    Column("released_at", BigInteger, nullable=True),
+)

@@ -27,7 +27,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import anyio
 import anyio.to_thread
@@ -76,9 +76,15 @@ class _Slots:
 
 
 class DeliveryWorker:
-    def __init__(self, store: Store, settings: WebhookSettings) -> None:
+    def __init__(
+        self, store: Store, settings: WebhookSettings, chores: Sequence[Callable[[], None]] = ()
+    ) -> None:
         self.store = store
         self.settings = settings
+        # Other housekeeping the background worker runs beside its own purge (the history
+        # purge, rolodex.history.purge): each call is short and bounded, and decides for
+        # itself whether it is due.
+        self.chores = tuple(chores)
         self.name = new_id("w_")
         self.builder = BatchBuilder(store, batch_size=settings.batch_size)
         self._stop = threading.Event()
@@ -99,6 +105,7 @@ class DeliveryWorker:
         self.builder.build_all(now=now)
         attempts = anyio.run(self._pump, now, max_deliveries, False)
         self.purge(now if now is not None else now_ms())
+        self.run_chores()
         return attempts
 
     async def _pump(self, now: int | None, max_deliveries: int | None, forever: bool) -> int:
@@ -162,6 +169,15 @@ class DeliveryWorker:
             await anyio.to_thread.run_sync(self.purge, now_ms())
         except Exception:
             log.exception("building webhook batches failed; trying again")
+        await anyio.to_thread.run_sync(self.run_chores)
+
+    def run_chores(self) -> None:
+        """Each chore once; a failing one is logged and the others still run."""
+        for chore in self.chores:
+            try:
+                chore()
+            except Exception:
+                log.exception("a background chore failed; trying again")
 
     async def _claim_fairly(
         self, now: int, room: int, slots: _Slots, forever: bool
@@ -291,11 +307,13 @@ class DeliveryWorker:
             self._thread = None
 
 
-def start_delivery_worker(store: Store, settings: WebhookSettings) -> DeliveryWorker | None:
+def start_delivery_worker(
+    store: Store, settings: WebhookSettings, chores: Sequence[Callable[[], None]] = ()
+) -> DeliveryWorker | None:
     """Start a delivery thread for a server process, if its settings want one."""
     if not settings.worker:
         return None
-    worker = DeliveryWorker(store, settings)
+    worker = DeliveryWorker(store, settings, chores)
     worker.start()
     return worker
 

@@ -293,12 +293,17 @@ def test_list_reads_carry_urls_never_bytes(user: ApiUser) -> None:
     assert len(orjson.dumps(mine)) < 1000
 
 
-def test_deleting_the_contact_deletes_its_photos(user: ApiUser) -> None:
+def test_a_deleted_contacts_photos_stay_for_the_trash_and_go_with_it(
+    user: ApiUser, services: Services
+) -> None:
     contact = user.create({"displayName": "Ada"})
     updated = uploaded(user, image_bytes("PNG"), contact["contactId"])
     url = updated["contactData"]["photos"][0]["value"]
     assert fetch(user.client, url).status_code == 200
     user.ok("contacts.delete", {"contactId": contact["contactId"], "etag": updated["etag"]})
+    # In the trash (docs/history.md): restorable with its photos.
+    assert fetch(user.client, url).status_code == 200
+    services.history.empty_trash(user.account_id)
     assert fetch(user.client, url).status_code == 404
     assert fetch(user.client, url + "?size=thumb").status_code == 404
 
@@ -337,7 +342,7 @@ def test_another_account_cannot_delete_a_photo_by_listing_its_url(make_user: Any
 # -- team contacts -------------------------------------------------------------------------
 
 
-def test_a_team_member_uploads_to_a_team_contact_and_its_deletion_drops_the_photo(
+def test_a_team_member_uploads_to_a_team_contact_and_emptying_the_trash_drops_the_photo(
     make_user: Any, services: Services
 ) -> None:
     owner, member = make_user(), make_user()
@@ -361,6 +366,9 @@ def test_a_team_member_uploads_to_a_team_contact_and_its_deletion_drops_the_phot
         "contacts.delete",
         {"contactId": created["contactId"], "etag": updated["etag"], "teamId": team},
     )
+    # The trash keeps it (docs/history.md) until it is emptied.
+    assert fetch(owner.client, url).status_code == 200
+    services.history.empty_trash(team)
     assert fetch(owner.client, url).status_code == 404
 
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from rolodex.actors import acting_as
 from rolodex.api.contactsplus.call import Call, Envelope
 from rolodex.api.contactsplus.contacts import Id
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
@@ -28,6 +29,7 @@ from rolodex.api.json_body import BodyError, read_limited
 from rolodex.contacts.model import Text
 from rolodex.contactsplus_objects import render_contact
 from rolodex.errors import DomainError, InvalidInput, Unauthenticated
+from rolodex.oauth.actor_names import actor_of
 from rolodex.oauth.credentials import ACCESS_TOKEN, Principal
 from rolodex.photos.errors import ImageTooLarge, UnsupportedImage
 from rolodex.services import Services
@@ -112,8 +114,11 @@ async def upload_photo(request: Request) -> Response:
             _target, services, principal, content_type, raw
         )
         del raw  # the image part is all that is needed from here on
+        # Its version names this app (docs/history.md).
+        actor = await run_in_threadpool(actor_of, services.store, principal)
         # Waits for the decode budget on the event loop, holding no worker thread.
-        contact = await services.photos.upload_async(owner, contact_id, image, etag=etag)
+        with acting_as(actor):
+            contact = await services.photos.upload_async(owner, contact_id, image, etag=etag)
         result = {"contact": render_contact(contact)}
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)

@@ -23,12 +23,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
+from rolodex.actors import acting_as
+from rolodex.api.contactsplus import account, contacts, contacts_search, history, tags, teams
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call, OnTheLoop
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
 from rolodex.api.json_body import BodyError, JSONBytes, read_limited
 from rolodex.errors import DomainError
+from rolodex.oauth.actor_names import actor_of
 from rolodex.oauth.credentials import ACCESS_TOKEN
 from rolodex.services import Services
 
@@ -44,6 +46,12 @@ METHODS: dict[str, Handler | OnTheLoop] = {
     "contacts.delete": contacts.delete,
     "contacts.manageTags": contacts.manage_tags,
     "contacts.changeOwner": contacts.change_owner,
+    # Rolodex's own extensions (docs/history.md).
+    "contacts.getHistory": history.get_history,
+    "contacts.restoreVersion": history.restore_version,
+    "contacts.getTrash": history.get_trash,
+    "contacts.undelete": history.undelete,
+    "contacts.undoCredential": history.undo_credential,
     "teams.get": teams.get,
     "tags.get": tags.get,
     "tags.scroll": tags.scroll,
@@ -98,7 +106,10 @@ def _answer(
     handler: Handler, services: Services, token: str, request: Request, raw: bytes
 ) -> dict[str, Any]:
     principal = services.credentials.resolve(token, kinds=(ACCESS_TOKEN,))
-    return handler(Call.of(principal, services, request, raw))
+    call = Call.of(principal, services, request, raw)
+    # Whatever the call writes, its versions name this app (docs/history.md).
+    with acting_as(actor_of(services.store, call.principal)):
+        return handler(call)
 
 
 async def rpc(request: Request) -> Response:

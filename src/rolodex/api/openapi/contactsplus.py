@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
+from rolodex.api.contactsplus import history as history_api
 from rolodex.api.contactsplus import photos as photo_api
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.openapi.common import (
@@ -29,6 +30,7 @@ from rolodex.api.openapi.common import (
 )
 from rolodex.api.openapi.contactsplus_answers import ANSWERS
 from rolodex.api.openapi.contactsplus_links import LINKS, links
+from rolodex.api.openapi.history_answers import HISTORY_ANSWERS
 from rolodex.oauth.scopes import SCOPES
 from rolodex.photos.urls import PREFIX as PHOTO_PREFIX
 
@@ -57,6 +59,22 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
         contacts.ContactsChangeOwner,
         "teams.contacts.write",
         "ContactList",
+        _SCOPED,
+    ),
+    # Rolodex's own (docs/history.md): marked `x-rolodex-extension` (EXTENSIONS).
+    "contacts.getHistory": (history_api.GetHistory, "contacts.read", "HistoryPage", _SCOPED),
+    "contacts.restoreVersion": (
+        history_api.RestoreVersion,
+        "contacts.write",
+        "OneContact",
+        _WRITES,
+    ),
+    "contacts.getTrash": (history_api.GetTrash, "contacts.read", "TrashPage", _SCOPED),
+    "contacts.undelete": (history_api.Undelete, "contacts.write", "OneContact", _SCOPED),
+    "contacts.undoCredential": (
+        history_api.UndoCredential,
+        "contacts.write",
+        "UndoOutcome",
         _SCOPED,
     ),
     "teams.get": (teams.TeamsGet, "teams.read", "TeamList", (*_ALWAYS, 403)),
@@ -103,6 +121,17 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
     ),
 }
 
+# Methods Contacts+ does not have: Rolodex's history extension (docs/history.md).
+EXTENSIONS = frozenset(
+    {
+        "contacts.getHistory",
+        "contacts.restoreVersion",
+        "contacts.getTrash",
+        "contacts.undelete",
+        "contacts.undoCredential",
+    }
+)
+
 _TOKEN_FORM = obj(
     {
         name: STRING
@@ -135,17 +164,20 @@ def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuse
     ok = response("The answer", ref(answer))
     if name in LINKS:
         ok["links"] = links(name)
-    return {
-        "post": {
-            "operationId": name,
-            "summary": name,
-            "description": f"Scope: {scope}; with `teamId`, its `teams.*` counterpart.",
-            "tags": [name.split(".", 1)[0]],
-            "security": BEARER,
-            "requestBody": {"required": False, "content": json_content(body_ref)},
-            "responses": {"200": ok, **errors(statuses, ERROR)},
-        }
+    description = f"Scope: {scope}; with `teamId`, its `teams.*` counterpart."
+    operation: dict[str, Any] = {
+        "operationId": name,
+        "summary": name,
+        "description": description,
+        "tags": [name.split(".", 1)[0]],
+        "security": BEARER,
+        "requestBody": {"required": False, "content": json_content(body_ref)},
+        "responses": {"200": ok, **errors(statuses, ERROR)},
     }
+    if name in EXTENSIONS:
+        operation["x-rolodex-extension"] = True
+        operation["description"] = "A Rolodex extension (not in Contacts+). " + description
+    return {"post": operation}
 
 
 def _token_operation(op_id: str, summary: str, answer: str) -> Any:
@@ -269,7 +301,7 @@ def _build() -> dict[str, Any]:
         servers=[{"url": "/"}],
         paths=paths,
         components={
-            "schemas": {**schemas, **ANSWERS},
+            "schemas": {**schemas, **ANSWERS, **HISTORY_ANSWERS},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

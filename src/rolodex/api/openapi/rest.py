@@ -147,7 +147,8 @@ def _build() -> dict[str, Any]:
                 "deleteContact",
                 "Delete a contact",
                 rest.WRITE,
-                (404, 412),
+                # 409: the mass-deletion guard holds this key (docs/history.md).
+                (404, 409, 412),
                 ok={"200": answer("Deleted", "Success")},
                 parameters=[*by_id, IF_MATCH],
             ),

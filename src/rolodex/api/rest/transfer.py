@@ -19,10 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from rolodex.actors import acting_as, importing
 from rolodex.api.json_body import BodyError, read_limited
 from rolodex.api.rest.errors import domain_error_response, error_response, forbidden_response
 from rolodex.errors import DomainError, InvalidInput
 from rolodex.formats.detect import AUTO, FORMAT_NAMES, JSONL, VCARD, UnknownFormat
+from rolodex.oauth.actor_names import actor_of
 from rolodex.oauth.credentials import API_KEY, Principal
 from rolodex.services import Services
 from rolodex.transfer.exporter import export_format
@@ -94,13 +96,14 @@ def _import(services: Services, request: Request, raw: bytes) -> Response:
     requested = _requested(request)
     skip_invalid = _flag(request, "skipInvalid")
     try:
-        summary = services.card_import.run(
-            principal.account_id,
-            lambda: io.BytesIO(raw),
-            requested=requested,
-            skip_invalid=skip_invalid,
-            max_cards=services.settings.import_max_contacts,
-        )
+        with acting_as(actor_of(services.store, principal)), importing():
+            summary = services.card_import.run(
+                principal.account_id,
+                lambda: io.BytesIO(raw),
+                requested=requested,
+                skip_invalid=skip_invalid,
+                max_cards=services.settings.import_max_contacts,
+            )
     except UnknownFormat as exc:
         raise InvalidInput(str(exc), field="format") from None
     return _summary(summary)

@@ -20,6 +20,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from rolodex.actors import importing
 from rolodex.contacts.importer import ContactImporter
 from rolodex.contacts.mapping_common import first_value
 from rolodex.contacts.sort_names import display_label
@@ -101,13 +102,14 @@ def _import(p: Page) -> Response:
             return _render(p, book, preview=_preview(raw, requested))
         if is_plain_head(raw, requested):
             return _import_plain(p, book, raw)
-        summary = p.services.card_import.run(
-            book.owner_id,
-            lambda: io.BytesIO(raw),
-            requested=requested,
-            batch_size=MAX_IMPORT_LINES,
-            max_cards=MAX_IMPORT_LINES,
-        )
+        with importing():
+            summary = p.services.card_import.run(
+                book.owner_id,
+                lambda: io.BytesIO(raw),
+                requested=requested,
+                batch_size=MAX_IMPORT_LINES,
+                max_cards=MAX_IMPORT_LINES,
+            )
     except UnknownFormat as exc:
         return _render(p, book, 400, _sentence(str(exc)))
     except TooManyCards:
@@ -126,7 +128,10 @@ def _import_plain(p: Page, book: Book, raw: bytes) -> Response:
     bulk importer (transfer/plain_lines.py says why they need no card path)."""
     importer = ContactImporter(p.services.store, p.services.contacts)
     try:
-        created = importer.import_all(book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES)
+        with importing():
+            created = importer.import_all(
+                book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES
+            )
     except InvalidInput as exc:
         return _render(p, book, 400, _sentence(exc.message), exc.details)
     notice = f"Imported {created:,} contact{'s' if created != 1 else ''}."

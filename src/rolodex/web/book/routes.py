@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from rolodex.web.book import contact_pages, editing, exporting, importing, listing
+from rolodex.web.book import (
+    activity,
+    contact_pages,
+    editing,
+    exporting,
+    history_page,
+    importing,
+    listing,
+    trash,
+)
 
 _FORM = ["GET", "POST"]
 _POST = ["POST"]
@@ -14,6 +23,12 @@ routes: list[BaseRoute] = [
     Route("/book/tags", listing.bulk_tags, methods=_POST),
     Route("/book/import", importing.import_contacts, methods=_FORM),
     Route("/book/export", exporting.export_contacts, methods=["GET"]),
+    Route("/book/activity", activity.show_activity, methods=["GET"]),
+    Route("/book/activity/undo", activity.undo_client, methods=_POST),
+    Route("/book/activity/release", activity.release_client, methods=_POST),
+    Route("/book/trash", trash.show_trash, methods=["GET"]),
+    Route("/book/trash/restore", trash.restore_from_trash, methods=_POST),
+    Route("/book/trash/empty", trash.empty_trash, methods=_POST),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),
@@ -22,4 +37,10 @@ routes: list[BaseRoute] = [
     Route("/book/contacts/{contact_id}/photo", contact_pages.upload_photo, methods=_POST),
     Route("/book/contacts/{contact_id}/delete", contact_pages.delete_contact, methods=_POST),
     Route("/book/contacts/{contact_id}/restore", contact_pages.restore_contact, methods=_POST),
+    Route("/book/contacts/{contact_id}/history", history_page.show_history, methods=["GET"]),
+    Route(
+        "/book/contacts/{contact_id}/history/restore",
+        history_page.restore_version,
+        methods=_POST,
+    ),
 ]
