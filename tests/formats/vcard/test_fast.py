@@ -32,7 +32,7 @@ _kept_property = st.fixed_dictionaries(
         ),
     },
 )
-_extras = st.one_of(
+_extras: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.just({}),
     st.fixed_dictionaries(
         {"vcard": st.fixed_dictionaries({"properties": st.lists(_kept_property, max_size=3)})}
