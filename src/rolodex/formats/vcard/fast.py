@@ -93,11 +93,7 @@ class FastWriter:
         self.head = f"BEGIN:VCARD\r\nVERSION:{version}\r\nPRODID:{PRODID}\r\n"
         # (field, type) -> the TYPE parameter as written, or None when a label says it.
         self._types: dict[tuple[str, Any], str | None] = {}
-        self._entries = {
-            "emails": self._text_entry,
-            "phoneNumbers": self._text_entry,
-            "addresses": self._address,
-        }
+        self._entries = {"addresses": self._address}
 
     def write(self, card: Card, *, photos: bool = True) -> str:
         """`write_card(card, version, photos=photos)`, the same text."""
@@ -128,6 +124,10 @@ class FastWriter:
         for field in _LIST_ORDER:
             entries = data.get(field)
             if entries:
+                text_name = _TEXT_NAMES.get(field)
+                if text_name is not None:
+                    self._text_entries(field, text_name, entries, groups, append)
+                    continue
                 handler = handlers.get(field, self._entry)
                 for entry in entries:
                     handler(field, entry, groups, append)
@@ -190,14 +190,29 @@ class FastWriter:
             if description:
                 append(_line(prefix + "ROLE:" + escape(description)))
 
-    def _text_entry(self, field: str, entry: dict[str, Any], groups: _Groups, append: Any) -> None:
-        """An email or a phone: `fields.render`'s EMAIL and TEL, which have no parameters
-        but TYPE."""
-        value = entry.get("value")
-        if not isinstance(value, str) or not value.strip():
-            return
-        text = escape(value) if _SPECIAL(value) else value
-        self._typed(field, entry, "EMAIL" if field == "emails" else "TEL", "", text, groups, append)
+    def _text_entries(
+        self,
+        field: str,
+        name: str,
+        entries: list[dict[str, Any]],
+        groups: _Groups,
+        append: Any,
+    ) -> None:
+        """Emails or phones: `fields.render`'s EMAIL and TEL, which have no parameters but
+        TYPE; the most common lines of all, so `_line` is inline here."""
+        types_of = self._types
+        for entry in entries:
+            value = entry.get("value")
+            if not isinstance(value, str) or not value.strip():
+                continue
+            text = escape(value) if _SPECIAL(value) else value
+            key = (field, entry.get("type"))
+            types = types_of[key] if key in types_of else self._type_param(key)
+            if types is None:
+                self._labelled(entry, name, "", text, groups, append)
+                continue
+            line = name + types + ":" + text
+            append(line + "\r\n" if len(line) <= _FOLD and line.isascii() else fold(line))
 
     def _address(self, field: str, entry: dict[str, Any], groups: _Groups, append: Any) -> None:
         """An address: `fields.render`'s ADR, with its formatted text as LABEL."""
@@ -237,24 +252,36 @@ class FastWriter:
     ) -> None:
         """The entry's line with its TYPE, or in a group with an X-ABLabel when only a
         label can say its type (from_contact.py's `list_entry`)."""
-        type_ = entry.get("type")
-        key = (field, type_)
-        try:
-            types = self._types[key]
-        except KeyError:
-            words = default_types(field, type_, self.version)
-            types = None if words is None else (_params({"TYPE": words}) if words else "")
-            self._types[key] = types
-        if types is not None:
+        key = (field, entry.get("type"))
+        types = self._types[key] if key in self._types else self._type_param(key)
+        if types is None:
+            self._labelled(entry, name, params, text, groups, append)
+        else:
             append(_line(name + types + params + ":" + text))
-            return
+
+    def _type_param(self, key: tuple[str, Any]) -> str | None:
+        """The TYPE parameter as written for (field, type), or None when only a label can
+        say the type; worked out once per writer."""
+        words = default_types(key[0], key[1], self.version)
+        types = None if words is None else (_params({"TYPE": words}) if words else "")
+        self._types[key] = types
+        return types
+
+    @staticmethod
+    def _labelled(
+        entry: dict[str, Any], name: str, params: str, text: str, groups: _Groups, append: Any
+    ) -> None:
+        """An entry in a group of its own, its type said by the group's X-ABLabel."""
         group = groups.next()
         append(_line(f"{group}.{name}{params}:{text}"))
+        type_ = entry.get("type")
         if type_:
             append(_line(f"{group}.X-ABLabel:{escape(str(label_for(type_)))}"))
 
 
 _NOTHING_KEPT: tuple[list[Any], set[str]] = ([], set())
+# The list fields written as plain text values with no parameters but TYPE.
+_TEXT_NAMES = {"emails": "EMAIL", "phoneNumbers": "TEL"}
 
 
 class _Groups:
