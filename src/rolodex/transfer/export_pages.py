@@ -4,8 +4,9 @@ The exporter (exporter.py) reads a page of contacts as plain rows and hands each
 writer a list of `Entry`s: a contact as the texts it is stored as (`Plain`), or, for a
 contact with photos, the `Card` the photo store filled in. A writer turns a page into
 one chunk of bytes, with each format's own module doing the writing (formats/), and
-writes no more than it is given: memory holds a page. Writers hold plain data only, so
-a page can be written in another process (exporter.py, `workers`).
+writes no more than it is given: memory holds a page. Writers hold no connection and
+entries are plain data, so pages could be written in worker processes on a machine with
+cores to spare (docs/benchmarks.md, "Import and export (issue 22)", says why not yet).
 """
 
 from __future__ import annotations
