@@ -99,3 +99,37 @@ def test_the_slowest_queries_are_timed_one_by_one(tmp_path: Path) -> None:
         assert all(t > 0 for t in took)
         with pytest.raises(RuntimeError, match="401"):
             timings(port, "not-a-token", ["john"])
+
+
+def test_the_transfer_bench_measures_every_format_and_both_imports(tmp_path: Path) -> None:
+    """`bench.transfer` end to end at a tiny size (its figures: docs/benchmarks.md)."""
+    out = tmp_path / "transfer.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.transfer",
+            "--size",
+            "300",
+            "--import-size",
+            "200",
+            "--stores",
+            "sqlite",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(out.read_text())["stores"]["sqlite"]
+    for fmt in ("vcard", "vcard3", "google-csv", "outlook-csv", "jsonl"):
+        assert found["cli_export"][fmt]["bytes"] > 300 * 50, fmt
+        assert found["http_export"][fmt]["bytes"] == found["cli_export"][fmt]["bytes"], fmt
+        assert found["http_export"][fmt]["server_peak_rss_mb"] > 0
+    assert found["import"]["contacts"] == 200
+    assert found["import"]["vcard"]["contacts_per_s"] > 0
+    assert found["import"]["jsonl"]["contacts_per_s"] > 0
+    assert "| sqlite | CLI export of 300 | vcard |" in done.stdout

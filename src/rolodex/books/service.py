@@ -211,7 +211,7 @@ class BookService:
                 texts[member.name] = raw[0]
                 continue
             tags = sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)
-            card = self.exporter.card_of(contact, tags, rows.get(contact.pk), True)
+            card = self.exporter.card_of_contact(contact, tags, rows.get(contact.pk), True)
             texts[member.name] = vcard.write_card(card, version)
         return texts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +38,10 @@ def export_contacts(
         chosen = export_format(format)
         owner_id = owner_of(services, email, team)
         exporter = services.export
+        # What start-up made lives as long as the process: frozen, the collector's full
+        # passes (an export makes objects by the million) no longer walk it, as the
+        # server does (app.py). About a tenth of a vCard export's CPU time.
+        gc.freeze()
         hidden = quiet or not sys.stderr.isatty()
         with typer.progressbar(
             length=exporter.count(owner_id), label="exporting", file=sys.stderr, hidden=hidden

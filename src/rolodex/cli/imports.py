@@ -64,8 +64,9 @@ def import_contacts(
     workers: Annotated[
         int | None,
         typer.Option(
-            help="For plain JSON lines: processes that prepare the next batches while one is"
-            " written (0: none). Default: one per core, at most 4, none on a single core.",
+            help="For plain JSON lines and vCard files: processes that read and prepare the"
+            " next contacts while a batch is written (0: none). Default: one per core, at"
+            " most 4, none on a single core or for a file under 1 MiB.",
             min=0,
             max=16,
         ),
@@ -114,6 +115,7 @@ def import_contacts(
                     batch_size,
                     restart,
                     skip_invalid,
+                    _card_workers(size) if workers is None else workers,
                     checking.update,
                     importing.update,
                 )
@@ -130,6 +132,7 @@ def _import_cards(
     batch_size: int,
     restart: bool,
     skip_invalid: bool,
+    workers: int,
     checking: Callable[[int], None],
     importing: Callable[[int], None],
 ) -> ImportSummary:
@@ -145,9 +148,18 @@ def _import_cards(
             resumable=resumable,
             checking=checking,
             progress=importing,
+            workers=workers,
         )
     except UnknownFormat as exc:
         raise InvalidInput(str(exc), field="format") from None
+
+
+# Below this size, starting worker processes (a second each) costs more than they save.
+_WORKERS_FROM_BYTES = 1 << 20
+
+
+def _card_workers(size: int) -> int:
+    return default_workers() if size >= _WORKERS_FROM_BYTES else 0
 
 
 def _lines_as_bytes(file: Path, update: Callable[[int], None]) -> Callable[[int], None]:

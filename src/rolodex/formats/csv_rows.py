@@ -158,6 +158,23 @@ class RowWriter:
                 values[position] = value
         return self._line(values)
 
+    def rows(self, rows: Iterable[dict[str, str]]) -> str:
+        """Many records at once (an export's page): the same text as `row` on each, joined."""
+        self._out.seek(0)
+        self._out.truncate()
+        width = len(self.header)
+        index = self._index
+        records = []
+        for cells in rows:
+            values = [""] * width
+            for column, value in cells.items():
+                position = index.get(column)
+                if position is not None and value:
+                    values[position] = value
+            records.append(values)
+        self._writer.writerows(records)
+        return self._out.getvalue()
+
     def _line(self, values: Sequence[str]) -> str:
         self._out.seek(0)
         self._out.truncate()

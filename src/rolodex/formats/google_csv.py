@@ -206,16 +206,31 @@ def _counts(max_counts: Mapping[str, int] | None) -> dict[str, int]:
     return {kind: max(count, 1) for kind, count in {**DEFAULT_COUNTS, **(max_counts or {})}.items()}
 
 
+class GoogleCsvWriter:
+    """Google CSV for these counts of each repeated kind: the header, then cards in any
+    number of calls (an export writes a page at a time)."""
+
+    def __init__(self, max_counts: Mapping[str, int] | None = None) -> None:
+        self._writer = RowWriter(google_header(max_counts))
+        self._counts = _counts(max_counts)
+        self._columns = frozenset(self._writer.header)
+
+    def header_line(self) -> str:
+        return self._writer.header_line()
+
+    def rows(self, cards: Iterable[Card]) -> str:
+        """The records of `cards`, CRLF-ended."""
+        return self._writer.rows(row_of_card(c, self._counts, self._columns) for c in cards)
+
+
 def write_google_csv(
     cards: Iterable[Card], max_counts: Mapping[str, int] | None = None
 ) -> Iterator[str]:
     """The CSV text of `cards`, the header first, one record at a time (CRLF line ends)."""
-    writer = RowWriter(google_header(max_counts))
-    counts = _counts(max_counts)
-    columns = frozenset(writer.header)
+    writer = GoogleCsvWriter(max_counts)
     yield writer.header_line()
     for card in cards:
-        yield writer.row(row_of_card(card, counts, columns))
+        yield writer.rows([card])
 
 
 def row_of_card(

@@ -240,23 +240,48 @@ def _read_date(data: dict[str, Any], items: list[dict[str, str]], column: str, v
 # -- writing ------------------------------------------------------------------------------
 
 
+class OutlookCsvWriter:
+    """Outlook CSV as bytes: the header, then cards in any number of calls, then `end`.
+
+    One incremental encoder for the whole file: a BOM (UTF-16) is written once.
+    """
+
+    def __init__(self, encoding: str = ENCODING) -> None:
+        self._writer = RowWriter(cols.HEADER, quote_all=True)
+        self._encoder = codecs.getincrementalencoder(encoding)(_FALLBACK)
+
+    def header_line(self) -> str:
+        return self._writer.header_line()
+
+    def rows(self, cards: Iterable[Card]) -> str:
+        """The records of `cards`, CRLF-ended, as text."""
+        return self._writer.rows(row_of_card(card) for card in cards)
+
+    def encode(self, text: str) -> bytes:
+        return self._encoder.encode(text)
+
+    def end(self) -> bytes:
+        return self._encoder.encode("", final=True)
+
+
 def write_outlook_csv(cards: Iterable[Card]) -> Iterator[str]:
     """The CSV text of `cards` with Outlook's header, one record at a time (CRLF ends)."""
-    writer = RowWriter(cols.HEADER, quote_all=True)
+    writer = OutlookCsvWriter()
     yield writer.header_line()
     for card in cards:
-        yield writer.row(row_of_card(card))
+        yield writer.rows([card])
 
 
 def write_outlook_csv_bytes(cards: Iterable[Card], encoding: str = ENCODING) -> Iterator[bytes]:
     """`write_outlook_csv` encoded as Outlook reads it (Windows-1252 unless told otherwise).
 
-    One incremental encoder for the whole file: a BOM (UTF-16) is written once.
+    The encoding is as lenient as Windows: see the module docstring.
     """
-    encoder = codecs.getincrementalencoder(encoding)(_FALLBACK)
-    for chunk in write_outlook_csv(cards):
-        yield encoder.encode(chunk)
-    tail = encoder.encode("", final=True)
+    writer = OutlookCsvWriter(encoding)
+    yield writer.encode(writer.header_line())
+    for card in cards:
+        yield writer.encode(writer.rows([card]))
+    tail = writer.end()
     if tail:
         yield tail
 

@@ -74,7 +74,7 @@ def write_batch(
     if creates:
         region = phones.default_region()
         dialect = conn.dialect.name
-        prepared = [prepare(dialect, owner_id, c.data, region) for c in creates]
+        prepared = [c.prepared or prepare(dialect, owner_id, c.data, region) for c in creates]
         made = contacts.create_many_in(conn, owner_id, [p.data_json for p in prepared], prepared)
         for card, contact in zip(creates, made, strict=True):
             ids = sorted({tag_ids[name_key(n)] for n in card.tags})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rolodex.contacts.model import MAX_LIST, clean_contact_data
+from rolodex.contacts.prepared import PreparedContact
 from rolodex.errors import DomainError, InvalidInput
 from rolodex.formats.card import Card, CardProblem
 from rolodex.formats.vcard import Group, group_of
@@ -32,6 +33,8 @@ class CheckedCard:
     tags: list[str] = field(default_factory=list)
     photos: list[bytes] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Its rows as a new contact (`prepared.prepare`), when a worker process made them.
+    prepared: PreparedContact | None = None
 
 
 def _problem_text(exc: InvalidInput) -> str:

@@ -1,35 +1,55 @@
 """Exporting an owner's contacts as a file, page by page: memory holds one page.
 
-Each contact becomes a `Card`: its data, its tags by name, its `UID` (kept from the
-file it came from, or derived from its id: uids.py) and its kept extras, and, unless
-photos are left out, its primary photo's bytes when that photo was uploaded (the
-stored photos' URLs are not written: the file carries the image itself). The format's
-writer (`rolodex.formats`) turns the cards into text; the chunks are bytes, one page at
-a time, for a file, standard output or an HTTP response.
+Each contact is written with its data, its tags by name, its `UID` (kept from the file
+it came from, or derived from its id: uids.py) and its kept extras, and, unless photos
+are left out, its primary photo's bytes when that photo was uploaded (the stored
+photos' URLs are not written: the file carries the image itself). The chunks are
+bytes, one page at a time, for a file, standard output or an HTTP response.
+
+An export of a million contacts must run at tens of thousands a second
+(docs/benchmarks.md, "Import and export"), so no `Contact` or `Card` is made for a
+contact without photos: the page is read as plain rows (`ContactRepository.export_page`),
+each row becomes an `export_pages.Plain` (the stored texts, its tag names and UID), and
+the format's page writer (export_pages.py) writes the page as one chunk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rolodex.contacts.cards import CardRepository, CardRow, max_list_lengths
+import orjson
+
+from rolodex.contacts.cards import CardRow, max_list_lengths
 from rolodex.contacts.model import Contact
+from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service import ContactService
 from rolodex.errors import DomainError, InvalidInput
-from rolodex.formats import vcard
 from rolodex.formats.card import Card, Photo
-from rolodex.formats.google_csv import COUNTED_FIELDS, write_google_csv
-from rolodex.formats.jsonl import write_jsonl
-from rolodex.formats.outlook_csv import write_outlook_csv_bytes
+from rolodex.formats.google_csv import COUNTED_FIELDS
 from rolodex.photos.service import PHOTO_TYPE, PhotoService
 from rolodex.photos.urls import photo_id_from_url
 from rolodex.store import Store
+from rolodex.transfer.export_pages import (
+    Entry,
+    GooglePages,
+    JsonlPages,
+    OutlookPages,
+    PageWriter,
+    Plain,
+    VcardPages,
+    extras_of,
+)
 from rolodex.transfer.tag_names import tag_names
 from rolodex.transfer.uids import derived_uid
 
-PAGE_SIZE = 500
+# Contacts a page holds, and the most stored text it reads (a few big contacts make
+# a short page): a page is one statement and one chunk of the file.
+PAGE_SIZE = 2000
+PAGE_BYTES = 8 * 1024 * 1024
+# A contact's stored data names its photos so: only those contacts need the photo store.
+_PHOTOS_KEY = '"photos":'
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,41 +100,83 @@ class ContactExporter:
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[bytes]:
         """The file, in chunks of bytes; `progress` is told the contacts of each page."""
-        cards = self.cards(owner_id, photos=photos, progress=progress)
+        writer = self.writer(owner_id, fmt, photos=photos)
+        return self._chunks(owner_id, writer, photos, progress)
+
+    def writer(self, owner_id: str, fmt: ExportFormat, *, photos: bool) -> PageWriter:
+        """The format's page writer (for Google CSV, its header needs one count first)."""
         if fmt.name in ("vcard", "vcard3"):
-            version = "4.0" if fmt.name == "vcard" else "3.0"
-            return (vcard.write_card(c, version, photos=photos).encode() for c in cards)
+            return VcardPages("4.0" if fmt.name == "vcard" else "3.0", photos=photos)
         if fmt.name == "google-csv":
             with self.store.read() as conn:
                 counts = max_list_lengths(conn, owner_id, list(COUNTED_FIELDS.values()))
-            max_counts = {kind: counts[field] for kind, field in COUNTED_FIELDS.items()}
-            return (text.encode() for text in write_google_csv(cards, max_counts))
+            return GooglePages({kind: counts[field] for kind, field in COUNTED_FIELDS.items()})
         if fmt.name == "outlook-csv":
-            return write_outlook_csv_bytes(cards)
-        return (line.encode() for line in write_jsonl(cards))
+            return OutlookPages()
+        return JsonlPages()
 
-    def cards(
-        self, owner_id: str, *, photos: bool, progress: Callable[[int], None] | None = None
-    ) -> Iterator[Card]:
-        """Every live contact of the owner as a `Card`, in a fixed order, a page at a time."""
-        cursor: str | None = None
-        while True:
-            page = self.contacts.scroll(owner_id, size=PAGE_SIZE, cursor=cursor)
-            yield from self._page_cards(owner_id, page.contacts, photos=photos)
+    def _chunks(
+        self,
+        owner_id: str,
+        writer: PageWriter,
+        photos: bool,
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[bytes]:
+        head = writer.head()
+        if head:
+            yield head
+        for entries in self.pages(owner_id, photos=photos):
+            yield writer.page(entries)
             if progress is not None:
-                progress(len(page.contacts))
-            if page.cursor is None:
+                progress(len(entries))
+        tail = writer.tail()
+        if tail:
+            yield tail
+
+    def pages(self, owner_id: str, *, photos: bool) -> Iterator[list[Entry]]:
+        """Every live contact of the owner, in a fixed order (its key), a page at a time."""
+        names: dict[str, str] = {}
+        after = 0
+        while True:
+            rows = ContactRepository.export_page(
+                self.store.quick, owner_id, after_pk=after, limit=PAGE_SIZE, max_bytes=PAGE_BYTES
+            )
+            if not rows:
                 return
-            cursor = page.cursor
+            after = rows[-1][0]
+            tags = self._tags(owner_id, [row[3] for row in rows], names)
+            yield [
+                self._entry(row, tag_list, photos) for row, tag_list in zip(rows, tags, strict=True)
+            ]
 
-    def _page_cards(self, owner_id: str, found: list[Contact], *, photos: bool) -> Iterable[Card]:
-        with self.store.read() as conn:
-            names = tag_names(conn, owner_id, sorted({t for c in found for t in c.tag_ids}))
-            rows = CardRepository.by_pks(conn, [c.pk for c in found])
-        return [self.card_of(c, _tag_list(c, names), rows.get(c.pk), photos) for c in found]
+    def _tags(self, owner_id: str, texts: list[str], names: dict[str, str]) -> list[list[str]]:
+        """Each row's tag names in name order (a contact's tags have no order of their own);
+        `names` keeps the names looked up so far, and the page looks up only new ids."""
+        ids = [[] if text == "[]" else orjson.loads(text) for text in texts]
+        missing = sorted({t for found in ids for t in found if t not in names})
+        if missing:
+            with self.store.read() as conn:
+                names.update(tag_names(conn, owner_id, missing))
+            # A tag deleted meanwhile has no name: remember that too, as no name.
+            names.update((t, "") for t in missing if t not in names)
+        return [
+            sorted((names[t] for t in found if names[t]), key=str.casefold) if found else []
+            for found in ids
+        ]
 
-    def card_of(self, contact: Contact, tags: list[str], row: CardRow | None, photos: bool) -> Card:
-        data: dict[str, Any] = dict(contact.data)
+    def _entry(self, row: tuple[Any, ...], tags: list[str], photos: bool) -> Entry:
+        _, contact_id, data, _, uid, extras = row
+        if uid is None:
+            uid = derived_uid(contact_id)
+        if _PHOTOS_KEY in data:
+            return self.card_of(orjson.loads(data), tags, uid, extras_of(extras), photos)
+        return Plain(data, tags, uid, extras)
+
+    def card_of(
+        self, data: dict[str, Any], tags: list[str], uid: str, extras: dict[str, Any], photos: bool
+    ) -> Card:
+        """A contact with photos: the uploaded ones are not written as URLs, and the
+        primary one (the first, when it was uploaded) is embedded unless `photos` is off."""
         entries = [p for p in data.pop("photos", None) or [] if isinstance(p, dict)]
         kept = [p for p in entries if p.get("type") != PHOTO_TYPE] if photos else []
         if kept:
@@ -122,13 +184,16 @@ class ContactExporter:
         embedded: list[Photo] = []
         if photos and entries and entries[0].get("type") == PHOTO_TYPE:
             embedded = self._photo(str(entries[0].get("value", "")))
-        return Card(
-            contact_data=data,
-            tags=tags,
-            uid=row.uid if row is not None else derived_uid(contact.contact_id),
-            photos=embedded,
-            extras=row.extras if row is not None else {},
-        )
+        return Card(contact_data=data, tags=tags, uid=uid, photos=embedded, extras=extras)
+
+    def card_of_contact(
+        self, contact: Contact, tags: list[str], row: CardRow | None, photos: bool
+    ) -> Card:
+        """`card_of` for one stored contact (CardDAV's card reads): its UID and extras are
+        the card row's when it was imported, else the UID derived from its id."""
+        uid = row.uid if row is not None else derived_uid(contact.contact_id)
+        extras = row.extras if row is not None else {}
+        return self.card_of(dict(contact.data), tags, uid, extras, photos)
 
     def _photo(self, url: str) -> list[Photo]:
         photo_id = photo_id_from_url(url)
@@ -139,8 +204,3 @@ class ContactExporter:
         except DomainError:
             return []
         return [Photo(found.data, found.content_type)]
-
-
-def _tag_list(contact: Contact, names: dict[str, str]) -> list[str]:
-    """The contact's tag names in name order (a contact's tags have no order of their own)."""
-    return sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)

@@ -17,17 +17,28 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from rolodex.contacts import phones
+from rolodex.contacts.search import index as search_index
 from rolodex.contacts.service import ContactService
 from rolodex.errors import DomainError, LimitExceeded
 from rolodex.formats.card import CardProblem
+from rolodex.formats.detect import VCARD, open_text
 from rolodex.formats.vcard import Group
+from rolodex.photos.images import ImageLimits
 from rolodex.photos.service import PhotoService
 from rolodex.store import Store
 from rolodex.tags.model import clean_name, name_key
 from rolodex.transfer import resume
 from rolodex.transfer.batches import Written, targets_of, uploaded, write_batch
+from rolodex.transfer.card_workers import (
+    Checked,
+    Preparing,
+    Submit,
+    checked_in_workers,
+    worker_pool,
+)
 from rolodex.transfer.checks import CheckedCard, check_card
-from rolodex.transfer.reading import CountingReader, Progress, read_file
+from rolodex.transfer.reading import CountingReader, Progress, cards_of_lines, read_file
 from rolodex.transfer.tag_names import ensure_tags
 
 log = logging.getLogger("rolodex.transfer")
@@ -98,17 +109,47 @@ class CardImporter:
         resumable: Resumable | None = None,
         checking: Progress | None = None,
         progress: Progress | None = None,
+        workers: int = 0,
     ) -> ImportSummary:
         """Import every card of the file for `owner_id` (see the module docstring).
 
         `open_file` opens the file from its start (it is read twice without
         `skip_invalid`); `checking` and `progress` are told the bytes each pass reads.
-        Raises `formats.detect.UnknownFormat` for a file of no known format and
-        `TooManyCards` past `max_cards`.
+        `workers`: processes that read and check a vCard file's cards (card_workers.py;
+        0: this process does). Raises `formats.detect.UnknownFormat` for a file of no
+        known format and `TooManyCards` past `max_cards`.
         """
+        with worker_pool(workers) as submit:
+            reader = _Reader(submit, workers, self.photos.limits)
+            return self._run(
+                owner_id,
+                open_file,
+                reader,
+                requested,
+                skip_invalid,
+                batch_size,
+                max_cards,
+                resumable,
+                checking,
+                progress,
+            )
+
+    def _run(
+        self,
+        owner_id: str,
+        open_file: OpenFile,
+        reader: _Reader,
+        requested: str,
+        skip_invalid: bool,
+        batch_size: int,
+        max_cards: int | None,
+        resumable: Resumable | None,
+        checking: Progress | None,
+        progress: Progress | None,
+    ) -> ImportSummary:
         fmt = ""
         if not skip_invalid or max_cards is not None:
-            found = self._check(open_file, requested, max_cards, checking)
+            found = self._check(open_file, reader, requested, max_cards, checking)
             if found.errors and not skip_invalid:
                 found.written = False
                 return found
@@ -123,8 +164,9 @@ class CardImporter:
                     with open_file() as stream:
                         fmt = read_file(stream, requested)[0]
                 return ImportSummary(fmt, lines_done=done, resumed_from=done, already_done=True)
-        with open_file() as stream:
-            fmt, cards = read_file(CountingReader(stream, progress), requested)
+        preparing = Preparing(owner_id, self.store.engine.dialect.name, phones.default_region())
+        with open_file() as stream, search_index.bulk_load(self.store):
+            fmt, cards = reader.read(CountingReader(stream, progress), requested, preparing)
             summary = ImportSummary(fmt, lines_done=done, resumed_from=done)
             groups: list[Group] = []
             for batch in self._batches(cards, done, batch_size, summary, groups):
@@ -136,14 +178,19 @@ class CardImporter:
         return summary
 
     def _check(
-        self, open_file: OpenFile, requested: str, max_cards: int | None, checking: Progress | None
+        self,
+        open_file: OpenFile,
+        reader: _Reader,
+        requested: str,
+        max_cards: int | None,
+        checking: Progress | None,
     ) -> ImportSummary:
         """The first pass: every problem of the file, and the count against `max_cards`."""
         count = 0
         with open_file() as stream:
-            fmt, cards = read_file(CountingReader(stream, checking), requested)
+            fmt, cards = reader.read(CountingReader(stream, checking), requested, None)
             summary = ImportSummary(fmt)
-            for item in cards:
+            for checked in cards:
                 count += 1
                 if max_cards is not None and count > max_cards:
                     raise TooManyCards(
@@ -151,16 +198,13 @@ class CardImporter:
                         " may hold (docs/limits.md); split it",
                         field="file",
                     )
-                checked = (
-                    item if isinstance(item, CardProblem) else check_card(item, self.photos.limits)
-                )
                 if isinstance(checked, CardProblem):
                     summary.errors.append((checked.line, checked.message))
         return summary
 
     def _batches(
         self,
-        cards: Iterator[Any],
+        cards: Iterator[Checked],
         done: int,
         size: int,
         summary: ImportSummary,
@@ -169,10 +213,7 @@ class CardImporter:
         """The good cards after line `done`, in batches; no `UID` twice in one batch."""
         batch: list[CheckedCard] = []
         uids: set[str] = set()
-        for item in cards:
-            checked = (
-                item if isinstance(item, CardProblem) else check_card(item, self.photos.limits)
-            )
+        for checked in cards:
             if checked.line <= done:
                 continue
             if isinstance(checked, CardProblem):
@@ -239,6 +280,29 @@ class CardImporter:
                     if tag_id not in contact.tag_ids:
                         contact.tag_ids = sorted({*contact.tag_ids, tag_id})
                         self.contacts.record_in(conn, contact)
+
+
+class _Reader:
+    """A file's cards, checked: by the worker processes for a vCard file when there are
+    any (card_workers.py), else here, one by one."""
+
+    def __init__(self, submit: Submit | None, workers: int, limits: ImageLimits) -> None:
+        self.submit = submit
+        self.workers = workers
+        self.limits = limits
+
+    def read(
+        self, stream: CountingReader, requested: str, preparing: Preparing | None
+    ) -> tuple[str, Iterator[Checked]]:
+        sniffed, lines = open_text(stream, requested)
+        if self.submit is not None and sniffed.format == VCARD:
+            checked = checked_in_workers(self.submit, self.workers, lines, self.limits, preparing)
+            return sniffed.format, checked
+        cards = cards_of_lines(sniffed.format, lines)
+        return sniffed.format, (
+            item if isinstance(item, CardProblem) else check_card(item, self.limits)
+            for item in cards
+        )
 
 
 def _has_uploads(data: dict[str, Any]) -> bool:

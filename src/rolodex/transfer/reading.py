@@ -61,13 +61,18 @@ def read_file(stream: ByteSource, requested: str) -> tuple[str, Iterator[Card | 
     Raises `formats.detect.UnknownFormat` when the format cannot be told.
     """
     sniffed, lines = open_text(stream, requested)
-    if sniffed.format == VCARD:
+    return sniffed.format, cards_of_lines(sniffed.format, lines)
+
+
+def cards_of_lines(fmt: str, lines: Iterator[str]) -> Iterator[Card | CardProblem]:
+    """The cards of a file of this format, from its decoded lines (`detect.open_text`)."""
+    if fmt == VCARD:
         cards = vcard.read_cards(cast(TextIO, _LinesAsText(lines)))
-    elif sniffed.format == GOOGLE_CSV:
+    elif fmt == GOOGLE_CSV:
         cards = read_google_csv(lines)
-    elif sniffed.format == OUTLOOK_CSV:
+    elif fmt == OUTLOOK_CSV:
         cards = read_outlook_csv(lines)
     else:
-        assert sniffed.format == JSONL
+        assert fmt == JSONL
         cards = read_jsonl(lines)
-    return sniffed.format, _guarded(cards)
+    return _guarded(cards)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import uuid
 
 URN = "urn:uuid:"
@@ -19,16 +20,19 @@ _PREFIX = "c_"
 _NAMESPACE = uuid.UUID("6f1d3a52-5c6e-4b9a-9a43-3f0c2f8e7d10")
 
 
+# The ids `ids.new_id("c_")` makes: 16 random bytes as 22 characters of URL-safe
+# base64, the last of which holds only 2 of those bits (its other 4 are zero).
+_CANONICAL = re.compile(r"[A-Za-z0-9_-]{21}[AQgw]")
+
+
 def derived_uid(contact_id: str) -> str:
     """The `UID` a contact without one is exported with."""
-    if contact_id.startswith(_PREFIX):
-        raw = contact_id[len(_PREFIX) :]
-        try:
-            data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        except (binascii.Error, ValueError):
-            data = b""
-        if len(data) == 16 and _id_of(data) == contact_id:
-            return URN + str(uuid.UUID(bytes=data))
+    raw = contact_id[len(_PREFIX) :]
+    if contact_id.startswith(_PREFIX) and _CANONICAL.fullmatch(raw):
+        # The UUID of those 16 bytes, written without a UUID object (an export makes
+        # one per contact): the same text as `str(uuid.UUID(bytes=...))`.
+        h = binascii.a2b_base64(raw.replace("-", "+").replace("_", "/") + "==").hex()
+        return f"{URN}{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     return URN + str(uuid.uuid5(_NAMESPACE, contact_id))
 
 

@@ -10,6 +10,7 @@
   the pages by number and by name);
 - quick.py: the hot reads on the driver (`contacts.get`, scroll pages, and the
   `contacts.get` joined with the bearer token's lookup: store/credential_join.py);
+- export_rows.py: an export's pages, plain rows on the driver;
 - writes.py: inserts (one, or many for a bulk import), saves and tags;
 - counts.py: the owner's counts; filters.py: a listing's conditions.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rolodex.contacts.repository.counts import ContactCounts
+from rolodex.contacts.repository.export_rows import ExportRows
 from rolodex.contacts.repository.filters import ContactFilters, filter_conditions
 from rolodex.contacts.repository.quick import QuickContactReads
 from rolodex.contacts.repository.reads import ContactReads
@@ -30,7 +32,7 @@ from rolodex.store.schema import contacts
 __all__ = ["ContactFilters", "ContactRepository"]
 
 
-class ContactRepository(ContactReads, QuickContactReads, ContactWrites, ContactCounts):
+class ContactRepository(ContactReads, QuickContactReads, ExportRows, ContactWrites, ContactCounts):
     """Every read and write of contacts: Core statements and, for the hot reads, driver SQL.
 
     Stateless: its methods take the connection (Core) or the store's quick reader
