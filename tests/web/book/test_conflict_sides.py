@@ -192,3 +192,20 @@ def test_another_account_sees_no_conflict(
     assert "private notes" not in posted.text
     assert "v2" not in posted.text
     assert "Changed in the address book" not in posted.text
+
+
+def test_without_the_version_in_the_history_it_says_only_when(
+    reader: Reader, services: Services
+) -> None:
+    contact_id, url, form = _started(reader, {"name-givenName": "Kit", "notes": "one"})
+    assert (
+        reader.post(url, url, {**form, "name-givenName": "Kit", "notes": "two"}).status_code == 303
+    )
+    # Its kept versions gone (as when the retention purged them): nobody to name.
+    services.history.leave_trash(reader.account_id(services), contact_id, [])
+    response = reader.post(url, url, {**form, "name-givenName": "Kitty", "notes": "one"})
+    assert response.status_code == 409
+    section = _conflict_section(response.text)
+    assert re.search(r"It was saved on <strong>\d{1,2} \w+ \d{4} at \d\d:\d\d UTC", section)
+    assert "from another device, app or browser window" in section
+    assert "Changed " not in section
