@@ -260,7 +260,9 @@ def test_the_address_book_in_chromium(server: str) -> None:
             page.wait_for_url(re.compile(re.escape(contact_url) + r".*"))
             other.fill("#f-name-givenName", "Quentin R.")
             other.click("button:has-text('Save')")
-            expect(other.locator("#conflict")).to_contain_text(re.compile(r"saved on .* UTC"))
+            expect(other.locator("#conflict")).to_contain_text(
+                re.compile(r"Changed in the address book on .* UTC")
+            )
             expect(other.locator("#choice-name input[value=mine]")).to_be_checked()
             expect(other.locator("#choice-notes input[value=theirs]")).to_be_checked()
             expect(other.locator("#choice-notes")).to_contain_text("Notes from the first window")

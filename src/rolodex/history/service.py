@@ -19,7 +19,7 @@ from rolodex.contacts.service import ContactService, photo_urls
 from rolodex.contacts.versions import Snapshot
 from rolodex.errors import EtagConflict, NotFound
 from rolodex.history.guard import DeletionGuard, Hold
-from rolodex.history.model import UNKNOWN, Activity, Source, Trashed, Version
+from rolodex.history.model import UNKNOWN, Activity, Change, Source, Trashed, Version
 from rolodex.history.repository import VersionRepository
 from rolodex.history.undo import Undo, UndoOutcome
 from rolodex.settings import HistorySettings
@@ -104,6 +104,18 @@ class HistoryService:
                 _HISTORY, f"{owner_id}/{contact_id}", changes[limit - 1].version_id
             )
         return Page(versions, next_cursor)
+
+    def latest_change(self, owner_id: str, contact_id: str) -> Change | None:
+        """The newest kept write to a contact: who made its current version, and when.
+
+        None when none is kept (purged, or written before versions were kept); the caller
+        compares its `etag` with the contact's to know it is the current version's.
+        """
+        with self.store.read() as conn:
+            found = VersionRepository.of_contact(
+                conn, owner_id, contact_id, before_pk=None, limit=1
+            )
+        return found[0] if found else None
 
     def trash(
         self, owner_id: str, *, size: int | None = None, cursor: str | None = None

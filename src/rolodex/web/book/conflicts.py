@@ -7,7 +7,8 @@ the person changed, defaults to theirs-as-typed ("mine"); a field only the other
 changed defaults to "theirs", so accepting the defaults loses nobody's change. The
 person can pick either side of every differing field (`pick-<field>`), and the merge is
 saved against the version shown (its etag), so a third change meanwhile is a conflict
-again rather than lost.
+again rather than lost. The page names who made the saved version and when, from the
+history (`HistoryService.latest_change`), and shows once each field both sides agree on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from rolodex import actors
+from rolodex.history.model import Change
 from rolodex.web.book.showing import Entry, partial_date, sections
 
 # The fields a person edits, in the order the edit page shows them, with their titles.
@@ -39,6 +42,21 @@ FIELDS: tuple[tuple[str, str], ...] = (
 MINE = "mine"
 THEIRS = "theirs"
 
+# How a person reads each kind of writer that has a name of its own (rolodex.actors) ...
+KIND_LABELS = {
+    actors.APP_PASSWORD: "app password",
+    actors.OAUTH_APP: "app",
+    actors.API_KEY: "API key",
+}
+# ... and the writers whose name says nothing more than their kind.
+NAMELESS = {
+    actors.ADDRESS_BOOK: "Changed in the address book",
+    actors.IMPORT: "Changed by an import",
+    actors.MERGE: "Changed by a merge of duplicates",
+    actors.CLI: "Changed from the command line",
+    actors.SYSTEM: "Changed by Rolodex itself",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class FieldChoice:
@@ -47,6 +65,27 @@ class FieldChoice:
     mine: list[Entry]
     theirs: list[Entry]
     pick: str
+
+
+@dataclass(frozen=True, slots=True)
+class SameField:
+    key: str
+    title: str
+    value: list[Entry]
+
+
+def changed_by(change: Change | None, etag: str) -> str:
+    """Who made the saved version, as a person reads it: 'Changed by “iPhone” (app
+    password)'; empty when the history does not hold the write that made `etag`."""
+    if change is None or change.etag != etag:
+        return ""
+    kind = change.source.kind
+    if kind in NAMELESS:
+        return NAMELESS[kind]
+    label = KIND_LABELS.get(kind, kind.replace("_", " "))
+    if not change.source.name:
+        return f"Changed by an unnamed {label}"
+    return f"Changed by “{change.source.name}” ({label})"
 
 
 def digest(value: Any) -> str:
@@ -104,6 +143,16 @@ def choices(
             )
         )
     return out
+
+
+def same(mine: dict[str, Any], theirs: dict[str, Any]) -> list[SameField]:
+    """The fields both versions hold alike (and not empty): shown once, nothing to choose."""
+    return [
+        SameField(key, title, _shown(key, mine))
+        for key, title in FIELDS
+        if mine.get(key) not in (None, "", [], {})
+        and digest(mine.get(key)) == digest(theirs.get(key))
+    ]
 
 
 def merged(mine: dict[str, Any], theirs: dict[str, Any], picks: dict[str, str]) -> dict[str, Any]:

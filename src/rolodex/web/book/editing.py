@@ -2,8 +2,9 @@
 
 The edit form carries the etag the person started from, and a digest of each field as
 it was then. Saving names the etag to `ContactService.modify`; if someone changed the
-contact meanwhile the service refuses (EtagConflict) and the page says when it was
-changed, and shows each differing field side by side, the person's version and the
+contact meanwhile the service refuses (EtagConflict) and the page says who changed it
+(the history's latest write) and when, shows once the fields both sides agree on, and
+shows each differing field side by side, the person's version and the
 saved one, with a choice per field (conflicts.py). Saving the choices names the version
 shown, so nothing is ever overwritten silently. Photos are not part of the form: they
 are kept as they are now.
@@ -19,7 +20,15 @@ from starlette.responses import Response
 from rolodex.contacts.model import Contact
 from rolodex.errors import EtagConflict, InvalidInput
 from rolodex.web.book.books import Book, open_book
-from rolodex.web.book.conflicts import FIELDS, THEIRS, base_digests, choices, merged
+from rolodex.web.book.conflicts import (
+    FIELDS,
+    THEIRS,
+    base_digests,
+    changed_by,
+    choices,
+    merged,
+    same,
+)
 from rolodex.web.book.contact_form import (
     LISTS,
     PART_LABELS,
@@ -46,6 +55,7 @@ def _render_form(
     conflict: Contact | None = None,
     mine: dict[str, Any] | None = None,
     base: dict[str, str] | None = None,
+    who: str = "",
 ) -> Response:
     title = "New contact" if contact is None else f"Edit {row_of(contact, {}).name}"
     fields = []
@@ -64,6 +74,8 @@ def _render_form(
         value_labels=VALUE_LABELS,
         conflict=conflict,
         conflict_fields=fields,
+        conflict_same=same(mine or {}, conflict.data) if conflict is not None else [],
+        conflict_who=who,
         conflict_when=_when(conflict.updated_at) if conflict is not None else "",
         # After a conflict the version shown becomes the one the person started from.
         base=_form_base(conflict.data) if conflict is not None else base or {},
@@ -173,6 +185,9 @@ def _edit_contact(p: Page) -> Response:
             status=409,
             conflict=latest,
             mine=data,
+            who=changed_by(
+                p.services.history.latest_change(book.owner_id, contact_id), latest.etag
+            ),
         )
     kept = sum(1 for side in picks.values() if side == THEIRS)
     notice = "Saved." if not kept else f"Saved, keeping {kept} of the other version's fields."
