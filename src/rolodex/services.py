@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from rolodex.accounts.deletion import AccountDeletion
 from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.accounts.secret_key import SecretKeyService
@@ -11,9 +13,11 @@ from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
 from rolodex.contacts import phones
 from rolodex.contacts.cursors import CursorCodec
+from rolodex.contacts.model import Contact
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.duplicates.service import DuplicateService
 from rolodex.oauth.apps import AppService
 from rolodex.oauth.authorization import AuthorizationService
 from rolodex.oauth.credentials import CredentialService
@@ -59,6 +63,7 @@ class Services:
     tags_by_name: TagsByName
     card_import: CardImporter
     export: ContactExporter
+    duplicates: DuplicateService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -92,7 +97,14 @@ class Services:
             process_budget(settings.photo_decode_budget_bytes),
         )
         contacts.photos_removed = photos.forget
-        contacts.data_saved = reconcile_kept
+        duplicates = DuplicateService(store, contacts.cursors)
+
+        def data_saved(conn: Connection, contact: Contact) -> None:
+            reconcile_kept(conn, contact)
+            duplicates.saved(conn, contact)
+
+        contacts.data_saved = data_saved
+        contacts.contacts_created = duplicates.created
         apps = AppService(store)
         tags = TagService(store, contacts)
         search = SearchService(store, contacts)
@@ -124,6 +136,7 @@ class Services:
             tags_by_name=TagsByName(store, contacts, tags, search),
             card_import=CardImporter(store, contacts, photos),
             export=ContactExporter(store, contacts, photos),
+            duplicates=duplicates,
         )
 
     def close(self) -> None:

@@ -33,6 +33,8 @@ ENTITY = "contact"
 PhotosRemoved = Callable[[str, str, list[str]], None]
 # (the write's connection, the contact as saved)
 DataSaved = Callable[[Connection, Contact], None]
+# (the write's connection, the contacts just made)
+ContactsCreated = Callable[[Connection, Sequence[Contact]], None]
 
 
 def photo_urls(data: dict[str, Any]) -> list[str]:
@@ -63,6 +65,9 @@ class ContactService(ContactReads):
         # transaction, of every contact whose data a write changed, so that what a file
         # import kept with the contact follows the new data (docs/import-export.md).
         self.data_saved: DataSaved | None = None
+        # Set by the Services wiring (rolodex.duplicates): told, inside the write's
+        # transaction, of every contact a create made, once per write (a batch at once).
+        self.contacts_created: ContactsCreated | None = None
 
     # -- writes ------------------------------------------------------------------------
 
@@ -101,6 +106,7 @@ class ContactService(ContactReads):
             contact.pk = self.repo.insert(conn, contact)
             if contact.tag_ids:
                 self.repo.set_tags(conn, contact.pk, contact.tag_ids)
+            self._created(conn, [contact])
             self._log(conn, contact, CREATED)
         return contact
 
@@ -148,6 +154,7 @@ class ContactService(ContactReads):
         self._reserve(conn, owner_id, len(new))
         for contact, pk in zip(new, self.repo.insert_many(conn, new, prepared), strict=True):
             contact.pk = pk
+        self._created(conn, new)
         ChangeLog.append_many(
             conn,
             owner_id=owner_id,
@@ -305,6 +312,11 @@ class ContactService(ContactReads):
         """In the write's transaction: the contact's data was saved (`data_saved`)."""
         if self.data_saved is not None:
             self.data_saved(conn, contact)
+
+    def _created(self, conn: Connection, contacts: Sequence[Contact]) -> None:
+        """In the write's transaction: these contacts were made (`contacts_created`)."""
+        if self.contacts_created is not None and contacts:
+            self.contacts_created(conn, contacts)
 
     def _photos_left(self, contact: Contact, before: list[str], after: list[str]) -> None:
         """After commit: tell the photo service which URLs the contact no longer holds."""
