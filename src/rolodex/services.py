@@ -134,7 +134,7 @@ class Services:
             webhooks=WebhookService(store, settings.webhooks),
             search=search,
             tags_by_name=TagsByName(store, contacts, tags, search),
-            card_import=CardImporter(store, contacts, photos),
+            card_import=CardImporter(store, contacts, photos, duplicates),
             export=ContactExporter(store, contacts, photos),
             duplicates=duplicates,
         )

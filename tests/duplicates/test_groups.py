@@ -25,5 +25,13 @@ def test_a_clique_is_one_group_scored_by_its_weakest_pair() -> None:
     assert only.reasons == ("same email a@x.example", "same mobile +1 415 555 0100")
 
 
+def test_two_records_that_agree_join_through_a_third() -> None:
+    # A phone's record (1) and a mail account's (3), each linked to a fuller one (2).
+    matches = {(1, 2): Match(0.97, ("a",)), (2, 3): Match(0.95, ("b",))}
+    [only] = group(matches, 0.9, agree=lambda a, b: True)
+    assert only.members == (1, 2, 3)
+    assert only.score == 0.95
+
+
 def test_pairs_below_the_threshold_make_no_group() -> None:
     assert group({(1, 2): Match(0.5, ())}, 0.9) == []

@@ -20,6 +20,7 @@ from rolodex.cli import (
     api_keys,
     apps,
     backups,
+    duplicates,
     exports,
     imports,
     photos,
@@ -60,6 +61,7 @@ app.command("import")(imports.import_contacts)
 app.command("export")(exports.export_contacts)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command("duplicates")(duplicates.find_duplicates)
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(apps.app, name="apps")

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from rolodex.duplicates.nicknames import same_given
 
@@ -17,6 +17,8 @@ _LETTERS = str.maketrans(
 )
 _NOT_NAME = re.compile(r"[\W\d_]+")
 _SPACES = re.compile(r" +")
+# What one typo makes of a name's likeness.
+TYPO = 0.92
 
 
 @cache
@@ -38,7 +40,16 @@ def given_similarity(a: str, b: str) -> float:
         return 0.9 if a[0] == b[0] else 0.0
     if (" " in a or " " in b) and (a.split()[0] == b.split()[0]):
         return 0.95  # "maria" and "maria jose"
-    return float(JaroWinkler.normalized_similarity(a, b))
+    return _typed(a, b)
+
+
+def _typed(a: str, b: str) -> float:
+    """Jaro-Winkler, but one slip (a letter dropped, added, changed or two swapped) in a
+    name of four letters or more counts as a typo, however short the name."""
+    similarity = float(JaroWinkler.normalized_similarity(a, b))
+    if similarity < TYPO and min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return TYPO
+    return similarity
 
 
 def family_similarity(a: str, b: str) -> float:
@@ -48,7 +59,7 @@ def family_similarity(a: str, b: str) -> float:
         return 1.0
     if a.replace(" ", "") == b.replace(" ", ""):
         return 1.0
-    return float(JaroWinkler.normalized_similarity(a, b))
+    return _typed(a, b)
 
 
 def name_similarity(first: tuple[str, str], second: tuple[str, str]) -> tuple[float, bool]:

@@ -63,8 +63,11 @@ leonard: leo len lenny
 malgorzata: gosia
 margaret: maggie meg peggy marge
 matthew: matt
+maximilian: max
+maxwell: max
 michael: mike mikey mick
 nathaniel: nate nat
+olivia: liv livvy
 nicholas: nick nicky
 patricia: pat patty trish
 patrick: pat paddy
@@ -75,6 +78,7 @@ richard: rick rich dick richie
 robert: bob bobby rob robbie bert
 ronald: ron ronnie
 samuel: sam sammy
+sarah: sally sadie
 samantha: sam sammie
 stephen: steve
 steven: steve

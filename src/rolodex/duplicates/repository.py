@@ -104,8 +104,7 @@ class DuplicateRepository:
         )
         block: list[Member] = []
         current: str | None = None
-        for row in rows:
-            key, pk, contact_id, text = row.tuple()
+        for key, pk, contact_id, text in rows:
             if key != current:
                 if len(block) > 1:
                     yield block
@@ -129,8 +128,8 @@ class DuplicateRepository:
         if not small:
             return []
         found: dict[int, Member] = {}
-        for row in conn.execute(_members().where(k.owner_id == owner_id, k.block_key.in_(small))):
-            _, pk, contact_id, text = row.tuple()
+        chosen = _members().where(k.owner_id == owner_id, k.block_key.in_(small))
+        for _, pk, contact_id, text in conn.execute(chosen):
             if pk not in found:
                 found[pk] = Member(pk, contact_id, decode(text))
         return list(found.values())

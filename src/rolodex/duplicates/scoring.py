@@ -22,7 +22,7 @@ from rolodex.duplicates.names import name_similarity
 from rolodex.duplicates.profile import Phone, Profile, phones_match
 
 PRIOR = -5.0
-DEFAULT_MIN_SCORE = 0.9
+DEFAULT_MIN_SCORE = 0.85
 # Providers where two addresses say nothing about one employer.
 FREE_MAIL = frozenset(
     {
@@ -85,7 +85,7 @@ def _written(phone: Phone) -> str:
     return shown.replace("-", " ")
 
 
-def _phones(a: Profile, b: Profile) -> Evidence:
+def _phones(a: Profile, b: Profile, explain: bool = True) -> Evidence:
     if not a.phones or not b.phones:
         return 0.0, None
     for phone in a.phones:
@@ -94,7 +94,8 @@ def _phones(a: Profile, b: Profile) -> Evidence:
                 shown = other if other.digits.startswith("+") else phone
                 shared_line = phone.type in SHARED_LINES and other.type in SHARED_LINES
                 kind = phone.type if phone.type == other.type else "phone"
-                return (2.5 if shared_line else 5.0), f"same {kind} {_written(shown)}"
+                points = 4.0 if shared_line else 5.0
+                return points, f"same {kind} {_written(shown)}" if explain else kind
     return -1.0, None
 
 
@@ -128,13 +129,18 @@ def _work(a: Profile, b: Profile) -> Evidence:
     return 1.0, f"same company {a.company.title()}"
 
 
-_EVIDENCE = (_phones, _emails, _names, _birthdays, _addresses, _work)
+_EVIDENCE = (_emails, _names, _birthdays, _addresses, _work)
 
 
-def score(a: Profile, b: Profile) -> Match:
-    """How likely `a` and `b` are one person, and why (see the module docstring)."""
-    total = PRIOR
-    reasons: list[str] = []
+def score(a: Profile, b: Profile, *, explain: bool = True) -> Match:
+    """How likely `a` and `b` are one person, and why (see the module docstring).
+
+    Without `explain` the reasons are not worded (a phone number is not formatted): for
+    the scan, which words only the pairs that pass.
+    """
+    total, reason = _phones(a, b, explain)
+    total += PRIOR
+    reasons: list[str] = [] if reason is None else [reason]
     for evidence in _EVIDENCE:
         points, reason = evidence(a, b)
         total += points

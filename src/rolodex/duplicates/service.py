@@ -29,6 +29,10 @@ BLOCK_CAP = 30
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 CURSOR_KIND = "contacts.findDuplicates"
+# Two records score this much on their own when nothing but their names speaks for
+# them and nothing against: what lets a group hold a phone's record and a mail
+# account's record of one person, both linked to a fuller record (groups.py).
+AGREE = 0.1
 
 
 class Suggestion(NamedTuple):
@@ -47,10 +51,15 @@ class Suggestion(NamedTuple):
 
 
 class Found(NamedTuple):
-    """A scan's strong pairs, and the ids of the contacts in them."""
+    """A scan's strong pairs, and the ids and profiles of the contacts in them."""
 
     matches: dict[Pair, Match]
     ids: dict[int, str]
+    profiles: dict[int, profiles.Profile]
+
+    def agree(self, a: int, b: int) -> bool:
+        """Whether two linked contacts have nothing against being one person."""
+        return score(self.profiles[a], self.profiles[b], explain=False).score >= AGREE
 
 
 def indexed(contact: Contact) -> Indexed:
@@ -97,7 +106,7 @@ class DuplicateService:
 
         With `since_pk`, only pairs with a contact made after it (an import's arrivals).
         """
-        found = Found({}, {})
+        found = Found({}, {}, {})
         with self.store.read() as conn:
             for block in self.repo.blocks(conn, owner_id, self.block_cap, since_pk=since_pk):
                 self._score_block(block, min_score, since_pk, found)
@@ -114,11 +123,12 @@ class DuplicateService:
                     continue
                 if since_pk is not None and pair[1] <= since_pk:
                     continue
-                match = score(first.profile, second.profile)
+                match = score(first.profile, second.profile, explain=False)
                 if match.score >= min_score:
-                    found.matches[pair] = match
-                    found.ids[first.pk] = first.contact_id
-                    found.ids[second.pk] = second.contact_id
+                    found.matches[pair] = score(first.profile, second.profile)
+                    for member in (first, second):
+                        found.ids[member.pk] = member.contact_id
+                        found.profiles[member.pk] = member.profile
 
     def suggestions(self, owner_id: str, min_score: float | None = None) -> list[Suggestion]:
         """Every group of the owner's book, strongest first (the CLI's answer)."""
@@ -126,7 +136,7 @@ class DuplicateService:
         found = self.scan(owner_id, threshold)
         made = [
             Suggestion(tuple(found.ids[m] for m in g.members), g.score, g.reasons)
-            for g in group(found.matches, threshold)
+            for g in group(found.matches, threshold, found.agree)
         ]
         made = [s._replace(contact_ids=tuple(sorted(s.contact_ids))) for s in made]
         return sorted(made, key=lambda s: (-s.score, s.contact_ids))

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
+from rolodex.api.contactsplus import account, contacts, contacts_search, duplicates, tags, teams
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call, OnTheLoop
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
@@ -44,6 +44,8 @@ METHODS: dict[str, Handler | OnTheLoop] = {
     "contacts.delete": contacts.delete,
     "contacts.manageTags": contacts.manage_tags,
     "contacts.changeOwner": contacts.change_owner,
+    # Rolodex's extension (docs/duplicates.md).
+    "contacts.findDuplicates": duplicates.find_duplicates,
     "teams.get": teams.get,
     "tags.get": tags.get,
     "tags.scroll": tags.scroll,

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
+from rolodex.api.contactsplus import account, contacts, contacts_search, duplicates, tags, teams
 from rolodex.api.contactsplus import photos as photo_api
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.openapi.common import (
@@ -27,7 +27,7 @@ from rolodex.api.openapi.common import (
     ref,
     response,
 )
-from rolodex.api.openapi.contactsplus_answers import ANSWERS
+from rolodex.api.openapi.contactsplus_answers import ANSWERS, EXTENSIONS
 from rolodex.api.openapi.contactsplus_links import LINKS, links
 from rolodex.oauth.scopes import SCOPES
 from rolodex.photos.urls import PREFIX as PHOTO_PREFIX
@@ -57,6 +57,12 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
         contacts.ContactsChangeOwner,
         "teams.contacts.write",
         "ContactList",
+        _SCOPED,
+    ),
+    "contacts.findDuplicates": (
+        duplicates.ContactsFindDuplicates,
+        "contacts.read",
+        "DuplicatePage",
         _SCOPED,
     ),
     "teams.get": (teams.TeamsGet, "teams.read", "TeamList", (*_ALWAYS, 403)),
@@ -135,17 +141,24 @@ def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuse
     ok = response("The answer", ref(answer))
     if name in LINKS:
         ok["links"] = links(name)
-    return {
+    description = f"Scope: {scope}; with `teamId`, its `teams.*` counterpart."
+    extension = EXTENSIONS.get(name)
+    if extension is not None:
+        description = f"{extension} {description}"
+    operation: dict[str, Any] = {
         "post": {
             "operationId": name,
             "summary": name,
-            "description": f"Scope: {scope}; with `teamId`, its `teams.*` counterpart.",
+            "description": description,
             "tags": [name.split(".", 1)[0]],
             "security": BEARER,
             "requestBody": {"required": False, "content": json_content(body_ref)},
             "responses": {"200": ok, **errors(statuses, ERROR)},
         }
     }
+    if extension is not None:
+        operation["post"]["x-rolodex-extension"] = True
+    return operation
 
 
 def _token_operation(op_id: str, summary: str, answer: str) -> Any:

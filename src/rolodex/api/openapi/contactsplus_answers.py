@@ -140,6 +140,25 @@ _ACCOUNT = obj(
 )
 
 
+# Methods Rolodex adds to the Contacts+ API, each with the sentence its operation starts with.
+EXTENSIONS = {
+    "contacts.findDuplicates": (
+        "A Rolodex extension, not in the Contacts+ API: groups of contacts that are likely"
+        " one person, each with a score from 0 to 1 and its reasons in words, strongest"
+        " first (docs/duplicates.md). `minScore` defaults to 0.85."
+    ),
+}
+
+_DUPLICATE_GROUP = obj(
+    {
+        "contactIds": {"type": "array", "items": STRING, "minItems": 2},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "reasons": {"type": "array", "items": STRING},
+    },
+    ["contactIds", "score", "reasons"],
+)
+
+
 def _list(key: str, item: str, *, cursor: bool = False) -> Schema:
     props: dict[str, Schema] = {key: {"type": "array", "items": ref(item)}}
     if cursor:
@@ -164,6 +183,8 @@ ANSWERS: dict[str, Schema] = {
     "AccountAnswer": _ACCOUNT,
     "ContactList": _list("contacts", "Contact"),
     "ContactPage": _list("contacts", "Contact", cursor=True),
+    "DuplicatePage": _list("duplicates", "DuplicateGroup", cursor=True),
+    "DuplicateGroup": _DUPLICATE_GROUP,
     "OneContact": _one("contact", "Contact"),
     "TeamList": _list("teams", "Team"),
     "TagList": _list("tags", "Tag"),
