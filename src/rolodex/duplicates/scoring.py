@@ -132,6 +132,29 @@ def _work(a: Profile, b: Profile) -> Evidence:
 _EVIDENCE = (_emails, _names, _birthdays, _addresses, _work)
 
 
+# The most two contacts can score with no email, phone, birthday or postal code in
+# common: the same name and company. Below this, such pairs need no scoring at all.
+WITHOUT_IDENTIFIERS = 1.0 / (1.0 + math.exp(-(PRIOR + 3.0 + 1.5)))
+
+
+def may_match(a: Profile, b: Profile, min_score: float) -> bool:
+    """False when `score(a, b)` is surely below `min_score`: a cheap test for the scan.
+
+    Two numbers that match (profile.phones_match) end in the same seven digits.
+    """
+    if min_score <= WITHOUT_IDENTIFIERS:
+        return True
+    if a.emails and b.emails and not set(a.emails).isdisjoint(b.emails):
+        return True
+    if a.phones and b.phones:
+        tails = {p.digits[-7:] for p in a.phones}
+        if any(p.digits[-7:] in tails for p in b.phones):
+            return True
+    if a.birthday and a.birthday[5:] == b.birthday[5:]:
+        return True
+    return bool(a.postal) and a.postal == b.postal
+
+
 def score(a: Profile, b: Profile, *, explain: bool = True) -> Match:
     """How likely `a` and `b` are one person, and why (see the module docstring).
 

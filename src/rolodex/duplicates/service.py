@@ -20,7 +20,7 @@ from rolodex.duplicates import profile as profiles
 from rolodex.duplicates.groups import Pair, group
 from rolodex.duplicates.keys import keys_of
 from rolodex.duplicates.repository import DuplicateRepository, Indexed, Member
-from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, score
+from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
 
@@ -122,6 +122,8 @@ class DuplicateService:
                 if pair in found.matches or first.pk == second.pk:
                     continue
                 if since_pk is not None and pair[1] <= since_pk:
+                    continue
+                if not may_match(first.profile, second.profile, min_score):
                     continue
                 match = score(first.profile, second.profile, explain=False)
                 if match.score >= min_score:
