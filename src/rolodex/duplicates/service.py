@@ -16,8 +16,10 @@ from sqlalchemy import Connection
 
 from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.model import Contact
+from rolodex.contacts.prepared import PreparedContact
 from rolodex.duplicates import profile as profiles
 from rolodex.duplicates.groups import Pair, group
+from rolodex.duplicates.index import IndexEntry, index_of
 from rolodex.duplicates.keys import keys_of
 from rolodex.duplicates.repository import DuplicateRepository, Indexed, Member
 from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
@@ -62,9 +64,10 @@ class Found(NamedTuple):
         return score(self.profiles[a], self.profiles[b], explain=False).score >= AGREE
 
 
-def indexed(contact: Contact) -> Indexed:
-    made = profiles.build(contact.data)
-    return Indexed(contact.pk, contact.owner_id, profiles.encode(made), keys_of(made))
+def indexed(contact: Contact, entry: IndexEntry | None = None) -> Indexed:
+    """The rows of a contact's index entry (built now unless the import prepared it)."""
+    text, keys = entry if entry is not None else index_of(contact.data)
+    return Indexed(contact.pk, contact.owner_id, text, keys)
 
 
 def _check_score(value: float | None, field: str) -> float:
@@ -95,9 +98,21 @@ class DuplicateService:
         if self.repo.profile_of(conn, contact.pk) != row.profile:
             self.repo.put(conn, [row], fresh=False)
 
-    def created(self, conn: Connection, contacts: Sequence[Contact]) -> None:
-        """In the write's transaction: new contacts, indexed with one insert per table."""
-        self.repo.put(conn, [indexed(c) for c in contacts], fresh=True)
+    def created(
+        self,
+        conn: Connection,
+        contacts: Sequence[Contact],
+        prepared: Sequence[PreparedContact] | None = None,
+    ) -> None:
+        """In the write's transaction: new contacts, indexed with one insert per table.
+
+        The bulk import's contacts come with their entries built in its worker processes.
+        """
+        if prepared is None:
+            rows = [indexed(c) for c in contacts]
+        else:
+            rows = [indexed(c, p.duplicate_entry) for c, p in zip(contacts, prepared, strict=True)]
+        self.repo.put(conn, rows, fresh=True)
 
     # -- finding -------------------------------------------------------------------
 
