@@ -15,7 +15,7 @@ def find_duplicates(
     team: Team = None,
     min_score: Annotated[
         float | None,
-        typer.Option("--min-score", help="From 0 to 1 (default 0.85): a group's weakest link."),
+        typer.Option("--min-score", help="From 0.5 to 1 (default 0.85): a group's weakest link."),
     ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,

@@ -28,6 +28,9 @@ from rolodex.store import Store
 
 # The most contacts one key may hold and still be compared within (keys.py).
 BLOCK_CAP = 30
+# Below an even chance a pair is more likely two people; and every pair of every block
+# would be a link, which a scan would have to hold.
+LOWEST_MIN_SCORE = 0.5
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 CURSOR_KIND = "contacts.findDuplicates"
@@ -73,8 +76,8 @@ def indexed(contact: Contact, entry: IndexEntry | None = None) -> Indexed:
 def _check_score(value: float | None, field: str) -> float:
     if value is None:
         return DEFAULT_MIN_SCORE
-    if not 0.0 <= value <= 1.0:
-        raise InvalidInput("must be a number from 0 to 1", field=field)
+    if not LOWEST_MIN_SCORE <= value <= 1.0:
+        raise InvalidInput(f"must be a number from {LOWEST_MIN_SCORE} to 1", field=field)
     return value
 
 

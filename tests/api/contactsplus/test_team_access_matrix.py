@@ -48,7 +48,7 @@ ENDPOINTS: dict[str, tuple[Body, bool]] = {
     "contacts.get": (lambda w: {"contactIds": [w.contact["contactId"]]}, False),
     "contacts.scroll": (lambda w: {"includeDeletedContacts": True}, False),
     "contacts.search": (lambda w: {"searchQuery": "Zebulon", "tagIds": [w.tag["tagId"]]}, False),
-    "contacts.findDuplicates": (lambda w: {"minScore": 0.0}, False),
+    "contacts.findDuplicates": (lambda w: {"minScore": 0.5}, False),
     "contacts.create": (lambda w: {"contact": {"contactData": {"notes": "new"}}}, True),
     "contacts.update": (
         lambda w: {

@@ -145,7 +145,7 @@ EXTENSIONS = {
     "contacts.findDuplicates": (
         "A Rolodex extension, not in the Contacts+ API: groups of contacts that are likely"
         " one person, each with a score from 0 to 1 and its reasons in words, strongest"
-        " first. `minScore` (default 0.85) is the weakest link a group may hold."
+        " first. `minScore` (0.5 to 1, default 0.85) is the weakest link a group may hold."
     ),
 }
 
