@@ -129,3 +129,32 @@ def test_bad_input_is_a_400_naming_the_field(user: ApiUser) -> None:
         response = user.call("contacts.findDuplicates", body)
         assert response.status_code == 400, body
         assert response.json()["error"]["field"] == field, body
+
+
+def test_a_chain_of_links_does_not_join_two_people(user: ApiUser) -> None:
+    # Ann ~ Anne by phone, Anne ~ Anne by email; but Ann and the second Anne have two
+    # different birthdays: they are two people, so Ann stays out of the Annes' group.
+    ann = user.create(
+        {
+            "name": {"givenName": "Ann", "familyName": "Lee"},
+            "phoneNumbers": [{"type": "mobile", "value": "+1 415 555 0111"}],
+            "birthday": {"year": 1980, "month": 1, "day": 1},
+        }
+    )
+    anne = user.create(
+        {
+            "name": {"givenName": "Anne", "familyName": "Lee"},
+            "phoneNumbers": [{"type": "mobile", "value": "415-555-0111"}],
+            "emails": [{"value": "anne@lee.example"}],
+        }
+    )
+    other = user.create(
+        {
+            "name": {"givenName": "Anne", "familyName": "Lee"},
+            "emails": [{"value": "Anne@Lee.example"}],
+            "birthday": {"year": 1990, "month": 5, "day": 5},
+        }
+    )
+    groups = ids(user)
+    assert groups == [sorted([anne["contactId"], other["contactId"]])]
+    assert all(ann["contactId"] not in g for g in groups)

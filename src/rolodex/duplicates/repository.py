@@ -135,13 +135,6 @@ class DuplicateRepository:
         return list(found.values())
 
     @staticmethod
-    def contact_ids(conn: Connection, pks: Sequence[int]) -> dict[int, str]:
-        rows = conn.execute(
-            select(contacts.c.pk, contacts.c.contact_id).where(contacts.c.pk.in_(pks))
-        )
-        return {int(pk): str(cid) for pk, cid in rows}
-
-    @staticmethod
     def high_water(conn: Connection) -> int:
         """The largest contact key so far: contacts made later have larger ones."""
         return int(conn.execute(select(func.coalesce(func.max(contacts.c.pk), 0))).scalar_one())
