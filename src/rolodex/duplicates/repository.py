@@ -25,6 +25,8 @@ class Member(NamedTuple):
     pk: int
     contact_id: str
     profile: Profile
+    # The profile as stored: a tenth of the parsed profile's memory, for keeping.
+    stored: str
 
 
 class Indexed(NamedTuple):
@@ -109,7 +111,7 @@ class DuplicateRepository:
                 if len(block) > 1:
                     yield block
                 block, current = [], key
-            block.append(Member(pk, contact_id, decode(text)))
+            block.append(Member(pk, contact_id, decode(text), text))
         if len(block) > 1:
             yield block
 
@@ -131,7 +133,7 @@ class DuplicateRepository:
         chosen = _members().where(k.owner_id == owner_id, k.block_key.in_(small))
         for _, pk, contact_id, text in conn.execute(chosen):
             if pk not in found:
-                found[pk] = Member(pk, contact_id, decode(text))
+                found[pk] = Member(pk, contact_id, decode(text), text)
         return list(found.values())
 
     @staticmethod

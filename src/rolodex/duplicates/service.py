@@ -56,15 +56,19 @@ class Suggestion(NamedTuple):
 
 
 class Found(NamedTuple):
-    """A scan's strong pairs, and the ids and profiles of the contacts in them."""
+    """A scan's strong pairs, and the ids and stored profiles of the contacts in them.
+
+    Memory grows with the duplicates found (the answer), never with the book.
+    """
 
     matches: dict[Pair, Match]
     ids: dict[int, str]
-    profiles: dict[int, profiles.Profile]
+    profiles: dict[int, str]
 
     def agree(self, a: int, b: int) -> bool:
         """Whether two linked contacts have nothing against being one person."""
-        return score(self.profiles[a], self.profiles[b], explain=False).score >= AGREE
+        first, second = profiles.decode(self.profiles[a]), profiles.decode(self.profiles[b])
+        return score(first, second, explain=False).score >= AGREE
 
 
 def indexed(contact: Contact, entry: IndexEntry | None = None) -> Indexed:
@@ -148,7 +152,7 @@ class DuplicateService:
                     found.matches[pair] = score(first.profile, second.profile)
                     for member in (first, second):
                         found.ids[member.pk] = member.contact_id
-                        found.profiles[member.pk] = member.profile
+                        found.profiles[member.pk] = member.stored
 
     def suggestions(self, owner_id: str, min_score: float | None = None) -> list[Suggestion]:
         """Every group of the owner's book, strongest first (the CLI's answer)."""
