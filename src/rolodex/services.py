@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from rolodex.accounts.deletion import AccountDeletion
 from rolodex.accounts.login_throttle import LoginThrottle
 from rolodex.accounts.secret_key import SecretKeyService
@@ -15,9 +17,11 @@ from rolodex.books.service import BookService
 from rolodex.books.writes import CardWriter
 from rolodex.contacts import phones
 from rolodex.contacts.cursors import CursorCodec
+from rolodex.contacts.model import Contact
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.duplicates.service import DuplicateService
 from rolodex.history.guard import DeletionGuard
 from rolodex.history.purge import HistoryPurge
 from rolodex.history.recorder import Recorder
@@ -75,6 +79,7 @@ class Services:
     card_writer: CardWriter
     history: HistoryService
     history_purge: HistoryPurge
+    duplicates: DuplicateService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -108,7 +113,14 @@ class Services:
             process_budget(settings.photo_decode_budget_bytes),
         )
         contacts.photos_removed = photos.forget
-        contacts.data_saved = reconcile_kept
+        duplicates = DuplicateService(store, contacts.cursors)
+
+        def data_saved(conn: Connection, contact: Contact) -> None:
+            reconcile_kept(conn, contact)
+            duplicates.saved(conn, contact)
+
+        contacts.data_saved = data_saved
+        contacts.contacts_created = duplicates.created
         # Every write keeps the version it replaced (docs/history.md); the trash keeps a
         # deleted contact's photos until its time is over.
         guard = DeletionGuard(store, settings.history)
@@ -154,7 +166,7 @@ class Services:
             webhooks=WebhookService(store, settings.webhooks),
             search=search,
             tags_by_name=TagsByName(store, contacts, tags, search),
-            card_import=CardImporter(store, contacts, photos),
+            card_import=CardImporter(store, contacts, photos, duplicates),
             export=export,
             books=books,
             book_query=BookQuery(books, search),
@@ -162,6 +174,7 @@ class Services:
             card_writer=CardWriter(store, contacts, photos),
             history=history,
             history_purge=HistoryPurge(store, settings.history, history),
+            duplicates=duplicates,
         )
 
     def close(self) -> None:

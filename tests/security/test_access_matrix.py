@@ -121,6 +121,9 @@ ROWS: dict[tuple[str, str], Callable[[Ids], Request]] = {
     ("POST", "/api/v1/contacts.search"): _rpc(
         "contacts.search", lambda i: {"searchQuery": "Ottoline", "tagIds": [i.tag]}
     ),
+    ("POST", "/api/v1/contacts.findDuplicates"): _rpc(
+        "contacts.findDuplicates", lambda i: {"minScore": 0.5}
+    ),
     ("POST", "/api/v1/contacts.create"): _rpc(
         "contacts.create", lambda i: {"contact": {"contactData": {"notes": "new"}}}
     ),

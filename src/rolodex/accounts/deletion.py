@@ -28,6 +28,7 @@ from sqlalchemy import Connection, delete, func, select
 from rolodex.accounts.sessions import SessionService
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.search.backend import backend_for
+from rolodex.duplicates.repository import DuplicateRepository
 from rolodex.errors import Conflict, NotFound
 from rolodex.store import Store
 from rolodex.store.schema import (
@@ -93,6 +94,7 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     )
     backend_for(conn.dialect.name).forget_owner(conn, owner_id)
     count = ContactRepository.delete_all_of(conn, owner_id)
+    DuplicateRepository.forget_owner(conn, owner_id)
     conn.execute(delete(photos).where(photos.c.owner_id == owner_id))
     conn.execute(delete(tags).where(tags.c.owner_id == owner_id))
     conn.execute(delete(webhook_batches).where(webhook_batches.c.owner_id == owner_id))

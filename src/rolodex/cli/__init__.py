@@ -21,6 +21,7 @@ from rolodex.cli import (
     app_passwords,
     apps,
     backups,
+    duplicates,
     exports,
     history,
     imports,
@@ -65,6 +66,7 @@ app.command()(backups.restore)
 app.command()(history.history)
 app.command()(history.undo)
 app.add_typer(history.trash_app, name="trash")
+app.command("duplicates")(duplicates.find_duplicates)
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(app_passwords.app, name="app-passwords")

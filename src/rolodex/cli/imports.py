@@ -105,6 +105,7 @@ def import_contacts(
                     workers=default_workers() if workers is None else workers,
                     checking=checking.update,
                     progress=_lines_as_bytes(file, importing.update),
+                    duplicates=services.duplicates,
                 )
             else:
                 summary = _import_cards(

@@ -1,6 +1,7 @@
 """A new contact's stored forms, built before its write: the bulk import's unit of work.
 
-Building what a contact is stored as (its JSON, sort key and search-index row) is
+Building what a contact is stored as (its JSON, sort key, search-index row and
+duplicate-index entry) is
 pure Python and costs far more than writing it, so the import builds it in a worker
 process for the next batch while the current batch is written. `stored_text` is the
 one way a contact's data becomes its stored text: `prepare` uses it, and so does every
@@ -16,6 +17,7 @@ import orjson
 
 from rolodex.contacts.search import index as search_index
 from rolodex.contacts.sort_names import sort_key
+from rolodex.duplicates.index import IndexEntry, index_of
 
 
 def dumps(value: dict[str, Any]) -> str:
@@ -35,9 +37,13 @@ class PreparedContact(NamedTuple):
     data_json: str
     sort_key: str
     search_row: search_index.PreparedRow
+    # The duplicate index's profile and keys (rolodex.duplicates.index).
+    duplicate_entry: IndexEntry
 
 
 def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedContact:
     """What a new contact of `owner_id` with this (clean) data is stored as, in `dialect`."""
     data_json, key = stored_text(data)
-    return PreparedContact(data_json, key, search_index.prepare(dialect, owner_id, data, region))
+    return PreparedContact(
+        data_json, key, search_index.prepare(dialect, owner_id, data, region), index_of(data)
+    )

@@ -40,6 +40,8 @@ ENTITY = "contact"
 PhotosRemoved = Callable[[str, str, list[str]], None]
 # (the write's connection, the contact as saved)
 DataSaved = Callable[[Connection, Contact], None]
+# (the write's connection, the contacts just made, and their prepared forms if any)
+ContactsCreated = Callable[[Connection, Sequence[Contact], Sequence[PreparedContact] | None], None]
 
 
 def photo_urls(data: dict[str, Any]) -> list[str]:
@@ -74,6 +76,9 @@ class ContactService(ContactReads):
         # the version the write replaced, and may refuse a deletion (the mass-deletion
         # guard). With it, a deleted contact's photos stay for the trash.
         self.versions: VersionKeeper | None = None
+        # Set by the Services wiring (rolodex.duplicates): told, inside the write's
+        # transaction, of every contact a create made, once per write (a batch at once).
+        self.contacts_created: ContactsCreated | None = None
 
     # -- writes ------------------------------------------------------------------------
 
@@ -112,6 +117,7 @@ class ContactService(ContactReads):
             contact.pk = self.repo.insert(conn, contact)
             if contact.tag_ids:
                 self.repo.set_tags(conn, contact.pk, contact.tag_ids)
+            self._created(conn, [contact], None)
             self._log(conn, contact, CREATED)
             self.kept(conn, MADE, [(contact, None)])
         return contact
@@ -160,6 +166,7 @@ class ContactService(ContactReads):
         self._reserve(conn, owner_id, len(new))
         for contact, pk in zip(new, self.repo.insert_many(conn, new, prepared), strict=True):
             contact.pk = pk
+        self._created(conn, new, prepared)
         ChangeLog.append_many(
             conn,
             owner_id=owner_id,
@@ -374,6 +381,16 @@ class ContactService(ContactReads):
         """In the write's transaction: the contact's data was saved (`data_saved`)."""
         if self.data_saved is not None:
             self.data_saved(conn, contact)
+
+    def _created(
+        self,
+        conn: Connection,
+        contacts: Sequence[Contact],
+        prepared: Sequence[PreparedContact] | None,
+    ) -> None:
+        """In the write's transaction: these contacts were made (`contacts_created`)."""
+        if self.contacts_created is not None and contacts:
+            self.contacts_created(conn, contacts, prepared)
 
     def _photos_left(self, contact: Contact, before: list[str], after: list[str]) -> None:
         """After commit: tell the photo service which URLs the contact no longer holds."""

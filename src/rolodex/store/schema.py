@@ -510,3 +510,27 @@ deletion_holds = Table(
     Column("tripped_at", BigInteger, nullable=False),
     Column("released_at", BigInteger, nullable=True),
 )
+
+# -- duplicates (revision 0025_duplicates, rolodex.duplicates) --------------------------
+
+# Each live or deleted contact's blocking keys (duplicates/keys.py), rewritten in every
+# write that saves its data: contacts that share a key are compared. Reads join
+# `contacts` for liveness, so a delete leaves the rows (a restore needs them again).
+duplicate_keys = Table(
+    "duplicate_keys",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    Column("block_key", String(160), primary_key=True),
+    Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
+    Index("ix_duplicate_keys_contact", "contact_pk"),
+)
+
+# What the score reads of each contact (duplicates/profile.py), as a JSON array.
+duplicate_profiles = Table(
+    "duplicate_profiles",
+    metadata,
+    Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
+    Column("owner_id", String(64), nullable=False),
+    Column("profile", Text, nullable=False),
+    Index("ix_duplicate_profiles_owner", "owner_id"),
+)

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from rolodex.contacts import phones
 from rolodex.contacts.search import index as search_index
 from rolodex.contacts.service import ContactService
+from rolodex.duplicates.service import DuplicateService
 from rolodex.errors import DomainError, LimitExceeded
 from rolodex.formats.card import CardProblem
 from rolodex.formats.detect import VCARD, open_text
@@ -66,6 +67,8 @@ class ImportSummary:
     resumed_from: int = 0
     already_done: bool = False
     written: bool = True
+    # New contacts that likely duplicate another of the book (rolodex.duplicates).
+    possible_duplicates: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class ImportSummary:
             "contactsCreated": self.created,
             "resumedFromLine": self.resumed_from,
             "alreadyImported": self.already_done,
+            "possibleDuplicates": self.possible_duplicates,
         }
 
 
@@ -92,10 +96,18 @@ class Resumable:
 
 
 class CardImporter:
-    def __init__(self, store: Store, contacts: ContactService, photos: PhotoService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        contacts: ContactService,
+        photos: PhotoService,
+        duplicates: DuplicateService | None = None,
+    ) -> None:
         self.store = store
         self.contacts = contacts
         self.photos = photos
+        # Counts the summary's `possibleDuplicates` once the import is written.
+        self.duplicates = duplicates
 
     def run(
         self,
@@ -164,6 +176,7 @@ class CardImporter:
                     with open_file() as stream:
                         fmt = read_file(stream, requested)[0]
                 return ImportSummary(fmt, lines_done=done, resumed_from=done, already_done=True)
+        mark = self.duplicates.high_water() if self.duplicates is not None else None
         preparing = Preparing(owner_id, self.store.engine.dialect.name, phones.default_region())
         with open_file() as stream, search_index.bulk_load(self.store):
             fmt, cards = reader.read(CountingReader(stream, progress), requested, preparing)
@@ -175,6 +188,8 @@ class CardImporter:
             self._tag_groups(owner_id, groups, summary)
         if resumable is not None:
             resume.finish(self.store, resumable.key)
+        if self.duplicates is not None and mark is not None and summary.created:
+            summary.possible_duplicates = self.duplicates.count_arrivals(owner_id, mark)
         return summary
 
     def _check(

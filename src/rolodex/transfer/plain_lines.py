@@ -18,6 +18,7 @@ import orjson
 
 from rolodex.contacts.importer import ContactImporter, contact_data_of, line_problem
 from rolodex.contacts.service import ContactService
+from rolodex.duplicates.service import DuplicateService
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
 from rolodex.transfer.importer import ImportSummary
@@ -80,12 +81,18 @@ def import_plain(
     workers: int,
     checking: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    duplicates: DuplicateService | None = None,
 ) -> ImportSummary:
-    """Check the file (unless `skip_invalid`), then import it in batches, resumably."""
+    """Check the file (unless `skip_invalid`), then import it in batches, resumably.
+
+    With `duplicates`, the new contacts are then checked against the book (and each
+    other), and `possibleDuplicates` counts those that likely duplicate another.
+    """
     if not skip_invalid:
         bad = problems(path, checking)
         if bad:
             return ImportSummary(format="jsonl", errors=bad, written=False)
+    mark = duplicates.high_water() if duplicates is not None else 0
     result = ContactImporter(store, contacts).run(
         owner_id,
         path,
@@ -95,6 +102,9 @@ def import_plain(
         progress=progress,
         workers=workers,
     )
+    found = 0
+    if duplicates is not None and result.contacts_created:
+        found = duplicates.count_arrivals(owner_id, mark)
     return ImportSummary(
         format="jsonl",
         created=result.contacts_created,
@@ -102,4 +112,5 @@ def import_plain(
         lines_done=result.lines_done,
         resumed_from=result.resumed_from,
         already_done=result.already_done,
+        possible_duplicates=found,
     )

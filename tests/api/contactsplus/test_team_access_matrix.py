@@ -48,6 +48,7 @@ ENDPOINTS: dict[str, tuple[Body, bool]] = {
     "contacts.get": (lambda w: {"contactIds": [w.contact["contactId"]]}, False),
     "contacts.scroll": (lambda w: {"includeDeletedContacts": True}, False),
     "contacts.search": (lambda w: {"searchQuery": "Zebulon", "tagIds": [w.tag["tagId"]]}, False),
+    "contacts.findDuplicates": (lambda w: {"minScore": 0.5}, False),
     "contacts.create": (lambda w: {"contact": {"contactData": {"notes": "new"}}}, True),
     "contacts.update": (
         lambda w: {
@@ -87,8 +88,9 @@ ENDPOINTS: dict[str, tuple[Body, bool]] = {
     "webhooks.create": (lambda w: {"url": HOOK_URL, "triggerIds": ["contact.added"]}, True),
     "webhooks.delete": (lambda w: {"webhookId": w.webhook["webhookId"]}, True),
 }
-# Reads whose answer may rightly be empty for a member (no batch was ever sent).
-MAY_BE_EMPTY = {"webhooks.getBatches"}
+# Answers that may hold nothing: no batch was sent yet; the team's one contact has no duplicate
+# (tests/duplicates/test_find_api.py reads a team's duplicates).
+MAY_BE_EMPTY = {"webhooks.getBatches", "contacts.findDuplicates"}
 
 CALLERS = ["owner", "member", "other_account", "non_member", "missing_scope", "removed_member"]
 

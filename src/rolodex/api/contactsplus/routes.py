@@ -24,7 +24,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from rolodex.actors import acting_as
-from rolodex.api.contactsplus import account, contacts, contacts_search, history, tags, teams
+from rolodex.api.contactsplus import (
+    account,
+    contacts,
+    contacts_search,
+    duplicates,
+    history,
+    tags,
+    teams,
+)
 from rolodex.api.contactsplus import webhooks as webhooks_api
 from rolodex.api.contactsplus.call import Call, OnTheLoop
 from rolodex.api.contactsplus.errors import domain_error_response, error_response
@@ -52,6 +60,8 @@ METHODS: dict[str, Handler | OnTheLoop] = {
     "contacts.getTrash": history.get_trash,
     "contacts.undelete": history.undelete,
     "contacts.undoCredential": history.undo_credential,
+    # Rolodex's extension (docs/duplicates.md).
+    "contacts.findDuplicates": duplicates.find_duplicates,
     "teams.get": teams.get,
     "tags.get": tags.get,
     "tags.scroll": tags.scroll,

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rolodex.api.contactsplus import account, contacts, contacts_search, tags, teams
+from rolodex.api.contactsplus import account, contacts, contacts_search, duplicates, tags, teams
 from rolodex.api.contactsplus import history as history_api
 from rolodex.api.contactsplus import photos as photo_api
 from rolodex.api.contactsplus import webhooks as webhooks_api
@@ -28,7 +28,7 @@ from rolodex.api.openapi.common import (
     ref,
     response,
 )
-from rolodex.api.openapi.contactsplus_answers import ANSWERS
+from rolodex.api.openapi.contactsplus_answers import ANSWERS, EXTENSIONS
 from rolodex.api.openapi.contactsplus_links import LINKS, links
 from rolodex.api.openapi.history_answers import HISTORY_ANSWERS
 from rolodex.oauth.scopes import SCOPES
@@ -77,6 +77,12 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
         "UndoOutcome",
         _SCOPED,
     ),
+    "contacts.findDuplicates": (
+        duplicates.ContactsFindDuplicates,
+        "contacts.read",
+        "DuplicatePage",
+        _SCOPED,
+    ),
     "teams.get": (teams.TeamsGet, "teams.read", "TeamList", (*_ALWAYS, 403)),
     "tags.get": (tags.TagsGet, "tags.read", "TagList", _SCOPED),
     "tags.scroll": (tags.TagsScroll, "tags.read", "TagPage", _SCOPED),
@@ -121,17 +127,6 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
     ),
 }
 
-# Methods Contacts+ does not have: Rolodex's history extension (docs/history.md).
-EXTENSIONS = frozenset(
-    {
-        "contacts.getHistory",
-        "contacts.restoreVersion",
-        "contacts.getTrash",
-        "contacts.undelete",
-        "contacts.undoCredential",
-    }
-)
-
 _TOKEN_FORM = obj(
     {
         name: STRING
@@ -165,19 +160,23 @@ def _rpc_operation(name: str, body_ref: Schema, scope: str, answer: str, statuse
     if name in LINKS:
         ok["links"] = links(name)
     description = f"Scope: {scope}; with `teamId`, its `teams.*` counterpart."
+    extension = EXTENSIONS.get(name)
+    if extension is not None:
+        description = f"{extension} {description}"
     operation: dict[str, Any] = {
-        "operationId": name,
-        "summary": name,
-        "description": description,
-        "tags": [name.split(".", 1)[0]],
-        "security": BEARER,
-        "requestBody": {"required": False, "content": json_content(body_ref)},
-        "responses": {"200": ok, **errors(statuses, ERROR)},
+        "post": {
+            "operationId": name,
+            "summary": name,
+            "description": description,
+            "tags": [name.split(".", 1)[0]],
+            "security": BEARER,
+            "requestBody": {"required": False, "content": json_content(body_ref)},
+            "responses": {"200": ok, **errors(statuses, ERROR)},
+        }
     }
-    if name in EXTENSIONS:
-        operation["x-rolodex-extension"] = True
-        operation["description"] = "A Rolodex extension (not in Contacts+). " + description
-    return {"post": operation}
+    if extension is not None:
+        operation["post"]["x-rolodex-extension"] = True
+    return operation
 
 
 def _token_operation(op_id: str, summary: str, answer: str) -> Any:

@@ -140,6 +140,46 @@ _ACCOUNT = obj(
 )
 
 
+# Methods Rolodex adds to the Contacts+ API, each with the sentence its operation starts with.
+EXTENSIONS = {
+    "contacts.getHistory": (
+        "A Rolodex extension, not in the Contacts+ API: the contact's kept versions, newest"
+        " first, each with who made the change (docs/history.md)."
+    ),
+    "contacts.restoreVersion": (
+        "A Rolodex extension, not in the Contacts+ API: bring the contact back to a kept"
+        " version; over a changed contact a 409 unless `force`."
+    ),
+    "contacts.getTrash": (
+        "A Rolodex extension, not in the Contacts+ API: deleted contacts that can still be"
+        " restored, each with who deleted it."
+    ),
+    "contacts.undelete": (
+        "A Rolodex extension, not in the Contacts+ API: bring a contact back from the trash"
+        " with its id, tags and photos."
+    ),
+    "contacts.undoCredential": (
+        "A Rolodex extension, not in the Contacts+ API: undo what one credential changed,"
+        " made and deleted since a moment; contacts changed since by another client are"
+        " listed as conflicts, not overwritten."
+    ),
+    "contacts.findDuplicates": (
+        "A Rolodex extension, not in the Contacts+ API: groups of contacts that are likely"
+        " one person, each with a score from 0 to 1 and its reasons in words, strongest"
+        " first. `minScore` (0.5 to 1, default 0.85) is the weakest link a group may hold."
+    ),
+}
+
+_DUPLICATE_GROUP = obj(
+    {
+        "contactIds": {"type": "array", "items": STRING, "minItems": 2},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "reasons": {"type": "array", "items": STRING},
+    },
+    ["contactIds", "score", "reasons"],
+)
+
+
 def _list(key: str, item: str, *, cursor: bool = False) -> Schema:
     props: dict[str, Schema] = {key: {"type": "array", "items": ref(item)}}
     if cursor:
@@ -164,6 +204,8 @@ ANSWERS: dict[str, Schema] = {
     "AccountAnswer": _ACCOUNT,
     "ContactList": _list("contacts", "Contact"),
     "ContactPage": _list("contacts", "Contact", cursor=True),
+    "DuplicatePage": _list("duplicates", "DuplicateGroup", cursor=True),
+    "DuplicateGroup": _DUPLICATE_GROUP,
     "OneContact": _one("contact", "Contact"),
     "TeamList": _list("teams", "Team"),
     "TagList": _list("tags", "Tag"),

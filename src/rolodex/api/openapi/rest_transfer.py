@@ -24,6 +24,8 @@ _SUMMARY: dict[str, Schema] = {
     "contactsCreated": {"type": "integer"},
     "resumedFromLine": {"type": "integer"},
     "alreadyImported": {"type": "boolean"},
+    # New contacts that likely duplicate another (docs/duplicates.md).
+    "possibleDuplicates": {"type": "integer", "minimum": 0},
 }
 _REQUIRED = ["format", "created", "updated", "skipped", "errors"]
 

@@ -1,0 +1,222 @@
+"""DuplicateService: the duplicates of a book, and the index that finds them.
+
+The index is kept in the contact writes' own transactions: `saved` (wired as part of
+`ContactService.data_saved`) and `created` (`ContactService.contacts_created`) write a
+contact's profile and blocking keys next to the contact, so a scan never rebuilds them
+and a book's duplicates are found from one streamed read of its shared keys
+(docs/duplicates.md). Finding never writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+
+from rolodex.contacts.cursors import CursorCodec
+from rolodex.contacts.model import Contact
+from rolodex.contacts.prepared import PreparedContact
+from rolodex.duplicates import profile as profiles
+from rolodex.duplicates.groups import Pair, group
+from rolodex.duplicates.index import IndexEntry, index_of
+from rolodex.duplicates.keys import keys_of
+from rolodex.duplicates.repository import DuplicateRepository, Indexed, Member
+from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
+from rolodex.errors import InvalidInput
+from rolodex.store import Store
+
+# The most contacts one key may hold and still be compared within (keys.py).
+BLOCK_CAP = 30
+# Below an even chance a pair is more likely two people; and every pair of every block
+# would be a link, which a scan would have to hold.
+LOWEST_MIN_SCORE = 0.5
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+CURSOR_KIND = "contacts.findDuplicates"
+# Two records score this much on their own when nothing but their names speaks for
+# them and nothing against: what lets a group hold a phone's record and a mail
+# account's record of one person, both linked to a fuller record (groups.py).
+AGREE = 0.1
+
+
+class Suggestion(NamedTuple):
+    """One group of likely duplicates, as the APIs show it."""
+
+    contact_ids: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "contactIds": list(self.contact_ids),
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+        }
+
+
+class Found(NamedTuple):
+    """A scan's strong pairs, and the ids and stored profiles of the contacts in them.
+
+    Memory grows with the duplicates found (the answer), never with the book.
+    """
+
+    matches: dict[Pair, Match]
+    ids: dict[int, str]
+    profiles: dict[int, str]
+
+    def agree(self, a: int, b: int) -> bool:
+        """Whether two linked contacts have nothing against being one person."""
+        first, second = profiles.decode(self.profiles[a]), profiles.decode(self.profiles[b])
+        return score(first, second, explain=False).score >= AGREE
+
+
+def indexed(contact: Contact, entry: IndexEntry | None = None) -> Indexed:
+    """The rows of a contact's index entry (built now unless the import prepared it)."""
+    text, keys = entry if entry is not None else index_of(contact.data)
+    return Indexed(contact.pk, contact.owner_id, text, keys)
+
+
+def _check_score(value: float | None, field: str) -> float:
+    if value is None:
+        return DEFAULT_MIN_SCORE
+    if not LOWEST_MIN_SCORE <= value <= 1.0:
+        raise InvalidInput(f"must be a number from {LOWEST_MIN_SCORE} to 1", field=field)
+    return value
+
+
+class DuplicateService:
+    def __init__(
+        self, store: Store, cursors: CursorCodec | None = None, *, block_cap: int = BLOCK_CAP
+    ) -> None:
+        self.store = store
+        self.cursors = cursors or CursorCodec()
+        self.block_cap = block_cap
+        self.repo = DuplicateRepository
+
+    # -- the index, in the contact writes' transactions ------------------------------
+
+    def saved(self, conn: Connection, contact: Contact) -> None:
+        """In the write's transaction: the contact's data changed, so do its keys.
+
+        A write that left what the score reads alone (its tags, say) costs one read.
+        """
+        row = indexed(contact)
+        if self.repo.profile_of(conn, contact.pk) != row.profile:
+            self.repo.put(conn, [row], fresh=False)
+
+    def created(
+        self,
+        conn: Connection,
+        contacts: Sequence[Contact],
+        prepared: Sequence[PreparedContact] | None = None,
+    ) -> None:
+        """In the write's transaction: new contacts, indexed with one insert per table.
+
+        The bulk import's contacts come with their entries built in its worker processes.
+        """
+        if prepared is None:
+            rows = [indexed(c) for c in contacts]
+        else:
+            rows = [indexed(c, p.duplicate_entry) for c, p in zip(contacts, prepared, strict=True)]
+        self.repo.put(conn, rows, fresh=True)
+
+    # -- finding -------------------------------------------------------------------
+
+    def scan(self, owner_id: str, min_score: float, *, since_pk: int | None = None) -> Found:
+        """Every pair of the owner's live contacts sharing a key and scoring >= min_score.
+
+        With `since_pk`, only pairs with a contact made after it (an import's arrivals).
+        """
+        found = Found({}, {}, {})
+        with self.store.read() as conn:
+            for block in self.repo.blocks(conn, owner_id, self.block_cap, since_pk=since_pk):
+                self._score_block(block, min_score, since_pk, found)
+        return found
+
+    @staticmethod
+    def _score_block(
+        block: list[Member], min_score: float, since_pk: int | None, found: Found
+    ) -> None:
+        for i, first in enumerate(block):
+            for second in block[i + 1 :]:
+                pair = (first.pk, second.pk) if first.pk < second.pk else (second.pk, first.pk)
+                if pair in found.matches or first.pk == second.pk:
+                    continue
+                if since_pk is not None and pair[1] <= since_pk:
+                    continue
+                if not may_match(first.profile, second.profile, min_score):
+                    continue
+                match = score(first.profile, second.profile, explain=False)
+                if match.score >= min_score:
+                    found.matches[pair] = score(first.profile, second.profile)
+                    for member in (first, second):
+                        found.ids[member.pk] = member.contact_id
+                        found.profiles[member.pk] = member.stored
+
+    def suggestions(self, owner_id: str, min_score: float | None = None) -> list[Suggestion]:
+        """Every group of the owner's book, strongest first (the CLI's answer)."""
+        threshold = _check_score(min_score, "minScore")
+        found = self.scan(owner_id, threshold)
+        made = [
+            Suggestion(tuple(found.ids[m] for m in g.members), g.score, g.reasons)
+            for g in group(found.matches, threshold, found.agree)
+        ]
+        made = [s._replace(contact_ids=tuple(sorted(s.contact_ids))) for s in made]
+        return sorted(made, key=lambda s: (-s.score, s.contact_ids))
+
+    def find(
+        self,
+        owner_id: str,
+        *,
+        min_score: float | None = None,
+        size: int | None = None,
+        cursor: str | None = None,
+    ) -> tuple[list[Suggestion], str | None]:
+        """A page of the owner's groups and the cursor to the next (None at the end).
+
+        The cursor is signed and bound to the owner and to `minScore` (a cursor of
+        another score is a 400). Each page reads the book again, so a page after a
+        write reflects it; positions are offsets into the groups strongest first.
+        """
+        threshold = _check_score(min_score, "minScore")
+        if size is not None and not 1 <= size <= MAX_PAGE:
+            raise InvalidInput(f"must be from 1 to {MAX_PAGE}", field="size")
+        page = size or DEFAULT_PAGE
+        offset = 0
+        if cursor is not None:
+            offset, permille = self.cursors.decode(
+                cursor, CURSOR_KIND, owner_id, field="cursor", shape="ii"
+            )
+            if permille != round(threshold * 1000):
+                raise InvalidInput("this cursor was issued for another minScore", field="cursor")
+        everything = self.suggestions(owner_id, threshold)
+        shown = everything[offset : offset + page]
+        following = offset + len(shown)
+        if following >= len(everything):
+            return shown, None
+        token = self.cursors.encode(CURSOR_KIND, owner_id, following, round(threshold * 1000))
+        return shown, token
+
+    def check(
+        self, owner_id: str, data: dict[str, Any], *, min_score: float | None = None
+    ) -> list[tuple[str, Match]]:
+        """The owner's contacts that a contact with `data` likely duplicates, best first."""
+        threshold = _check_score(min_score, "minScore")
+        made = profiles.build(data)
+        with self.store.read() as conn:
+            members = self.repo.candidates(conn, owner_id, keys_of(made), self.block_cap)
+        scored = [(m.contact_id, score(made, m.profile)) for m in members]
+        return sorted(
+            ((cid, m) for cid, m in scored if m.score >= threshold), key=lambda x: -x[1].score
+        )
+
+    def high_water(self) -> int:
+        """A mark before an import: `count_arrivals` looks at contacts made after it."""
+        with self.store.read() as conn:
+            return self.repo.high_water(conn)
+
+    def count_arrivals(self, owner_id: str, since_pk: int) -> int:
+        """How many of the owner's contacts made after `since_pk` likely duplicate another."""
+        found = self.scan(owner_id, DEFAULT_MIN_SCORE, since_pk=since_pk)
+        return len({pk for pair in found.matches for pk in pair if pk > since_pk})
