@@ -144,7 +144,7 @@ _ACCOUNT = obj(
 EXTENSIONS = {
     "contacts.getHistory": (
         "A Rolodex extension, not in the Contacts+ API: the contact's kept versions, newest"
-        " first, each with who made the change (docs/history.md)."
+        " first, each with who made the change."
     ),
     "contacts.restoreVersion": (
         "A Rolodex extension, not in the Contacts+ API: bring the contact back to a kept"
