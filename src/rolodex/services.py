@@ -39,7 +39,7 @@ from rolodex.tags.by_name import TagsByName
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
 from rolodex.transfer.exporter import ContactExporter
-from rolodex.transfer.extras import reconcile_kept
+from rolodex.transfer.extras import reconcile_kept, reconcile_kept_many
 from rolodex.transfer.importer import CardImporter
 from rolodex.webhooks.service import WebhookService
 
@@ -109,6 +109,7 @@ class Services:
         )
         contacts.photos_removed = photos.forget
         contacts.data_saved = reconcile_kept
+        contacts.data_saved_many = reconcile_kept_many
         # Every write keeps the version it replaced (docs/history.md); the trash keeps a
         # deleted contact's photos until its time is over.
         guard = DeletionGuard(store, settings.history)

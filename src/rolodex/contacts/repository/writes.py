@@ -114,7 +114,7 @@ class ContactWrites:
                 }
             )
         conn.execute(_SAVE, rows[0] if len(rows) == 1 else rows)
-        search_index.write(conn, changed)
+        search_index.write(conn, changed, data_texts=[row["data"] for row in rows])
 
     @staticmethod
     def set_tags_many(conn: Connection, tagged: Sequence[tuple[int, Sequence[str]]]) -> None:
