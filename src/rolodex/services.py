@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -43,7 +44,7 @@ from rolodex.tags.by_name import TagsByName
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
 from rolodex.transfer.exporter import ContactExporter
-from rolodex.transfer.extras import reconcile_kept
+from rolodex.transfer.extras import reconcile_kept, reconcile_kept_many
 from rolodex.transfer.importer import CardImporter
 from rolodex.webhooks.service import WebhookService
 
@@ -119,7 +120,13 @@ class Services:
             reconcile_kept(conn, contact)
             duplicates.saved(conn, contact)
 
+        def data_saved_many(conn: Connection, saved: Sequence[Contact]) -> None:
+            reconcile_kept_many(conn, saved)
+            for contact in saved:
+                duplicates.saved(conn, contact)
+
         contacts.data_saved = data_saved
+        contacts.data_saved_many = data_saved_many
         contacts.contacts_created = duplicates.created
         # Every write keeps the version it replaced (docs/history.md); the trash keeps a
         # deleted contact's photos until its time is over.

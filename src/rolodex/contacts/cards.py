@@ -216,6 +216,18 @@ class CardRepository:
         return None if text is None else _extras(text)
 
     @staticmethod
+    def extras_of_many(conn: Connection, pks: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """`extras_of` of many contacts in one statement: those that have a row."""
+        if not pks:
+            return {}
+        rows = conn.execute(
+            select(contact_cards.c.contact_pk, contact_cards.c.extras).where(
+                contact_cards.c.contact_pk.in_(list(pks))
+            )
+        )
+        return {pk: _extras(text) for pk, text in rows if text is not None}
+
+    @staticmethod
     def set_extras(conn: Connection, contact_pk: int, extras: dict[str, Any]) -> None:
         conn.execute(_SET_EXTRAS, {"key": contact_pk, "extras": orjson.dumps(extras).decode()})
 

@@ -4,7 +4,9 @@
 a `Snapshot`, its tags, and live or deleted, as a normal write: a new etag and
 `updated`, the change logged (webhooks, sync), the version it replaced kept. With one
 statement per kind of row for the whole batch (an undo of 10,000 deletions goes 500 at
-a time: rolodex.history.undo), not one per contact.
+a time: rolodex.history.undo), not one per contact; an undeleted contact's search
+document comes back from where its deletion put it (contacts/search/index.py) instead of
+being built again.
 """
 
 from __future__ import annotations
@@ -59,9 +61,7 @@ def put_back_many(service: ContactService, conn: Connection, batch: Sequence[Put
         contact.deleted_at = when if item.deleted else None
     contacts = [item.contact for item in batch]
     service.repo.save_many(conn, contacts)
-    for contact in contacts:
-        if not contact.deleted:
-            service.data_saved_in(conn, contact)
+    service.data_saved_many_in(conn, [c for c in contacts if not c.deleted])
     service.repo.set_tags_many(conn, [(c.pk, c.tag_ids) for c in contacts])
     owner_id = contacts[0].owner_id
     if live_change:

@@ -42,6 +42,8 @@ PhotosRemoved = Callable[[str, str, list[str]], None]
 DataSaved = Callable[[Connection, Contact], None]
 # (the write's connection, the contacts just made, and their prepared forms if any)
 ContactsCreated = Callable[[Connection, Sequence[Contact], Sequence[PreparedContact] | None], None]
+# (the write's connection, the contacts as saved): `DataSaved` of many in one go
+DataSavedMany = Callable[[Connection, Sequence[Contact]], None]
 
 
 def photo_urls(data: dict[str, Any]) -> list[str]:
@@ -72,6 +74,8 @@ class ContactService(ContactReads):
         # transaction, of every contact whose data a write changed, so that what a file
         # import kept with the contact follows the new data (docs/import-export.md).
         self.data_saved: DataSaved | None = None
+        # Its batch form, for writes of many contacts at once (put_back.py).
+        self.data_saved_many: DataSavedMany | None = None
         # Set by the Services wiring (rolodex.history): keeps, in each write's transaction,
         # the version the write replaced, and may refuse a deletion (the mass-deletion
         # guard). With it, a deleted contact's photos stay for the trash.
@@ -376,6 +380,14 @@ class ContactService(ContactReads):
     def data_saved_in(self, conn: Connection, contact: Contact) -> None:
         """In the write's transaction: the contact's data was saved (`data_saved`)."""
         self._data_saved(conn, contact)
+
+    def data_saved_many_in(self, conn: Connection, contacts: Sequence[Contact]) -> None:
+        """`data_saved_in` of many contacts at once (one statement where the hook has a batch form)."""
+        if self.data_saved_many is not None:
+            self.data_saved_many(conn, contacts)
+            return
+        for contact in contacts:
+            self._data_saved(conn, contact)
 
     def _data_saved(self, conn: Connection, contact: Contact) -> None:
         """In the write's transaction: the contact's data was saved (`data_saved`)."""

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.model import Contact
+from rolodex.contacts.search import index as search_index
 from rolodex.contacts.service import ContactService, photo_urls
 from rolodex.contacts.versions import Snapshot
 from rolodex.errors import EtagConflict, NotFound
@@ -236,6 +237,7 @@ class HistoryService:
         """A deleted contact stops being restorable: its versions and photos go."""
         with self.store.write(owner_id=owner_id) as conn:
             VersionRepository.forget_contact(conn, owner_id, contact_id)
+            search_index.forget_trashed(conn, owner_id, [contact_id])
         if photos and self.forget_photos is not None:
             self.forget_photos(owner_id, contact_id, photos)
 

@@ -499,6 +499,44 @@ contact_versions = Table(
     Index("ix_contact_versions_source", "owner_id", "source_name", "changed_at"),
 )
 
+# -- history indexes (revision 0026_history_indexes) -----------------------------------
+
+# An undo by credential id alone (`contacts.undoCredential`): the owner's changes by one
+# credential since a moment, without reading the owner's other versions. Rows with no
+# credential (the address book, an import) are never looked up by it.
+Index(
+    "ix_contact_versions_credential",
+    contact_versions.c.owner_id,
+    contact_versions.c.credential_id,
+    contact_versions.c.changed_at,
+    sqlite_where=contact_versions.c.credential_id.is_not(None),
+    postgresql_where=contact_versions.c.credential_id.is_not(None),
+)
+# The trash page: an owner's deleted contacts, newest deletion first, read in that order
+# from the index (live contacts, most of the table, are not in it).
+Index(
+    "ix_contacts_owner_deleted",
+    contacts.c.owner_id,
+    contacts.c.deleted_at,
+    contacts.c.pk,
+    sqlite_where=contacts.c.deleted_at.is_not(None),
+    postgresql_where=contacts.c.deleted_at.is_not(None),
+)
+
+# The search document of each contact in the trash, moved here from `contact_search` at
+# its deletion with a digest of the data it was built from: undeleting the contact with
+# that same data moves it back instead of building it again (contacts/search/index.py).
+# Never searched; dropped when the contact is written again or leaves the trash.
+contact_search_trash = Table(
+    "contact_search_trash",
+    metadata,
+    Column("contact_pk", BigInteger, primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("data_digest", String(32), nullable=False),
+    Column("document", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
+    Index("ix_contact_search_trash_owner", "owner_id"),
+)
+
 # A person's confirmation that the mass-deletion guard may let a credential go on
 # deleting: deletions before `released_at` no longer count against it.
 deletion_holds = Table(

@@ -96,12 +96,15 @@ class ContactWrites:
     @staticmethod
     def save_many(conn: Connection, changed: Sequence[Contact]) -> None:
         """`save` of many contacts at once (an undo's batch): one `executemany`, one
-        re-indexing of them all."""
+        re-indexing of them all (with the stored data text, by which a trashed contact's
+        kept search document is known to still fit: contacts/search/index.py)."""
         if not changed:
             return
         rows = []
+        texts = []
         for contact in changed:
             data_json, key = stored_text(contact.data)
+            texts.append(data_json)
             rows.append(
                 {
                     "key": contact.pk,
@@ -114,7 +117,7 @@ class ContactWrites:
                 }
             )
         conn.execute(_SAVE, rows[0] if len(rows) == 1 else rows)
-        search_index.write(conn, changed)
+        search_index.write(conn, changed, data_texts=texts)
 
     @staticmethod
     def set_tags_many(conn: Connection, tagged: Sequence[tuple[int, Sequence[str]]]) -> None:

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select
 
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search.matching import Document, term_found
 from rolodex.contacts.search.query import Node, Term
-from rolodex.store.schema import contact_search, contacts
+from rolodex.store.schema import contact_search, contact_search_trash, contacts
 
 # Each database's backend, as "module:class", imported on first use (as Radicale loads
 # its storage backends): a process touches only the one its store needs.
@@ -96,6 +96,21 @@ class SearchBackend(ABC):
     ) -> None:
         """Index just-inserted contacts, given as (key, owner), from rows `prepare` built."""
 
+    def put_back(self, conn: Connection, keys: Sequence[int]) -> None:
+        """Index contacts that have no document again from the documents their deletion
+        kept in `contact_search_trash` (index.py: a trashed contact undeleted), in SQL."""
+        if keys:
+            conn.execute(
+                insert(contact_search).from_select(
+                    ["contact_pk", "owner_id", "document"],
+                    select(
+                        contact_search_trash.c.contact_pk,
+                        contact_search_trash.c.owner_id,
+                        contact_search_trash.c.document,
+                    ).where(contact_search_trash.c.contact_pk.in_(list(keys))),
+                )
+            )
+
     def bulk_load(self, engine: Engine) -> AbstractContextManager[None]:
         """Around writing many new contacts (an import); by default nothing changes."""
         return nullcontext()
@@ -103,6 +118,9 @@ class SearchBackend(ABC):
     def forget_owner(self, conn: Connection, owner_id: str) -> None:
         """Drop every document of one owner (its account or team is being deleted)."""
         conn.execute(delete(contact_search).where(contact_search.c.owner_id == owner_id))
+        conn.execute(
+            delete(contact_search_trash).where(contact_search_trash.c.owner_id == owner_id)
+        )
 
     @abstractmethod
     def lookup(self, owner_id: str, node: Node, *, by_owner: bool = True) -> Lookup:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     Connection,
+    bindparam,
     column,
     delete,
     literal,
@@ -53,6 +54,13 @@ _INSERT = (
 _DOCUMENT = "INSERT INTO contact_search (contact_pk, owner_id, document) VALUES (?, ?, ?)"
 _REMOVE = text(
     f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(_ALL)}) VALUES ('delete', :pk, {_VALUES})"
+)
+
+# An undeleted contact's FTS5 row, from the document its deletion kept (backend.py).
+_PUT_BACK = text(
+    f"INSERT INTO {TABLE} (rowid, {', '.join(_ALL)}) SELECT contact_pk, "
+    + ", ".join(f"json_extract(document, '$.{name}')" for name in _ALL)
+    + " FROM contact_search_trash WHERE contact_pk IN :keys"
 )
 
 
@@ -105,6 +113,12 @@ class Fts5Backend(SearchBackend):
                 for (pk, owner), row in pairs
             ],
         )
+
+    def put_back(self, conn: Connection, keys: Sequence[int]) -> None:
+        # The kept document is the JSON of the very values FTS5 was given (`write_prepared`).
+        if keys:
+            conn.execute(_PUT_BACK.bindparams(bindparam("keys", list(keys), expanding=True)))
+            super().put_back(conn, keys)
 
     def forget_owner(self, conn: Connection, owner_id: str) -> None:
         # A contentless table forgets a row only when told the values it indexed.

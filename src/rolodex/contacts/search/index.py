@@ -9,28 +9,44 @@ process (`prepare`), and writes the rows it was handed (`write_prepared`): the s
 the backend's own `write(..., new=True)` makes, without the per-contact Python work in
 the writing process.
 
+A deleted contact's document is not thrown away: `write` moves it to
+`contact_search_trash` with a digest of the data it was built from, and a later write
+that makes the contact live again with that same data (an undelete, an undo) moves it
+back, instead of building it again (most of an undo's time otherwise). Any other write
+of the contact drops what was kept, so a kept document always matches its contact's data
+at its deletion. Nothing searches `contact_search_trash`.
+
 Every function here hands the work to the database's backend (backend.py): none of them
 knows which database it is.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 
 from rolodex.contacts import phones
 from rolodex.contacts.model import Contact
 from rolodex.contacts.search.backend import PreparedRow, backend_for
 from rolodex.store import Store
+from rolodex.store.schema import contact_search_trash as trash
 from rolodex.store.schema import contacts
+
+# A deleted contact's document, kept aside with the digest of its data (digest, key).
+_TRASH = (
+    "INSERT INTO contact_search_trash (contact_pk, owner_id, data_digest, document)"
+    " SELECT contact_pk, owner_id, ?, document FROM contact_search WHERE contact_pk = ?"
+)
 
 __all__ = [
     "PreparedRow",
     "bulk_load",
+    "forget_trashed",
     "index_live_contacts",
     "prepare",
     "write",
@@ -38,12 +54,53 @@ __all__ = [
 ]
 
 
-def write(conn: Connection, contacts: Sequence[Contact], *, new: bool = False) -> None:
+def write(
+    conn: Connection,
+    contacts: Sequence[Contact],
+    *,
+    new: bool = False,
+    data_texts: Sequence[str] | None = None,
+) -> None:
     """Index these contacts as they are now (deleted ones are taken out).
 
     `new=True` for contacts just inserted: nothing of theirs is indexed yet.
+    `data_texts`: each contact's data as stored; with them, a deleted contact's document
+    is kept aside and a contact made live again with the same data gets it back.
     """
-    backend_for(conn.dialect.name).write(conn, contacts, phones.default_region(), new=new)
+    backend = backend_for(conn.dialect.name)
+    region = phones.default_region()
+    if new or data_texts is None:
+        backend.write(conn, contacts, region, new=new)
+        return
+    digests = {c.pk: data_digest(text) for c, text in zip(contacts, data_texts, strict=True)}
+    keys = list(digests)
+    kept = conn.execute(
+        select(trash.c.contact_pk, trash.c.data_digest).where(trash.c.contact_pk.in_(keys))
+    ).all()
+    live = {c.pk for c in contacts if not c.deleted}
+    back = [pk for pk, digest in kept if pk in live and digest == digests[pk]]
+    backend.put_back(conn, back)
+    if kept:
+        conn.execute(delete(trash).where(trash.c.contact_pk.in_(keys)))
+    gone = [(digests[c.pk], c.pk) for c in contacts if c.deleted]
+    if gone:
+        sql = _TRASH if conn.dialect.name == "sqlite" else _TRASH.replace("?", "%s")
+        conn.exec_driver_sql(sql, gone)
+    moved = set(back)
+    backend.write(conn, [c for c in contacts if c.pk not in moved], region)
+
+
+def data_digest(text: str) -> str:
+    """What a kept document was built from: a digest of the contact's stored data."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def forget_trashed(conn: Connection, owner_id: str, contact_ids: Sequence[str]) -> None:
+    """Drop the kept documents of these contacts (they leave the trash for good)."""
+    pks = select(contacts.c.pk).where(
+        contacts.c.owner_id == owner_id, contacts.c.contact_id.in_(list(contact_ids))
+    )
+    conn.execute(delete(trash).where(trash.c.contact_pk.in_(pks)))
 
 
 def prepare(dialect: str, owner_id: str, data: dict[str, Any], region: str) -> PreparedRow:
