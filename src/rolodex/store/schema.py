@@ -442,8 +442,9 @@ address_books = Table(
     "address_books",
     metadata,
     Column("owner_id", String(64), primary_key=True),
-    # The book's URL segment: /dav/books/<owner_id>/<name>/.
-    Column("name", String(64), primary_key=True),
+    # The book's URL segment, decoded: /dav/books/<owner_id>/<name>/ (widened to 255 by
+    # revision 0025_book_names: clients choose any name).
+    Column("name", String(255), primary_key=True),
     Column("display_name", Text, nullable=False),
     Column("description", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
@@ -458,7 +459,7 @@ book_members = Table(
     metadata,
     Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
     Column("owner_id", String(64), nullable=False),
-    Column("book", String(64), nullable=False),
+    Column("book", String(255), nullable=False),
     Index("ix_book_members_book", "owner_id", "book", "contact_pk"),
 )
 

@@ -255,3 +255,21 @@ def test_a_card_reads_back_as_sent_until_something_changes_it(dav: DavUser) -> N
     assert "UID:uid-ada" in _lines(after)
     assert "X-PHONETIC-FIRST-NAME:ay-dah" in _lines(after)
     assert "X-CUSTOM;X-FLAVOUR=mint:keep me" in _lines(after)
+
+
+def test_a_name_holding_a_newline_is_stored_and_found_again(dav: DavUser) -> None:
+    """vdirsyncer's test_newline_in_uid: the href holds `%0A`, decoded to a newline."""
+    name = "nl%0A.vcf"
+    assert dav.put(name, vcard("uid-newline", "Newline Person")).status_code == 201
+    got = dav.request("GET", dav.book + name)
+    assert got.status_code == 200
+    assert "Newline Person" in got.text
+    listed = multistatus(dav.propfind(dav.book, "<D:getetag/>", depth="1"))
+    assert dav.book + name in listed
+    assert dav.request("DELETE", dav.book + name).status_code == 204
+
+
+def test_a_name_holding_nul_is_a_404_in_plain_text(dav: DavUser) -> None:
+    response = dav.put("nul%00.vcf", vcard("uid-nul", "Nul Person"))
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/plain")
