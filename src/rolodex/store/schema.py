@@ -463,6 +463,23 @@ book_members = Table(
     Index("ix_book_members_book", "owner_id", "book", "contact_pk"),
 )
 
+# -- CardDAV group cards (revision 0025_carddav_fixes, rolodex.books.groups) -------------
+
+# A group card a client PUT into a book (Apple's `X-ADDRESSBOOKSERVER-KIND:group`, vCard
+# 4.0 `KIND:group`): the tag it is, and its text as sent, read back at its name.
+group_cards = Table(
+    "group_cards",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    Column("resource_name", Text, primary_key=True),
+    Column("book", String(255), nullable=False),
+    Column("tag_id", String(64), nullable=False),
+    Column("uid", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("etag", String(64), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
 # -- app passwords' last use (revision 0022_app_passwords, rolodex.oauth.app_passwords) --
 
 # When an app password was last used (ms) and the User-Agent that used it, written at most
