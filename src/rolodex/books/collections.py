@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from rolodex.books.groups import GroupCards
 from rolodex.books.model import DEFAULT_BOOK, AddressBook
 from rolodex.books.repository import BookRepository, BookRow
 from rolodex.books.service import BookService
@@ -101,6 +102,7 @@ class BookAdmin:
                     count += 1
                 except NotFound:
                     continue
+        GroupCards(self.store, self.contacts).delete_book_groups(book)
         with self.store.write(owner_id=book.owner_id) as conn:
             BookRepository.remove(conn, book.owner_id, book.name)
         return count

@@ -128,6 +128,15 @@ class GroupCards:
             conn.execute(delete(group_cards).where(_where(book, name)))
             self._drop_tag(conn, book.owner_id, found.tag_id)
 
+    def delete_book_groups(self, book: AddressBook) -> None:
+        """A deleted book's group cards go, and their tags (BookAdmin.delete)."""
+        with self.store.write(owner_id=book.owner_id) as conn:
+            where = and_(group_cards.c.owner_id == book.owner_id, group_cards.c.book == book.name)
+            tag_ids = list(conn.execute(select(group_cards.c.tag_id).where(where)).scalars())
+            conn.execute(delete(group_cards).where(where))
+            for tag_id in tag_ids:
+                self._drop_tag(conn, book.owner_id, tag_id)
+
     def _drop_tag(self, conn: Connection, owner_id: str, tag_id: str) -> None:
         tag = TagRepository.by_ids(conn, owner_id, [tag_id], for_update=True).get(tag_id)
         if tag is not None and tag.deleted_at is None:

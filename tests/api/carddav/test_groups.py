@@ -87,3 +87,14 @@ def test_a_group_card_and_a_contacts_card_do_not_share_a_name(dav: DavUser) -> N
     dav.put("grp-1.vcf", apple_group("grp-1", "Friends", "ada"))
     assert dav.put("grp-1.vcf", vcard("zed", "Zed Zee")).status_code == 409
     assert dav.put("grp-1.vcf", apple_group("grp-1", "X"), If_None_Match="*").status_code == 412
+
+
+def test_deleting_a_book_deletes_its_group_cards_and_their_tags(dav: DavUser) -> None:
+    work = f"/dav/books/{dav.account_id}/work/"
+    assert dav.request("MKCOL", work).status_code == 201
+    assert dav.request("PUT", work + "ada.vcf", vcard("ada", "Ada Lovelace")).status_code == 201
+    put = dav.request("PUT", work + "g.vcf", apple_group("g", "Team", "ada"))
+    assert put.status_code == 201
+    assert set(_tags(dav).values()) == {"Team"}
+    assert dav.request("DELETE", work).status_code == 204
+    assert _tags(dav) == {}
