@@ -40,6 +40,7 @@ from rolodex.store.schema import (
     contact_versions,
     credentials,
     deletion_holds,
+    group_cards,
     imports,
     oauth_apps,
     oauth_codes,
@@ -106,6 +107,7 @@ def _drop_owner_data(conn: Connection, owner_id: str) -> tuple[int, list[str]]:
     conn.execute(delete(contact_cards).where(contact_cards.c.owner_id == owner_id))
     conn.execute(delete(address_books).where(address_books.c.owner_id == owner_id))
     conn.execute(delete(book_members).where(book_members.c.owner_id == owner_id))
+    conn.execute(delete(group_cards).where(group_cards.c.owner_id == owner_id))
     # Its contacts' kept versions and the guard's holds (docs/history.md).
     conn.execute(delete(contact_versions).where(contact_versions.c.owner_id == owner_id))
     conn.execute(delete(deletion_holds).where(deletion_holds.c.owner_id == owner_id))

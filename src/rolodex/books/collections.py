@@ -9,8 +9,9 @@ the owner's contacts, is never deleted.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
+from rolodex.books.groups import GroupCards
 from rolodex.books.model import DEFAULT_BOOK, AddressBook
 from rolodex.books.repository import BookRepository, BookRow
 from rolodex.books.service import BookService
@@ -19,8 +20,9 @@ from rolodex.errors import Conflict, DomainError, InvalidInput, NotFound
 from rolodex.store import Store
 from rolodex.timestamps import now_ms
 
-# A book's URL segment: what every client can put in a path unescaped.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+# A book's URL segment, decoded: whatever a client names it (vdirsyncer's own tests use
+# `test @ foo ät bar-vdirsyncer-ci-<uuid>`), served back percent-encoded.
+MAX_NAME = 255
 MAX_TEXT = 1000
 MAX_BOOKS_PER_OWNER = 1000
 
@@ -45,9 +47,11 @@ class BookAdmin:
         A name in use is a Conflict (RFC 4918 §9.3.1: MKCOL on an existing resource).
         """
         _check_manager(home)
-        if not _NAME.match(name) or name == DEFAULT_BOOK:
+        if not valid_name(name) or name == DEFAULT_BOOK:
             raise InvalidInput(
-                "a book's name is 1 to 64 letters, digits, '.', '_' or '-'", field="href"
+                f"a book's name is 1 to {MAX_NAME} characters, without '/' or control"
+                " characters, and not '.' or '..'",
+                field="href",
             )
         row = BookRow(home.owner_id, name, _text(display_name) or name, _text(description))
         with self.store.write(owner_id=home.owner_id) as conn:
@@ -98,9 +102,18 @@ class BookAdmin:
                     count += 1
                 except NotFound:
                     continue
+        GroupCards(self.store, self.contacts).delete_book_groups(book)
         with self.store.write(owner_id=book.owner_id) as conn:
             BookRepository.remove(conn, book.owner_id, book.name)
         return count
+
+
+def valid_name(name: str) -> bool:
+    """A path segment any client may choose: not empty, '.' or '..', no '/', no control
+    character (Unicode category Cc: NUL, newline...), at most MAX_NAME characters."""
+    if not name or len(name) > MAX_NAME or name in (".", ".."):
+        return False
+    return "/" not in name and not any(unicodedata.category(c) == "Cc" for c in name)
 
 
 def _check_manager(book: AddressBook) -> None:

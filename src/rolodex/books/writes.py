@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from rolodex.books.groups import GroupCards, check_conditions, group_at
 from rolodex.books.model import AddressBook, Member
 from rolodex.books.names import name_of
 from rolodex.books.repository import BookRepository
@@ -31,7 +32,7 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import prepare
 from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service import ContactService
-from rolodex.errors import Conflict, DomainError, EtagConflict, InvalidInput, NotFound
+from rolodex.errors import Conflict, DomainError, EtagConflict, InvalidInput
 from rolodex.formats import vcard
 from rolodex.formats.card import CardProblem
 from rolodex.formats.vcard import Group
@@ -78,16 +79,17 @@ class NotWritable(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """The card as stored, whether the PUT made it, and whether it reads back exactly as
-    it was sent (false when the photo store changed the contact after the write)."""
+    """The stored card's etag, whether the PUT made it, and whether it reads back exactly
+    as it was sent (false when the photo store changed the contact after the write)."""
 
-    member: Member
+    etag: str
     created: bool
     exact: bool = True
 
 
-def read_card(text: str, limits: ImageLimits) -> CheckedCard:
-    """The one card of a PUT body, checked as an import checks it, or InvalidCard."""
+def read_card(text: str, limits: ImageLimits) -> CheckedCard | Group:
+    """The one card of a PUT body, checked as an import checks it (a group card is the
+    group it lists: books/groups.py), or InvalidCard."""
     if "\x00" in text:
         # PostgreSQL text cannot hold NUL, and no vCard needs it.
         raise InvalidCard("a card may not contain the NUL character", field="body")
@@ -100,8 +102,6 @@ def read_card(text: str, limits: ImageLimits) -> CheckedCard:
     checked = check_card(item, limits)
     if isinstance(checked, CardProblem):
         raise InvalidCard(checked.message)
-    if isinstance(checked, Group):
-        raise InvalidCard("group cards are not stored yet; Rolodex keeps groups as tags")
     if not checked.uid:
         raise InvalidCard("the card has no UID (RFC 6350 §6.7.6)", field="UID")
     if len(checked.uid.encode()) > MAX_KEY_BYTES:
@@ -114,6 +114,7 @@ class CardWriter:
         self.store = store
         self.contacts = contacts
         self.photos = photos
+        self.groups = GroupCards(store, contacts)
 
     def put(
         self,
@@ -135,9 +136,13 @@ class CardWriter:
         if len(name.encode()) > MAX_KEY_BYTES:
             raise InvalidInput(f"a card's name is at most {MAX_KEY_BYTES} bytes", field="href")
         card = read_card(text, self.photos.limits)
+        if isinstance(card, Group):
+            return self._put_group(book, name, text, card, if_match, if_none_match)
         owner_id = book.owner_id
         with self.store.write(owner_id=owner_id) as conn:
             member = live_at(conn, book, name, for_update=True)
+            if group_at(conn, book, name) is not None:
+                raise Conflict("a group card has this name", field="href")
             _check_conditions(member, if_match, if_none_match)
             assert card.uid is not None
             self._check_uid(conn, owner_id, card.uid, member)
@@ -158,7 +163,24 @@ class CardWriter:
             )
             CardRepository.set_raw(conn, contact.pk, text, contact.etag)
         contact = self._upload(owner_id, contact, pending)
-        return Written(Member(name, contact), member is None, exact=not pending)
+        return Written(contact.etag, member is None, exact=not pending)
+
+    def _put_group(
+        self,
+        book: AddressBook,
+        name: str,
+        text: str,
+        group: Group,
+        if_match: str | None,
+        if_none_match: bool,
+    ) -> Written:
+        """A group card: its tag and members (books/groups.py), its text kept as sent."""
+        with self.store.write(owner_id=book.owner_id) as conn:
+            if live_at(conn, book, name) is not None:
+                raise Conflict("a contact's card has this name", field="href")
+            check_conditions(group_at(conn, book, name), if_match, if_none_match)
+            stored, created = self.groups.put_in(conn, book, name, text, group)
+        return Written(stored.etag, created)
 
     def delete(self, book: AddressBook, name: str, *, if_match: str | None = None) -> None:
         """Delete the card's contact (a tombstone, its change logged); NotFound when none."""
@@ -167,7 +189,8 @@ class CardWriter:
         with self.store.read() as conn:
             member = live_at(conn, book, name)
         if member is None:
-            raise NotFound("no card of this name", field="href")
+            self.groups.delete(book, name, if_match=if_match)
+            return
         self.contacts.delete(book.owner_id, member.contact.contact_id, etag=if_match)
 
     # -- steps -------------------------------------------------------------------------

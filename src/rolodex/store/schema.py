@@ -442,8 +442,9 @@ address_books = Table(
     "address_books",
     metadata,
     Column("owner_id", String(64), primary_key=True),
-    # The book's URL segment: /dav/books/<owner_id>/<name>/.
-    Column("name", String(64), primary_key=True),
+    # The book's URL segment, decoded: /dav/books/<owner_id>/<name>/ (widened to 255 by
+    # revision 0025_book_names: clients choose any name).
+    Column("name", String(255), primary_key=True),
     Column("display_name", Text, nullable=False),
     Column("description", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
@@ -458,8 +459,25 @@ book_members = Table(
     metadata,
     Column("contact_pk", SerialKey, primary_key=True, autoincrement=False),
     Column("owner_id", String(64), nullable=False),
-    Column("book", String(64), nullable=False),
+    Column("book", String(255), nullable=False),
     Index("ix_book_members_book", "owner_id", "book", "contact_pk"),
+)
+
+# -- CardDAV group cards (revision 0025_carddav_fixes, rolodex.books.groups) -------------
+
+# A group card a client PUT into a book (Apple's `X-ADDRESSBOOKSERVER-KIND:group`, vCard
+# 4.0 `KIND:group`): the tag it is, and its text as sent, read back at its name.
+group_cards = Table(
+    "group_cards",
+    metadata,
+    Column("owner_id", String(64), primary_key=True),
+    Column("resource_name", Text, primary_key=True),
+    Column("book", String(255), nullable=False),
+    Column("tag_id", String(64), nullable=False),
+    Column("uid", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("etag", String(64), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
 )
 
 # -- app passwords' last use (revision 0022_app_passwords, rolodex.oauth.app_passwords) --

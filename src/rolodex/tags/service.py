@@ -145,17 +145,21 @@ class TagService:
                 raise EtagConflict(
                     "the tag changed since this etag was read; fetch it again", field="etag"
                 )
-            tag.etag = new_etag()
-            tag.updated_at = max(now_ms(), tag.updated_at + 1)
-            tag.deleted_at = tag.updated_at
-            self.repo.save(conn, tag)
-            self._log(conn, tag, DELETED)
-            carriers = self.repo.contact_ids_carrying(conn, owner_id, tag_id)
-            found = ContactRepository.by_ids(conn, owner_id, carriers, for_update=True)
-            for contact in found.values():
-                contact.tag_ids = [t for t in contact.tag_ids if t != tag_id]
-                self.contacts.record_in(conn, contact)
+            self.delete_in(conn, tag)
         return tag
+
+    def delete_in(self, conn: Connection, tag: Tag) -> None:
+        """`delete` of a locked tag inside the caller's write (CardDAV's group cards)."""
+        tag.etag = new_etag()
+        tag.updated_at = max(now_ms(), tag.updated_at + 1)
+        tag.deleted_at = tag.updated_at
+        self.repo.save(conn, tag)
+        self._log(conn, tag, DELETED)
+        carriers = self.repo.contact_ids_carrying(conn, tag.owner_id, tag.tag_id)
+        found = ContactRepository.by_ids(conn, tag.owner_id, carriers, for_update=True)
+        for contact in found.values():
+            contact.tag_ids = [t for t in contact.tag_ids if t != tag.tag_id]
+            self.contacts.record_in(conn, contact)
 
     def manage(
         self,

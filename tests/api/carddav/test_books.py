@@ -132,3 +132,32 @@ def test_deleting_the_account_takes_its_books_and_cards_rows(
                 select(func.count()).select_from(table).where(table.c.owner_id == dav.account_id)
             ).scalar_one()
             assert count == 0, table.name
+
+
+def test_a_book_may_be_named_with_spaces_and_any_letters(dav: DavUser, services: Services) -> None:
+    """vdirsyncer's test_specialchars: the name is decoded, stored, served back encoded."""
+    name = "test @ foo ät bar-vdirsyncer-ci-" + "0" * 36
+    encoded = "test%20%40%20foo%20%C3%A4t%20bar-vdirsyncer-ci-" + "0" * 36
+    book = f"/dav/books/{dav.account_id}/{encoded}/"
+    assert dav.request("MKCOL", book, mkcol()).status_code == 201
+    home = f"/dav/books/{dav.account_id}/"
+    assert book in multistatus(dav.propfind(home, "<D:displayname/>", depth="1"))
+    put = dav.request("PUT", book + "card.vcf", vcard("uid-special", "Special Person"))
+    assert put.status_code == 201
+    assert book + "card.vcf" in multistatus(dav.propfind(book, "<D:getetag/>", depth="1"))
+    assert dav.request("GET", book + "card.vcf").status_code == 200
+    with services.store.read() as conn:
+        names = conn.execute(
+            select(address_books.c.name).where(address_books.c.owner_id == dav.account_id)
+        ).scalars()
+        assert name in set(names)
+
+
+def test_a_book_name_with_a_control_character_or_too_long_is_a_400(dav: DavUser) -> None:
+    home = f"/dav/books/{dav.account_id}/"
+    for segment in ("bad%0Aname", "tab%09", "x" * 256, "%2E%2E"):
+        response = dav.request("MKCOL", home + segment + "/", mkcol())
+        assert response.status_code == 400, segment
+        assert "book's name" in response.text
+    listed = multistatus(dav.propfind(home, "<D:displayname/>", depth="1"))
+    assert set(listed) == {home, dav.book}

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from rolodex import actors
 from rolodex.contacts.model import Contact
 from rolodex.services import Services
-from tests.api.carddav.conftest import C, D, DavUser, multistatus, vcard
+from tests.api.carddav.conftest import C, D, DavUser, basic, multistatus, vcard
 from tests.photos.factories import image_bytes
 
 EXTRAS = (
@@ -255,3 +255,47 @@ def test_a_card_reads_back_as_sent_until_something_changes_it(dav: DavUser) -> N
     assert "UID:uid-ada" in _lines(after)
     assert "X-PHONETIC-FIRST-NAME:ay-dah" in _lines(after)
     assert "X-CUSTOM;X-FLAVOUR=mint:keep me" in _lines(after)
+
+
+def test_a_name_holding_a_newline_is_stored_and_found_again(dav: DavUser) -> None:
+    """vdirsyncer's test_newline_in_uid: the href holds `%0A`, decoded to a newline."""
+    name = "nl%0A.vcf"
+    assert dav.put(name, vcard("uid-newline", "Newline Person")).status_code == 201
+    got = dav.request("GET", dav.book + name)
+    assert got.status_code == 200
+    assert "Newline Person" in got.text
+    listed = multistatus(dav.propfind(dav.book, "<D:getetag/>", depth="1"))
+    assert dav.book + name in listed
+    assert dav.request("DELETE", dav.book + name).status_code == 204
+
+
+def test_a_name_holding_nul_is_a_404_in_plain_text(dav: DavUser) -> None:
+    response = dav.put("nul%00.vcf", vcard("uid-nul", "Nul Person"))
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_the_mass_deletion_guard_answers_a_held_delete_with_409(
+    dav: DavUser, services: Services
+) -> None:
+    """history's guard (docs/history.md): past half a book of 60, DELETE is a 409."""
+    size = 60
+    with services.store.write(owner_id=dav.account_id) as conn:
+        services.contacts.create_many_in(
+            conn, dav.account_id, [{"notes": str(n)} for n in range(size)]
+        )
+    listed = multistatus(dav.propfind(dav.book, "<D:getetag/>", depth="1"))
+    hrefs = sorted(h for h in listed if h != dav.book)
+    assert len(hrefs) == size
+    # An app password is a credential the guard watches (the account password is not).
+    issued = services.app_passwords.create(dav.account_id, "Phone")
+    phone = {"Authorization": basic(dav.api.email, issued.password)}
+    statuses = [dav.request("DELETE", href, **phone).status_code for href in hrefs]
+    assert statuses[: size // 2] == [204] * (size // 2)
+    assert set(statuses[size // 2 :]) == {409}
+    held = dav.request("DELETE", hrefs[-1], **phone)
+    assert held.status_code == 409
+    assert "held" in held.text.lower()
+    assert services.contacts.count_live(dav.account_id) == size // 2
+    # A person is not held: the account password deletes on.
+    assert dav.request("DELETE", hrefs[-1]).status_code == 204

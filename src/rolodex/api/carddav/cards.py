@@ -55,19 +55,27 @@ def if_match(headers: Headers) -> str | None:
 
 def get(dav: Dav, book: AddressBook, name: str, headers: Headers, *, head: bool) -> Response:
     member = dav.services.books.member(book, name)
-    if member is None:
+    group = None if member is not None else dav.services.card_writer.groups.get(book, name)
+    if member is not None:
+        etag, updated_at = member.contact.etag, member.contact.updated_at
+    elif group is not None:
+        etag, updated_at = group.etag, group.updated_at
+    else:
         raise NotFound("no card of this name", field="href")
     common = {
-        "ETag": etag_header(member),
-        "Last-Modified": formatdate(member.contact.updated_at / 1000, usegmt=True),
+        "ETag": f'"{etag}"',
+        "Last-Modified": formatdate(updated_at / 1000, usegmt=True),
     }
     none_match = headers.get("if-none-match")
-    if none_match and (
-        none_match.strip() == "*" or member.contact.etag in _entity_tags(none_match)
-    ):
+    if none_match and (none_match.strip() == "*" or etag in _entity_tags(none_match)):
         return Response(status_code=304, headers=common)
-    version = wanted_version(headers.get("accept"))
-    text = dav.services.books.card_texts(book, [member], version)[name].encode()
+    if group is not None:
+        # A group card reads back as it was sent, whatever version is asked.
+        text = group.raw.encode()
+    else:
+        assert member is not None
+        version = wanted_version(headers.get("accept"))
+        text = dav.services.books.card_texts(book, [member], version)[name].encode()
     if head:
         common["Content-Length"] = str(len(text))
         return Response(status_code=200, headers=common, media_type=VCARD_TYPE)
@@ -83,7 +91,11 @@ def put(dav: Dav, book: AddressBook, name: str, headers: Headers, body: bytes) -
     except UnicodeDecodeError:
         raise InvalidCard("a card is UTF-8 text", field="body") from None
     match = if_match(headers)
-    if match == "*" and dav.services.books.member(book, name) is None:
+    if (
+        match == "*"
+        and dav.services.books.member(book, name) is None
+        and dav.services.card_writer.groups.get(book, name) is None
+    ):
         raise EtagConflict("no card of this name (If-Match: *)", field="If-Match")
     none_match = (headers.get("if-none-match") or "").strip() == "*"
     written = dav.services.card_writer.put(
@@ -94,7 +106,7 @@ def put(dav: Dav, book: AddressBook, name: str, headers: Headers, body: bytes) -
         if_none_match=none_match,
     )
     # RFC 9110 §9.3.4: the ETag only when the card reads back exactly as sent.
-    response_headers = {"ETag": etag_header(written.member)} if written.exact else {}
+    response_headers = {"ETag": f'"{written.etag}"'} if written.exact else {}
     return Response(status_code=201 if written.created else 204, headers=response_headers)
 
 

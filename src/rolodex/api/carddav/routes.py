@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from xml.etree.ElementTree import ParseError
 
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -35,6 +36,16 @@ from rolodex.observability.origin import client_address
 from rolodex.services import Services
 
 DAV_HEADER = "1, 3, addressbook, extended-mkcol"
+
+
+class AnyPath(PathConvertor):
+    """Starlette's `path` matches no newline (`.*`); a card's name may hold one (sent as
+    `%0A`, vdirsyncer's test_newline_in_uid), so this one matches every character."""
+
+    regex = r"[\s\S]*"
+
+
+register_url_convertor("carddav_name", AnyPath())
 _METHODS = {
     r.ROOT: ("OPTIONS", "PROPFIND"),
     r.PRINCIPALS: ("OPTIONS", "PROPFIND"),
@@ -198,6 +209,7 @@ routes = [
     *_both("/dav/principals/{account}/", r.PRINCIPAL),
     *_both("/dav/books/{owner}/", r.HOME),
     *_both("/dav/books/{owner}/{book}/", r.BOOK),
-    # `path`: a name may hold a `/` (an imported card's UID), sent as `%2F`.
-    Route("/dav/books/{owner}/{book}/{name:path}", endpoint(r.CARD), methods=_ALL),
+    # Any characters: a name may hold a `/` (an imported card's UID, sent as `%2F`) or a
+    # newline (`%0A`); only NUL is refused (endpoint), which no store can keep.
+    Route("/dav/books/{owner}/{book}/{name:carddav_name}", endpoint(r.CARD), methods=_ALL),
 ]
