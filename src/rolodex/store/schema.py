@@ -463,7 +463,7 @@ book_members = Table(
     Index("ix_book_members_book", "owner_id", "book", "contact_pk"),
 )
 
-# -- CardDAV group cards (revision 0025_carddav_fixes, rolodex.books.groups) -------------
+# -- CardDAV group cards (revision 0027_carddav_fixes, rolodex.books.groups) -------------
 
 # A group card a client PUT into a book (Apple's `X-ADDRESSBOOKSERVER-KIND:group`, vCard
 # 4.0 `KIND:group`): the tag it is, and its text as sent, read back at its name.

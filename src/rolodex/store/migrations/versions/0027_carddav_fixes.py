@@ -8,15 +8,15 @@ name columns grow from 64 to 255 characters.
 tag `tag_id`; its text is kept as sent, with its own etag, so it reads back unchanged at
 the name the client chose (rolodex.books.groups).
 
-Revision ID: 0025_carddav_fixes
-Revises: 0024_history
+Revision ID: 0027_carddav_fixes
+Revises: 0026_history_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_carddav_fixes"
-down_revision = "0024_history"
+revision = "0027_carddav_fixes"
+down_revision = "0026_history_indexes"
 branch_labels = None
 depends_on = None
 
