@@ -9,6 +9,7 @@ from rolodex.services import Services
 from tests.api.personal.test_sync import diff, new_token
 from tests.conftest import ApiUser, MakeUser
 from tests.dialects import personal_for
+from tests.history.clients import app_client
 
 ANN = {
     "name": {"givenName": "Ann", "familyName": "Lee"},
@@ -168,3 +169,39 @@ def test_another_accounts_contacts_and_merges_are_404(make_user: MakeUser) -> No
     stolen = mallory.call("contacts.unmerge", {"mergeId": merge_id, "force": True})
     assert stolen.status_code == 404
     assert len(alice.ok("contacts.get", {"contactIds": ids})["contacts"]) == 1
+
+
+def test_a_team_book_is_merged_by_its_members_only(make_user: MakeUser, services: Services) -> None:
+    owner, member, stranger = make_user(), make_user(), make_user()
+    team = services.teams.create(owner.account_id, "Sales").team_id
+    services.teams.add_member(team, member.account_id)
+    ids = [
+        member.ok("contacts.create", {"contact": {"contactData": d}, "teamId": team})["contact"][
+            "contactId"
+        ]
+        for d in (ANN, ANNIE)
+    ]
+    refused = stranger.call("contacts.merge", {"contactIds": ids, "teamId": team})
+    assert refused.status_code == 404
+    assert refused.json()["error"]["field"] == "teamId"
+    assert member.call("contacts.merge", {"contactIds": ids}).status_code == 404
+    answer = member.ok("contacts.merge", {"contactIds": ids, "teamId": team})
+    back = owner.ok("contacts.unmerge", {"mergeId": answer["mergeId"], "teamId": team})
+    assert [c["contactId"] for c in back["contacts"]] == ids
+
+
+def test_a_big_merge_by_an_app_does_not_trip_the_deletion_guard(
+    services: Services, user: ApiUser
+) -> None:
+    # 40 of a book of 60 deleted at once: past the guard's share, were they deletions.
+    with services.store.write(owner_id=user.account_id) as conn:
+        made = services.contacts.create_many_in(
+            conn, user.account_id, [{"notes": str(n)} for n in range(60)]
+        )
+    app = app_client(services, user, "Cleaner")
+    ids = [c.contact_id for c in made[:41]]
+    app.ok("contacts.merge", {"contactIds": ids})
+    assert services.history.holds(user.account_id) == []
+    assert services.contacts.count_live(user.account_id) == 20
+    last = made[-1]
+    app.ok("contacts.delete", {"contactId": last.contact_id, "etag": last.etag})
