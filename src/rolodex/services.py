@@ -22,6 +22,7 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.search.service import SearchService
 from rolodex.contacts.service import ContactLimits, ContactService
 from rolodex.contacts.sync import SyncService
+from rolodex.duplicates.merge import MergeService
 from rolodex.duplicates.service import DuplicateService
 from rolodex.history.guard import DeletionGuard
 from rolodex.history.purge import HistoryPurge
@@ -81,6 +82,7 @@ class Services:
     history: HistoryService
     history_purge: HistoryPurge
     duplicates: DuplicateService
+    merges: MergeService
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -182,6 +184,7 @@ class Services:
             history=history,
             history_purge=HistoryPurge(store, settings.history, history),
             duplicates=duplicates,
+            merges=MergeService(store, contacts),
         )
 
     def close(self) -> None:

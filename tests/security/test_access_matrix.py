@@ -124,6 +124,12 @@ ROWS: dict[tuple[str, str], Callable[[Ids], Request]] = {
     ("POST", "/api/v1/contacts.findDuplicates"): _rpc(
         "contacts.findDuplicates", lambda i: {"minScore": 0.5}
     ),
+    ("POST", "/api/v1/contacts.merge"): _rpc(
+        "contacts.merge", lambda i: {"contactIds": [i.contact, i.team_contact]}
+    ),
+    ("POST", "/api/v1/contacts.unmerge"): _rpc(
+        "contacts.unmerge", lambda i: {"mergeId": "m_unknown", "force": True}
+    ),
     ("POST", "/api/v1/contacts.create"): _rpc(
         "contacts.create", lambda i: {"contact": {"contactData": {"notes": "new"}}}
     ),

@@ -25,6 +25,7 @@ from rolodex.cli import (
     exports,
     history,
     imports,
+    merges,
     photos,
     serve,
     teams,
@@ -67,6 +68,8 @@ app.command()(history.history)
 app.command()(history.undo)
 app.add_typer(history.trash_app, name="trash")
 app.command("duplicates")(duplicates.find_duplicates)
+app.command()(merges.merge)
+app.command()(merges.unmerge)
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(app_passwords.app, name="app-passwords")

@@ -590,3 +590,22 @@ duplicate_profiles = Table(
     Column("profile", Text, nullable=False),
     Index("ix_duplicate_profiles_owner", "owner_id"),
 )
+
+# -- merges (revision 0026_merges, rolodex.duplicates.merge) -----------------------------
+
+# One row per merge: the survivor, the merged ids, each contact as it was before (its
+# stored data, metadata and tags, JSON) and the etags the merge gave them, so an unmerge
+# puts every one back and can tell whether anything changed since.
+merges = Table(
+    "merges",
+    metadata,
+    Column("merge_id", String(64), primary_key=True),
+    Column("owner_id", String(64), nullable=False),
+    Column("survivor_id", String(64), nullable=False),
+    Column("contact_ids", Text, nullable=False),
+    Column("befores", Text, nullable=False),
+    Column("after_etags", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("undone_at", BigInteger, nullable=True),
+    Index("ix_merges_owner", "owner_id"),
+)

@@ -62,6 +62,8 @@ METHODS: dict[str, Handler | OnTheLoop] = {
     "contacts.undoCredential": history.undo_credential,
     # Rolodex's extension (docs/duplicates.md).
     "contacts.findDuplicates": duplicates.find_duplicates,
+    "contacts.merge": duplicates.merge,
+    "contacts.unmerge": duplicates.unmerge,
     "teams.get": teams.get,
     "tags.get": tags.get,
     "tags.scroll": tags.scroll,

@@ -83,6 +83,8 @@ _METHODS: dict[str, tuple[type[BaseModel], str, str, tuple[int, ...]]] = {
         "DuplicatePage",
         _SCOPED,
     ),
+    "contacts.merge": (duplicates.ContactsMerge, "contacts.write", "MergeOutcome", _WRITES),
+    "contacts.unmerge": (duplicates.ContactsUnmerge, "contacts.write", "ContactList", _WRITES),
     "teams.get": (teams.TeamsGet, "teams.read", "TeamList", (*_ALWAYS, 403)),
     "tags.get": (tags.TagsGet, "tags.read", "TagList", _SCOPED),
     "tags.scroll": (tags.TagsScroll, "tags.read", "TagPage", _SCOPED),

@@ -168,6 +168,17 @@ EXTENSIONS = {
         " one person, each with a score from 0 to 1 and its reasons in words, strongest"
         " first. `minScore` (0.5 to 1, default 0.85) is the weakest link a group may hold."
     ),
+    "contacts.merge": (
+        "A Rolodex extension, not in the Contacts+ API: make 2 to 50 contacts one. The"
+        " survivor (`survivorId`, else the first id) gets their data united without repeats"
+        " (or `contactData` when sent), the others are deleted, in one write; `dryRun` shows"
+        " the result and writes nothing. Answers the `mergeId` that `contacts.unmerge` takes."
+    ),
+    "contacts.unmerge": (
+        "A Rolodex extension, not in the Contacts+ API: put every contact of a merge back as"
+        " it was (same ids, data and tags); if any changed since the merge, a 409 unless"
+        " `force`."
+    ),
 }
 
 _DUPLICATE_GROUP = obj(
@@ -207,6 +218,7 @@ ANSWERS: dict[str, Schema] = {
     "DuplicatePage": _list("duplicates", "DuplicateGroup", cursor=True),
     "DuplicateGroup": _DUPLICATE_GROUP,
     "OneContact": _one("contact", "Contact"),
+    "MergeOutcome": obj({"contact": ref("Contact"), "mergeId": STRING}, ["contact"]),
     "TeamList": _list("teams", "Team"),
     "TagList": _list("tags", "Tag"),
     "TagPage": _list("tags", "Tag", cursor=True),

@@ -12,6 +12,7 @@ from rolodex.web.book import (
     history_page,
     importing,
     listing,
+    merging,
     trash,
 )
 
@@ -29,6 +30,9 @@ routes: list[BaseRoute] = [
     Route("/book/trash", trash.show_trash, methods=["GET"]),
     Route("/book/trash/restore", trash.restore_from_trash, methods=_POST),
     Route("/book/trash/empty", trash.empty_trash, methods=_POST),
+    Route("/book/duplicates", merging.show_duplicates, methods=["GET"]),
+    Route("/book/duplicates/merge", merging.merge_duplicates, methods=_POST),
+    Route("/book/duplicates/unmerge", merging.unmerge_duplicates, methods=_POST),
     Route("/book/contacts/new", editing.new_contact, methods=_FORM),
     Route("/book/contacts/{contact_id}", contact_pages.show_contact, methods=["GET"]),
     Route("/book/contacts/{contact_id}/edit", editing.edit_contact, methods=_FORM),
