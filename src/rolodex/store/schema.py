@@ -591,7 +591,7 @@ duplicate_profiles = Table(
     Index("ix_duplicate_profiles_owner", "owner_id"),
 )
 
-# -- merges (revision 0026_merges, rolodex.duplicates.merge) -----------------------------
+# -- merges (revision 0028_merges, rolodex.duplicates.merge) -----------------------------
 
 # One row per merge: the survivor, the merged ids, each contact as it was before (its
 # stored data, metadata and tags, JSON) and the etags the merge gave them, so an unmerge

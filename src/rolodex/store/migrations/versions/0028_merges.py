@@ -1,14 +1,14 @@
 """Merges: what each merge of duplicates replaced, so that it can be undone.
 
-Revision ID: 0026_merges
-Revises: 0025_duplicates
+Revision ID: 0028_merges
+Revises: 0027_carddav_fixes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_merges"
-down_revision = "0025_duplicates"
+revision = "0028_merges"
+down_revision = "0027_carddav_fixes"
 branch_labels = None
 depends_on = None
 
