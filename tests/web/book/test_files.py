@@ -30,6 +30,17 @@ def test_a_vcard_upload_imports_and_a_second_one_updates(
     assert services.contacts.count_live(reader.account_id(services)) == 1
 
 
+def test_an_upload_says_how_many_may_be_duplicates(reader: Reader) -> None:
+    first = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Robert Smith\r\nN:Smith;Robert;;;\r\nEMAIL:bob.smith@example.com\r\nEND:VCARD\r\n"
+    second = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Smith\r\nN:Smith;Bob;;;\r\nEMAIL:Bob.Smith@example.com\r\nEND:VCARD\r\n"
+    assert upload(reader, "one.vcf", first, action="import").status_code == 303
+    response = upload(reader, "two.vcf", second, action="import")
+    assert response.status_code == 303
+    notice = unquote_plus(response.headers["location"])
+    assert "Imported 1 contact. 1 of them may be a duplicate" in notice
+    assert "Merge & fix" in notice
+
+
 def test_a_csv_upload_with_its_format_named(reader: Reader, services: Services) -> None:
     body = (SAMPLES / "outlook-windows1252.csv").read_bytes()
     response = upload(reader, "outlook.csv", body, format="outlook-csv", action="import")

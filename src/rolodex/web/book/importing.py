@@ -146,6 +146,13 @@ def _outcome(p: Page, book: Book, summary: ImportSummary) -> Response:
     if not done:
         return _render(p, book, 400, "The file has no contacts in it.")
     notice = f"Imported {done:,} contact{'s' if done != 1 else ''}."
+    if summary.possible_duplicates:
+        # Imports are where duplicates come from: say so where the person is looking.
+        count = summary.possible_duplicates
+        notice += (
+            f" {count:,} of them may be {'a duplicate' if count == 1 else 'duplicates'}"
+            " of contacts already here: see Merge & fix."
+        )
     return redirect(book.url("/book", notice=notice))
 
 
