@@ -6,7 +6,8 @@ what one client did, and put it back. Everything prints JSON; a refusal is JSON 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -15,12 +16,26 @@ from rolodex.cli.imports import Team, owner_of
 from rolodex.contacts.versions import Snapshot
 from rolodex.errors import InvalidInput
 from rolodex.history.model import Source
+from rolodex.history.service import Page
 from rolodex.timestamps import iso, parse_iso
 
 Email = Annotated[str, typer.Option(help="The account whose book it is.")]
 ContactId = Annotated[str, typer.Option("--contact", help="The contact's id (c_...).")]
 
 trash_app = typer.Typer(help="Deleted contacts that can still be restored.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+def _every_item(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
+    """Every item of a paged listing, page after page: the commands print all of it."""
+    cursor: str | None = None
+    while True:
+        page = fetch(cursor)
+        yield from page.items
+        if page.cursor is None:
+            return
+        cursor = page.cursor
 
 
 def _source(source: Source) -> dict[str, Any]:
@@ -41,25 +56,20 @@ def history(
     """Print the kept versions of one contact, newest first."""
     with open_services(data_dir, database_url) as services:
         owner_id = owner_of(services, email, team)
-        versions: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = services.history.history(owner_id, contact, cursor=cursor)
-            versions += [
-                {
-                    "versionId": str(v.version_id),
-                    "etag": v.state.etag,
-                    "updated": iso(v.state.updated_at),
-                    "source": _source(v.source),
-                    "replaced": iso(v.replaced_at),
-                    "replacedBy": _source(v.replaced_by),
-                    **_state(v.state),
-                }
-                for v in page.items
-            ]
-            if page.cursor is None:
-                break
-            cursor = page.cursor
+        versions = [
+            {
+                "versionId": str(v.version_id),
+                "etag": v.state.etag,
+                "updated": iso(v.state.updated_at),
+                "source": _source(v.source),
+                "replaced": iso(v.replaced_at),
+                "replacedBy": _source(v.replaced_by),
+                **_state(v.state),
+            }
+            for v in _every_item(
+                lambda cursor: services.history.history(owner_id, contact, cursor=cursor)
+            )
+        ]
     print_json({"contactId": contact, "versions": versions})
 
 
@@ -73,22 +83,15 @@ def trash_list(
     """Print the contacts in the trash, newest deletion first."""
     with open_services(data_dir, database_url) as services:
         owner_id = owner_of(services, email, team)
-        found: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = services.history.trash(owner_id, cursor=cursor)
-            found += [
-                {
-                    "contactId": t.contact_id,
-                    "deleted": iso(t.deleted_at),
-                    "source": _source(t.source),
-                    **_state(t.state),
-                }
-                for t in page.items
-            ]
-            if page.cursor is None:
-                break
-            cursor = page.cursor
+        found = [
+            {
+                "contactId": t.contact_id,
+                "deleted": iso(t.deleted_at),
+                "source": _source(t.source),
+                **_state(t.state),
+            }
+            for t in _every_item(lambda cursor: services.history.trash(owner_id, cursor=cursor))
+        ]
     print_json({"contacts": found})
 
 
