@@ -13,13 +13,16 @@ are named "merge"), and `unmerge` takes every one back.
 
 `unmerge` puts every record back from what the merge kept: the same ids, data,
 metadata and tags, live again, with new etags. If any of them changed since the merge
-(the survivor edited, a tombstone undeleted), it is a Conflict unless `force`.
+(the survivor edited, a tombstone undeleted), it is a `MergeChanged` (a Conflict, the
+changed records in it as they are now, so a page can say who changed them) unless
+`force`. `recent` lists an owner's merges not undone, so any of them can be taken back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -38,6 +41,30 @@ from rolodex.store.schema import merges
 from rolodex.timestamps import now_ms
 
 MAX_MERGE = 50
+RECENT = 20
+
+
+class MergeChanged(Conflict):
+    """Unmerge refused: contacts of the merge changed since it (`changed`, as they are now)."""
+
+    def __init__(self, changed: list[Contact]) -> None:
+        super().__init__(
+            "contacts changed since the merge: "
+            + ", ".join(c.contact_id for c in changed)
+            + "; pass force to put them back anyway",
+            field="mergeId",
+        )
+        self.changed = changed
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    """A merge that can still be undone: its survivor and every contact it took in."""
+
+    merge_id: str
+    survivor_id: str
+    contact_ids: tuple[str, ...]
+    created_at: int
 
 
 @contextmanager
@@ -149,16 +176,11 @@ class MergeService:
             befores = [_snapshot_of(raw) for raw in orjson.loads(row.befores)]
             after: dict[str, str] = orjson.loads(row.after_etags)
             found = self.contacts.repo.by_ids_with_tombstones(conn, owner_id, ids)
-            changed = [i for i in ids if i not in found or found[i].etag != after[i]]
             if any(i not in found for i in ids):
                 raise NotFound("a merged contact no longer exists", field="mergeId")
+            changed = [found[i] for i in ids if found[i].etag != after[i]]
             if changed and not force:
-                raise Conflict(
-                    "contacts changed since the merge: "
-                    + ", ".join(changed)
-                    + "; pass force to put them back anyway",
-                    field="mergeId",
-                )
+                raise MergeChanged(changed)
             batch = [
                 PutBack(found[i], s, s.tag_ids, deleted=s.deleted_at is not None, action=RESTORED)
                 for i, s in zip(ids, befores, strict=True)
@@ -168,6 +190,21 @@ class MergeService:
                 update(merges).where(merges.c.merge_id == merge_id).values(undone_at=now_ms())
             )
         return [found[i] for i in ids]
+
+    def recent(self, owner_id: str, limit: int = RECENT) -> list[MergeRecord]:
+        """The owner's merges not undone, newest first (at most `limit`)."""
+        m = merges.c
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(m.merge_id, m.survivor_id, m.contact_ids, m.created_at)
+                .where(m.owner_id == owner_id, m.undone_at.is_(None))
+                .order_by(m.created_at.desc(), m.merge_id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            MergeRecord(r.merge_id, r.survivor_id, tuple(orjson.loads(r.contact_ids)), r.created_at)
+            for r in rows
+        ]
 
     def _group(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -86,6 +87,12 @@ def changed_by(change: Change | None, etag: str) -> str:
     if not change.source.name:
         return f"Changed by an unnamed {label}"
     return f"Changed by “{change.source.name}” ({label})"
+
+
+def moment(ms: int) -> str:
+    """A time a person reads: "7 December 2026 at 14:03 UTC"."""
+    at = datetime.fromtimestamp(ms / 1000, UTC)
+    return f"{at.day} {at:%B %Y} at {at:%H:%M} UTC"
 
 
 def digest(value: Any) -> str:

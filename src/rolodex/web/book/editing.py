@@ -12,7 +12,6 @@ are kept as they are now.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -27,6 +26,7 @@ from rolodex.web.book.conflicts import (
     changed_by,
     choices,
     merged,
+    moment,
     same,
 )
 from rolodex.web.book.contact_form import (
@@ -76,7 +76,7 @@ def _render_form(
         conflict_fields=fields,
         conflict_same=same(mine or {}, conflict.data) if conflict is not None else [],
         conflict_who=who,
-        conflict_when=_when(conflict.updated_at) if conflict is not None else "",
+        conflict_when=moment(conflict.updated_at) if conflict is not None else "",
         # After a conflict the version shown becomes the one the person started from.
         base=_form_base(conflict.data) if conflict is not None else base or {},
         action=book.url(
@@ -88,12 +88,6 @@ def _render_form(
 def _posted(p: Page) -> ContactForm:
     assert p.form is not None
     return form_from_post([(k, v) for k, v in p.form.multi_items() if isinstance(v, str)])
-
-
-def _when(ms: int) -> str:
-    """A time a person reads: "7 December 2026 at 14:03 UTC"."""
-    moment = datetime.fromtimestamp(ms / 1000, UTC)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
 
 
 def _base_of(p: Page) -> dict[str, str]:
