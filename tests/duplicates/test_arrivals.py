@@ -7,11 +7,16 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
+from starlette.testclient import TestClient
 
 from rolodex.services import Services
 from rolodex.transfer.plain_lines import import_plain
 from tests.conftest import ApiUser
+from tests.dialects import api_key
+from tests.duplicates.arrival_files import FILES
 from tests.test_cli import run
+from tests.transfer.files import post_file
 
 BOB = {
     "name": {"givenName": "Bob", "familyName": "Smith"},
@@ -91,3 +96,35 @@ def test_the_cli_prints_the_groups_as_json(tmp_path: Path) -> None:
     assert json.loads(strict.stdout) == {"duplicates": []}
     bad = run("duplicates", "--email", email, "--min-score", "2", "--data-dir", data)
     assert bad.returncode == 1
+
+
+@pytest.mark.parametrize("fmt", sorted(FILES))
+def test_every_format_imported_over_rest_counts_its_possible_duplicates(
+    client: TestClient, user: ApiUser, services: Services, fmt: str
+) -> None:
+    user.create(BOB)
+    _, media, content = FILES[fmt]
+    response = post_file(client, api_key(services, user.account_id), content, media)
+    assert response.status_code == 200, response.text
+    assert (response.json()["created"], response.json()["possibleDuplicates"]) == (2, 1)
+
+
+def test_every_format_imported_by_the_cli_counts_its_possible_duplicates(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    email = "arrivals@example.com"
+    made = run(
+        "accounts", "create", "--data-dir", data, "--email", email, "--password", "pw-pw-pw-pw"
+    )
+    assert made.returncode == 0, made.stderr
+    bob = tmp_path / "bob.jsonl"
+    bob.write_bytes(orjson.dumps(BOB) + b"\n")
+    first = run("import", str(bob), "--email", email, "--quiet", "--data-dir", data)
+    assert json.loads(first.stdout)["possibleDuplicates"] == 0
+    # Each file's Robert Smith likely duplicates Bob (and the Roberts before it): one each.
+    for fmt, (name, _, content) in sorted(FILES.items()):
+        source = tmp_path / name
+        source.write_bytes(content)
+        done = run("import", str(source), "--email", email, "--quiet", "--data-dir", data)
+        assert done.returncode == 0, (fmt, done.stderr)
+        summary = json.loads(done.stdout)
+        assert (summary["contactsCreated"], summary["possibleDuplicates"]) == (2, 1), fmt

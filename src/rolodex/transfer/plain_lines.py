@@ -6,11 +6,16 @@ Such a file needs none of the card path's work per contact, and goes through
 `ContactImporter`, whose worker processes prepare the next batches while one is written
 (docs/import-export.md, "JSON lines"). Every other file, wrapped lines included, goes
 through `CardImporter`.
+
+Both ways here, `rolodex import`'s resumable batches (`import_plain`) and the address
+book's upload in one transaction (`import_plain_lines`), count the summary's
+`possibleDuplicates` as `CardImporter` does: the contacts made after a mark taken
+before the import, scanned against the book once it is written (`DuplicateService`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -81,7 +86,7 @@ def import_plain(
     workers: int,
     checking: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
-    duplicates: DuplicateService | None = None,
+    duplicates: DuplicateService | None,
 ) -> ImportSummary:
     """Check the file (unless `skip_invalid`), then import it in batches, resumably.
 
@@ -102,9 +107,6 @@ def import_plain(
         progress=progress,
         workers=workers,
     )
-    found = 0
-    if duplicates is not None and result.contacts_created:
-        found = duplicates.count_arrivals(owner_id, mark)
     return ImportSummary(
         format="jsonl",
         created=result.contacts_created,
@@ -112,5 +114,33 @@ def import_plain(
         lines_done=result.lines_done,
         resumed_from=result.resumed_from,
         already_done=result.already_done,
-        possible_duplicates=found,
+        possible_duplicates=_arrivals(duplicates, owner_id, mark, result.contacts_created),
     )
+
+
+def import_plain_lines(
+    store: Store,
+    contacts: ContactService,
+    owner_id: str,
+    lines: Sequence[bytes],
+    *,
+    max_lines: int,
+    duplicates: DuplicateService | None,
+) -> ImportSummary:
+    """An upload's lines, validated whole and written in one transaction (InvalidInput
+    naming each bad line, nothing written), with `possibleDuplicates` counted."""
+    mark = duplicates.high_water() if duplicates is not None else 0
+    created = ContactImporter(store, contacts).import_all(owner_id, lines, max_lines=max_lines)
+    return ImportSummary(
+        format="jsonl",
+        created=created,
+        lines_done=len(lines),
+        possible_duplicates=_arrivals(duplicates, owner_id, mark, created),
+    )
+
+
+def _arrivals(duplicates: DuplicateService | None, owner_id: str, mark: int, created: int) -> int:
+    """How many contacts made after `mark` likely duplicate another (0 when none were)."""
+    if duplicates is None or not created:
+        return 0
+    return duplicates.count_arrivals(owner_id, mark)

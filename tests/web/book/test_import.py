@@ -7,9 +7,11 @@ from urllib.parse import unquote_plus
 
 import httpx2
 import orjson
+import pytest
 
 from rolodex.services import Services
 from rolodex.web.book.importing import MAX_IMPORT_BYTES, MAX_IMPORT_LINES
+from tests.duplicates.arrival_files import BOB, FILES
 from tests.web.book.conftest import Reader
 
 
@@ -91,3 +93,20 @@ def test_too_many_lines_or_none_is_a_400(reader: Reader, services: Services) -> 
     assert missing.status_code == 400
     assert "Choose a file" in missing.text
     assert services.contacts.count_live(reader.account_id(services)) == 0
+
+
+@pytest.mark.parametrize("fmt", sorted(FILES))
+def test_every_format_uploaded_counts_its_possible_duplicates(
+    reader: Reader, services: Services, fmt: str
+) -> None:
+    services.contacts.create(reader.account_id(services), BOB)
+    name, media, content = FILES[fmt]
+    response = reader.post(
+        "/book/import", "/book/import", {}, files={"file": (name, content, media)}
+    )
+    assert response.status_code == 303, response.text
+    notice = unquote_plus(response.headers["location"])
+    assert (
+        "Imported 2 contacts. 1 of them may be a duplicate of contacts already here:"
+        " see Merge & fix." in notice
+    ), notice

@@ -21,7 +21,6 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from rolodex.actors import importing
-from rolodex.contacts.importer import ContactImporter
 from rolodex.contacts.mapping_common import first_value
 from rolodex.contacts.sort_names import display_label
 from rolodex.errors import InvalidInput
@@ -30,7 +29,7 @@ from rolodex.formats.detect import AUTO, FORMAT_NAMES, GOOGLE_CSV, OUTLOOK_CSV, 
 from rolodex.services import Services
 from rolodex.transfer.csv_mapping import column_mapping
 from rolodex.transfer.importer import ImportSummary, TooManyCards
-from rolodex.transfer.plain_lines import is_plain_head
+from rolodex.transfer.plain_lines import import_plain_lines, is_plain_head
 from rolodex.transfer.reading import read_file
 from rolodex.web.book.books import Book, open_book
 from rolodex.web.book.endpoint import book_page
@@ -126,16 +125,19 @@ def _import(p: Page) -> Response:
 def _import_plain(p: Page, book: Book, raw: bytes) -> Response:
     """Bare contactData lines: validated whole, then written in one transaction by the
     bulk importer (transfer/plain_lines.py says why they need no card path)."""
-    importer = ContactImporter(p.services.store, p.services.contacts)
     try:
         with importing():
-            created = importer.import_all(
-                book.owner_id, raw.splitlines(), max_lines=MAX_IMPORT_LINES
+            summary = import_plain_lines(
+                p.services.store,
+                p.services.contacts,
+                book.owner_id,
+                raw.splitlines(),
+                max_lines=MAX_IMPORT_LINES,
+                duplicates=p.services.duplicates,
             )
     except InvalidInput as exc:
         return _render(p, book, 400, _sentence(exc.message), exc.details)
-    notice = f"Imported {created:,} contact{'s' if created != 1 else ''}."
-    return redirect(book.url("/book", notice=notice))
+    return _outcome(p, book, summary)
 
 
 def _outcome(p: Page, book: Book, summary: ImportSummary) -> Response:
