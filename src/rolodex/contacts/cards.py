@@ -161,6 +161,29 @@ class CardRepository:
         return {row.contact_pk: (row.raw, row.raw_etag) for row in rows}
 
     @staticmethod
+    def carry_raw(conn: Connection, moves: Sequence[tuple[int, str, str]]) -> None:
+        """(pk, etag put back, new etag): a contact put back to the very version a client's
+        card was sent for (an unmerge, an undo) serves that card again, byte for byte,
+        under the etag the write gave it. A card sent for any other version stays stale."""
+        if not moves:
+            return
+        wanted = {pk: (old, new) for pk, old, new in moves}
+        c = contact_cards.c
+        kept = conn.execute(
+            select(c.contact_pk, c.raw_etag).where(
+                c.contact_pk.in_(list(wanted)), c.raw.is_not(None)
+            )
+        ).all()
+        for pk, raw_etag in kept:
+            old, new = wanted[pk]
+            if raw_etag == old:
+                conn.execute(
+                    update(contact_cards)
+                    .where(c.contact_pk == pk, c.raw_etag == old)
+                    .values(raw_etag=new)
+                )
+
+    @staticmethod
     def remove(conn: Connection, contact_pks: Sequence[int]) -> None:
         """Drop these contacts' rows (a deleted contact giving up its UID and name)."""
         if contact_pks:

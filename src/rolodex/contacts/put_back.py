@@ -6,7 +6,8 @@ a `Snapshot`, its tags, and live or deleted, as a normal write: a new etag and
 statement per kind of row for the whole batch (an undo of 10,000 deletions goes 500 at
 a time: rolodex.history.undo), not one per contact; an undeleted contact's search
 document comes back from where its deletion put it (contacts/search/index.py) instead of
-being built again.
+being built again. A contact put back to the version a CardDAV client's card was sent
+for serves that card again as it was sent (`CardRepository.carry_raw`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from rolodex.contacts.cards import CardRepository
 from rolodex.contacts.model import Contact
-from rolodex.contacts.versions import RESTORED, Snapshot
+from rolodex.contacts.versions import RESTORED, UNDELETED, Snapshot
 from rolodex.ids import new_etags
 from rolodex.store.changelog import DELETED, UPDATED, ChangeLog
 from rolodex.timestamps import now_ms
@@ -61,6 +63,17 @@ def put_back_many(service: ContactService, conn: Connection, batch: Sequence[Put
         contact.deleted_at = when if item.deleted else None
     contacts = [item.contact for item in batch]
     service.repo.save_many(conn, contacts)
+    # Only a kept version put back whole (a merge's survivor is a new state: UPDATED).
+    CardRepository.carry_raw(
+        conn,
+        [
+            (i.contact.pk, i.state.etag, i.contact.etag)
+            for i in batch
+            if not i.deleted
+            and i.action in (RESTORED, UNDELETED)
+            and i.contact.tag_ids == sorted(set(i.state.tag_ids))
+        ],
+    )
     service.data_saved_many_in(conn, [c for c in contacts if not c.deleted])
     service.repo.set_tags_many(conn, [(c.pk, c.tag_ids) for c in contacts])
     owner_id = contacts[0].owner_id
