@@ -1,4 +1,5 @@
-"""A merge racing an edit of one of its contacts: whichever commits first, nothing is lost."""
+"""A merge or an unmerge racing an edit, an undelete, or another merge or unmerge of the same
+contacts: whichever commits first, nothing is lost and nothing is done twice."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from rolodex.errors import Conflict, DomainError
+from rolodex.duplicates.merge import MergeChanged
+from rolodex.errors import Conflict, DomainError, NotFound
 from rolodex.services import Services
 from tests.conftest import ApiUser
 
@@ -88,3 +90,104 @@ def test_an_edit_of_the_survivor_during_a_merge_makes_unmerge_409_or_is_merged(
             assert contact.data["notes"] == "edited\n\nsecond"
             back = services.merges.unmerge(owner, merge_id)
             assert back[0].data == {"notes": "edited"}
+
+
+def _merged_pair(services: Services, user: ApiUser) -> tuple[list[str], str]:
+    first = user.create({"notes": "first"})
+    second = user.create({"notes": "second"})
+    ids = [first["contactId"], second["contactId"]]
+    _, merge_id = services.merges.merge(user.account_id, ids)
+    assert merge_id is not None
+    return ids, merge_id
+
+
+def test_an_unmerge_racing_an_edit_of_the_survivor_loses_neither(
+    services: Services, user: ApiUser
+) -> None:
+    owner = user.account_id
+    for _ in range(5):
+        ids, merge_id = _merged_pair(services, user)
+        unmerged, edited = _race(
+            partial(services.merges.unmerge, owner, merge_id),
+            partial(
+                services.contacts.replace_data,
+                owner,
+                ids[0],
+                {"notes": "edited"},
+                etag=None,
+                resolve_conflicts=True,
+            ),
+        )
+        assert not isinstance(edited, DomainError)
+        survivor = services.contacts.get_one(owner, ids[0])
+        if isinstance(unmerged, MergeChanged):
+            # The edit came first: the unmerge refused and changed nothing.
+            assert [c.contact_id for c in unmerged.changed] == [ids[0]]
+            assert survivor.data == {"notes": "edited"}
+            assert services.contacts.get_many(owner, ids) == [survivor]
+            back = services.merges.unmerge(owner, merge_id, force=True)
+            assert [c.data for c in back] == [{"notes": "first"}, {"notes": "second"}]
+        else:
+            # The unmerge came first: the edit is the survivor's latest version.
+            assert survivor.data == {"notes": "edited"}
+            assert services.contacts.get_one(owner, ids[1]).data == {"notes": "second"}
+
+
+def test_an_unmerge_racing_an_undelete_of_a_merged_away_contact(
+    services: Services, user: ApiUser
+) -> None:
+    owner = user.account_id
+    for _ in range(5):
+        ids, merge_id = _merged_pair(services, user)
+        unmerged, undeleted = _race(
+            partial(services.merges.unmerge, owner, merge_id),
+            partial(services.history.undelete, owner, ids[1]),
+        )
+        assert isinstance(unmerged, DomainError) != isinstance(undeleted, DomainError)
+        if isinstance(unmerged, DomainError):
+            assert isinstance(unmerged, MergeChanged)
+            # The merged data stays in the survivor; the undeleted one is live again.
+            assert services.contacts.get_one(owner, ids[0]).data["notes"] == "first\n\nsecond"
+        else:
+            # Unmerged first: nothing was in the trash to undelete any more.
+            assert isinstance(undeleted, NotFound)
+            assert services.contacts.get_one(owner, ids[0]).data == {"notes": "first"}
+        assert services.contacts.get_one(owner, ids[1]).data == {"notes": "second"}
+
+
+def test_two_unmerges_of_one_merge_undo_it_once(services: Services, user: ApiUser) -> None:
+    owner = user.account_id
+    for _ in range(5):
+        ids, merge_id = _merged_pair(services, user)
+        answers = _race(
+            partial(services.merges.unmerge, owner, merge_id),
+            partial(services.merges.unmerge, owner, merge_id, force=True),
+        )
+        refused = [a for a in answers if isinstance(a, DomainError)]
+        assert len(refused) == 1
+        assert isinstance(refused[0], Conflict)
+        assert [c.data for c in services.contacts.get_many(owner, ids)] == [
+            {"notes": "first"},
+            {"notes": "second"},
+        ]
+
+
+def test_two_merges_sharing_a_contact_lose_no_value(services: Services, user: ApiUser) -> None:
+    owner = user.account_id
+    for _ in range(5):
+        made = [user.create({"notes": n})["contactId"] for n in ("a", "b", "c")]
+        answers = _race(
+            partial(services.merges.merge, owner, [made[0], made[1]]),
+            partial(services.merges.merge, owner, [made[2], made[1]]),
+        )
+        done = [a for a in answers if not isinstance(a, DomainError)]
+        refused = [a for a in answers if isinstance(a, DomainError)]
+        # The first takes b; the second finds it gone (404), never merges it twice.
+        assert len(done) == 1
+        assert [type(r) for r in refused] == [NotFound]
+        live = services.contacts.get_many(owner, made)
+        notes = sorted("\n\n".join(c.data["notes"] for c in live).split("\n\n"))
+        assert notes == ["a", "b", "c"]
+        # And the one that ran can be taken back whole.
+        services.merges.unmerge(owner, done[0][1])
+        assert len(services.contacts.get_many(owner, made)) == 3
