@@ -66,3 +66,45 @@ def test_one_id_is_refused_naming_the_field(tmp_path: Path) -> None:
     done = run("merge", "--email", EMAIL, "--contacts", "c_one", *store)
     assert done.returncode == 1
     assert json.loads(done.stderr)["error"]["field"] == "contactIds"
+
+
+def test_a_teams_book_with_team_and_an_unmerge_over_a_change_with_force(tmp_path: Path) -> None:
+    store = ("--data-dir", str(tmp_path / "data"))
+    stranger = "stranger@example.com"
+    for email in (EMAIL, stranger):
+        _json("accounts", "create", *store, "--email", email, "--password", "pw-pw-pw-pw")
+    team = _json("teams", "create", *store, "--email", EMAIL, "--name", "Sales")["teamId"]
+    lines = tmp_path / "team.jsonl"
+    people = [
+        {"name": {"givenName": "Bob", "familyName": "Smith"}, "emails": [{"value": "b@x.example"}]},
+        {
+            "name": {"givenName": "Robert", "familyName": "Smith"},
+            "emails": [{"value": "B@x.example"}],
+        },
+    ]
+    lines.write_text("".join(json.dumps(p) + "\n" for p in people))
+    imported = _json("import", str(lines), "--email", EMAIL, "--team", team, "--quiet", *store)
+    assert imported["possibleDuplicates"] == 2
+    assert _json("duplicates", "--email", EMAIL, *store) == {"duplicates": []}
+    [group] = _json("duplicates", "--email", EMAIL, "--team", team, *store)["duplicates"]
+    ids = group["contactIds"]
+    refused = run("duplicates", "--email", stranger, "--team", team, *store)
+    assert refused.returncode == 1
+    assert json.loads(refused.stderr)["error"]["field"] == "teamId"
+    own_book = run("merge", "--email", EMAIL, "--contacts", ",".join(ids), *store)
+    assert own_book.returncode == 1
+    assert json.loads(own_book.stderr)["error"]["field"] == "contactIds"
+
+    done = _json("merge", "--email", EMAIL, "--team", team, "--contacts", ",".join(ids), *store)
+    # The merged-away contact back from the trash: the merge no longer undoes cleanly.
+    _json("trash", "restore", "--email", EMAIL, "--team", team, "--contact", ids[1], *store)
+    undo = ("unmerge", "--email", EMAIL, "--team", team, "--merge", done["mergeId"])
+    changed = run(*undo, *store)
+    assert changed.returncode == 1
+    assert json.loads(changed.stderr)["error"]["field"] == "mergeId"
+    back = _json(*undo, "--force", *store)["contacts"]
+    assert [c["contactId"] for c in back] == ids
+    assert sorted((c["contactData"] for c in back), key=json.dumps) == sorted(
+        people, key=json.dumps
+    )
+    assert not any(c["deleted"] for c in back)
