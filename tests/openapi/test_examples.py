@@ -200,3 +200,47 @@ def test_personal_answers_match_the_document(user: ApiUser) -> None:
     req("POST", f"/sync_tokens/{token}/diff")
     req("GET", headers={"Authorization": "Bearer nope"})
     check_response(user.client.get("/api/user/contacts"))
+
+
+def test_the_duplicates_extensions_answer_as_documented(user: ApiUser, make_user: Any) -> None:
+    """`contacts.findDuplicates`, `contacts.merge` and `contacts.unmerge` (issue 25): marked
+    as extensions, and every answer, good or refused, fits the document."""
+    document = user.client.get("/openapi/contactsplus.json").json()
+    for method in ("contacts.findDuplicates", "contacts.merge", "contacts.unmerge"):
+        assert document["paths"][f"/api/v1/{method}"]["post"]["x-rolodex-extension"] is True
+
+    def call(method: str, body: Any = None) -> Any:
+        return check_response(user.call(method, body))
+
+    ids = [
+        user.create({"name": {"givenName": "Bob", "familyName": "Lee"}, "emails": [{"value": e}]})[
+            "contactId"
+        ]
+        for e in ("bob@lee.example", "BOB@lee.example")
+    ]
+    assert call("contacts.findDuplicates", {"size": 1}).status_code == 200
+    call("contacts.findDuplicates", {"minScore": 2})
+    call("contacts.findDuplicates", {"cursor": "nope"})
+    call("contacts.merge", {"contactIds": ids, "dryRun": True})
+    call("contacts.merge", {"contactIds": ids[:1]})
+    call("contacts.merge", {"contactIds": [ids[0], "c_nope"]})
+    merged = call("contacts.merge", {"contactIds": ids}).json()
+    survivor = merged["contact"]
+    user.ok(
+        "contacts.update",
+        {
+            "contact": {
+                "contactId": survivor["contactId"],
+                "etag": survivor["etag"],
+                "contactData": {"notes": "since"},
+            }
+        },
+    )
+    assert call("contacts.unmerge", {"mergeId": merged["mergeId"]}).status_code == 409
+    assert (
+        call("contacts.unmerge", {"mergeId": merged["mergeId"], "force": True}).status_code == 200
+    )
+    assert call("contacts.unmerge", {"mergeId": merged["mergeId"]}).status_code == 409
+    call("contacts.unmerge", {"mergeId": "m_nope"})
+    narrow = make_user(frozenset({"contacts.read"}))
+    assert check_response(narrow.call("contacts.merge", {"contactIds": ids})).status_code == 403
