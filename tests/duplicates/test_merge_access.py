@@ -81,13 +81,14 @@ def test_another_accounts_ids_change_nothing(services: Services, make_user: Make
     mine = _pair(mallory)
     before = {**stored(services, alice.account_id, theirs)}
     own_before = stored(services, mallory.account_id, mine)
-    for body in (
+    attempts: list[dict[str, Any]] = [
         {"contactIds": theirs},
         {"contactIds": [mine[0], theirs[0]]},
         {"contactIds": [mine[0], theirs[0]], "survivorId": theirs[0]},
         {"contactIds": [mine[0], theirs[0]], "dryRun": True},
         {"contactIds": [theirs[0], mine[0]], "contactData": {"notes": "taken"}},
-    ):
+    ]
+    for body in attempts:
         refused = mallory.call("contacts.merge", body)
         assert refused.status_code == 404, (body, refused.text)
         assert refused.json()["error"]["field"] == "contactIds"
@@ -97,11 +98,12 @@ def test_another_accounts_ids_change_nothing(services: Services, make_user: Make
     team = services.teams.create(alice.account_id, "Family").team_id
     ids = _pair(alice, team)
     answer = alice.ok("contacts.merge", {"contactIds": ids, "teamId": team})
-    for method, body in (
+    calls: list[tuple[str, dict[str, Any]]] = [
         ("contacts.findDuplicates", {"teamId": team}),
         ("contacts.merge", {"contactIds": ids, "teamId": team}),
         ("contacts.unmerge", {"mergeId": answer["mergeId"], "teamId": team, "force": True}),
-    ):
+    ]
+    for method, body in calls:
         refused = mallory.call(method, body)
         assert refused.status_code == 404, (method, refused.text)
         assert refused.json()["error"]["field"] == "teamId"

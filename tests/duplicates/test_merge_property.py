@@ -65,7 +65,7 @@ def test_merge_keeps_every_value_and_unmerge_restores_every_byte(
     ids = [c.contact_id for c in made]
     before = stored(services, owner, ids)
 
-    survivor, merge_id = services.merges.merge(owner, ids)
+    _, merge_id = services.merges.merge(owner, ids)
     assert merge_id is not None
     [kept] = services.contacts.get_many(owner, ids)
     assert kept.contact_id == ids[0]
