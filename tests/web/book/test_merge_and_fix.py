@@ -139,7 +139,7 @@ def test_undo_of_merge_all_stops_at_the_changed_merge_and_says_so(
         "/book/duplicates", "/book/duplicates/unmerge", {"merge_ids": f"{first},{second}"}
     )
     assert refused.status_code == 409
-    assert "1 merge(s) were undone; this one was not" in refused.text
+    assert "1 merge(s) were undone; the next was not: 1 of its contacts" in refused.text
     # The newest merge was undone; the one left is offered alone.
     assert services.contacts.count_live(owner) == 3
     assert f'name="merge_ids" value="{first}"' in refused.text

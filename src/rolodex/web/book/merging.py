@@ -158,6 +158,7 @@ def _changed(p: Page, book: Book, exc: MergeChanged, remaining: list[str], undon
         book=book,
         changed=changes,
         remaining=",".join(remaining),
+        left=len(remaining),
         undone=undone,
         groups=[],
         recent=[],
