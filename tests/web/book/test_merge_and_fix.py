@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from starlette.testclient import TestClient
 
@@ -215,3 +215,21 @@ def test_a_teams_duplicates_are_merged_in_the_teams_book(
     browser = new_browser(client)
     browser.sign_up()
     assert browser.get(page).status_code == 404
+
+
+def test_a_new_contact_that_may_be_a_duplicate_says_so(reader: Reader) -> None:
+    _person(reader, "Bob", "+1 415 555 0100", "one")
+    fields = {
+        "name-givenName": "Robert",
+        "name-familyName": "Smith",
+        "phoneNumbers-0-type": "mobile",
+        "phoneNumbers-0-value": "(415) 555-0100",
+    }
+    made = reader.post("/book/contacts/new", "/book/contacts/new", fields)
+    assert made.status_code == 303
+    notice = unquote_plus(made.headers["location"])
+    assert "Contact created. It may be the same person as 1 other contact here:" in notice
+    other = reader.post(
+        "/book/contacts/new", "/book/contacts/new", {"name-givenName": "Carol", "notes": "x"}
+    )
+    assert unquote_plus(other.headers["location"]).endswith("notice=Contact created.")

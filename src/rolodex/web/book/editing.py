@@ -1,5 +1,8 @@
 """Creating and editing a contact: the form, its validation, and the etag rule.
 
+A new contact is checked against the book as it is made (`DuplicateService.check`): the
+notice says when it may be the same person as another, and points to Merge & fix.
+
 The edit form carries the etag the person started from, and a digest of each field as
 it was then. Saving names the etag to `ContactService.modify`; if someone changed the
 contact meanwhile the service refuses (EtagConflict) and the page says who changed it
@@ -124,7 +127,19 @@ def _new_contact(p: Page) -> Response:
     except InvalidInput:
         return _render_form(p, book, form, contact=None, etag="", status=400)
     contact = p.services.contacts.create(book.owner_id, data, book.new_contact_meta())
-    return redirect(book.url(f"/book/contacts/{contact.contact_id}", notice="Contact created."))
+    # Checked against the book as it arrives (docs/duplicates.md): said where it was made.
+    likely = [
+        cid
+        for cid, _ in p.services.duplicates.check(book.owner_id, data)
+        if cid != contact.contact_id
+    ]
+    notice = "Contact created."
+    if likely:
+        notice += (
+            f" It may be the same person as {len(likely)} other contact"
+            f"{'s' if len(likely) > 1 else ''} here: see Merge & fix."
+        )
+    return redirect(book.url(f"/book/contacts/{contact.contact_id}", notice=notice))
 
 
 def _edit_contact(p: Page) -> Response:
