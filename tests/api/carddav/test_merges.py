@@ -63,3 +63,34 @@ def test_a_merge_syncs_as_one_update_and_deletions_and_unmerge_restores_the_card
     assert gone == set()
     after = {h: dav.request("GET", h).content for h in hrefs}
     assert after == before
+
+
+def test_a_restored_version_serves_the_card_as_its_client_sent_it(dav: DavUser) -> None:
+    sent = vcard("uid-grace", "Grace Hopper", "X-PHONETIC-LAST-NAME:Hop", "NOTE:as sent")
+    assert dav.put("grace.vcf", sent).status_code == 201
+    href = dav.book + "grace.vcf"
+    assert dav.request("GET", href).text == sent
+    [contact] = dav.api.ok("contacts.scroll", {})["contacts"]
+    edited = dav.api.ok(
+        "contacts.update",
+        {
+            "contact": {
+                "contactId": contact["contactId"],
+                "etag": contact["etag"],
+                "contactData": {**contact["contactData"], "notes": "edited"},
+            }
+        },
+    )["contact"]
+    assert "NOTE:edited" in dav.request("GET", href).text
+    [version] = dav.api.ok("contacts.getHistory", {"contactId": contact["contactId"]})["versions"][
+        :1
+    ]
+    dav.api.ok(
+        "contacts.restoreVersion",
+        {
+            "contactId": contact["contactId"],
+            "versionId": version["versionId"],
+            "etag": edited["etag"],
+        },
+    )
+    assert dav.request("GET", href).text == sent
