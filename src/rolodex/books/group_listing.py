@@ -249,6 +249,8 @@ def group_changes_since(
 ) -> GroupChanges:
     """The book's group cards changed after `seq` up to `until` (the point the contacts'
     part of the answer reached), and the names of those gone."""
+    if until <= seq:
+        return GroupChanges([], [])
     entries = [
         c
         for c in ChangeLog.since(conn, book.owner_id, seq, limit=max(0, min(until - seq, 20_000)))
@@ -259,8 +261,11 @@ def group_changes_since(
     for c in entries:
         if c.entity == "contact" and c.entity_id not in first:
             first[c.entity_id] = (c.action, c.etag)
-    moved, unknown = _memberships_moved(conn, book, first)
     rows = _rows(conn, book)
+    if not rows and not touched and not (book.is_default and _any_live_tag(conn, book)):
+        # No group card in the book, and none came or went: the usual sync costs this.
+        return GroupChanges([], [])
+    moved, unknown = _memberships_moved(conn, book, first)
     if unknown:
         views = list(group_cards_of(conn, book, version))
     else:
@@ -280,6 +285,15 @@ def group_changes_since(
         ]
     removed = list(dict.fromkeys(n for n in gone if n not in names))
     return GroupChanges(views, removed)
+
+
+def _any_live_tag(conn: Connection, book: AddressBook) -> bool:
+    found = conn.execute(
+        select(tags_table.c.pk)
+        .where(tags_table.c.owner_id == book.owner_id, tags_table.c.deleted_at.is_(None))
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def _is_row(tag_id: str, rows: list[_Row]) -> bool:
