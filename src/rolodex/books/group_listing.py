@@ -27,7 +27,6 @@ from sqlalchemy import Connection, and_, or_, select
 
 from rolodex.books.group_text import URN, digest, listed, member_value, plain_uid, render
 from rolodex.books.model import DEFAULT_BOOK, AddressBook
-from rolodex.books.repository import BookRepository
 from rolodex.contacts.cards import CardRepository
 from rolodex.contacts.repository import ContactRepository
 from rolodex.formats.vcard import group_card
@@ -307,14 +306,11 @@ def _memberships_moved(
     (its first write's kept version) and now; True when a version is missing."""
     if not first:
         return set(), False
-    owner_id = book.owner_id
-    now = ContactRepository.by_ids_with_tombstones(conn, owner_id, list(first))
-    books = BookRepository.books_of(conn, [c.pk for c in now.values()])
-    mine = {i: c for i, c in now.items() if books[c.pk] == book.name}
+    mine = _tags_now(conn, book, list(first))
     asked = [(i, etag) for i, (action, etag) in first.items() if i in mine and action != CREATED]
-    before = VersionRepository.tags_before(conn, owner_id, [(i, e or "") for i, e in asked])
+    before = VersionRepository.tags_before(conn, book.owner_id, [(i, e or "") for i, e in asked])
     moved: set[str] = set()
-    for contact_id, contact in mine.items():
+    for contact_id, now in mine.items():
         action, _ = first[contact_id]
         if action == CREATED:
             then: set[str] = set()
@@ -322,8 +318,31 @@ def _memberships_moved(
             then = set(before[contact_id])
         else:
             return set(), True
-        moved |= then ^ set(contact.tag_ids)
+        moved |= then ^ now
     return moved, False
+
+
+def _tags_now(conn: Connection, book: AddressBook, contact_ids: list[str]) -> dict[str, set[str]]:
+    """contact id -> its tags now, for those of the contacts (deleted ones included) that
+    are in this book: one statement, no contact's data read."""
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(contact_ids), 1000):
+        rows = conn.execute(
+            select(contacts.c.contact_id, book_members.c.book, contact_tags.c.tag_id)
+            .outerjoin(book_members, book_members.c.contact_pk == contacts.c.pk)
+            .outerjoin(contact_tags, contact_tags.c.contact_pk == contacts.c.pk)
+            .where(
+                contacts.c.owner_id == book.owner_id,
+                contacts.c.contact_id.in_(contact_ids[start : start + 1000]),
+            )
+        )
+        for row in rows:
+            if (row.book or DEFAULT_BOOK) != book.name:
+                continue
+            tags = found.setdefault(row.contact_id, set())
+            if row.tag_id is not None:
+                tags.add(row.tag_id)
+    return found
 
 
 def live_group_names(conn: Connection, owner_id: str, name: str) -> list[str]:
