@@ -20,12 +20,12 @@ their members at a time, never the book.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, or_, select
 
-from rolodex.books.group_text import URN, digest, listed, member_value, plain_uid, render
+from rolodex.books.group_text import URN, digest, listed, plain_uid, render
 from rolodex.books.model import DEFAULT_BOOK, AddressBook
 from rolodex.contacts.cards import CardRepository
 from rolodex.contacts.repository import ContactRepository
@@ -48,16 +48,20 @@ _NAMESPACE = uuid.UUID("0b6a4f5e-3c1d-4a8e-9a77-52f1d7c6b2e9")
 
 @dataclass(frozen=True, slots=True)
 class GroupView:
-    """A group card as served now: its name, text, etag, time, tag, and whether a
-    client PUT it (else it is a tag offered as one)."""
+    """A group card as served now: its name, etag, time, tag, whether a client PUT it
+    (else it is a tag offered as one), and its text (`text`, written when asked: a
+    PROPFIND needs only the etag)."""
 
     name: str
-    text: str
     etag: str
     updated_at: int
     tag_id: str
     stored: bool
-    stored_etag: str = ""
+    write: Callable[[], str]
+
+    @property
+    def text(self) -> str:
+        return self.write()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +168,19 @@ def unknown_uids(conn: Connection, owner_id: str, uids: Iterable[str]) -> frozen
 def _stored_view(row: _Row, tag: Tag, members: list[str], unknown: frozenset[str]) -> GroupView:
     text = render(row.raw, tag.name, members, unknown)
     etag = row.etag if text == row.raw else digest(row.etag, text)
-    return GroupView(
-        row.name, text, etag, max(row.updated_at, tag.updated_at), tag.tag_id, True, row.etag
-    )
+    updated = max(row.updated_at, tag.updated_at)
+    return GroupView(row.name, etag, updated, tag.tag_id, True, lambda: text)
 
 
 def _tag_view(tag: Tag, members: list[str], version: str) -> GroupView:
-    uids = [member_value(m) for m in members]
-    text = group_card(tag.name, uids, tag_card_uid(tag.tag_id), version)
-    etag = digest(tag.tag_id, tag.name, *(plain_uid(m) for m in members))
-    return GroupView(tag_card_name(tag.tag_id), text, etag, tag.updated_at, tag.tag_id, False)
+    uids = [plain_uid(m) for m in members]
+    etag = digest(tag.tag_id, tag.name, *uids)
+
+    def write() -> str:
+        values = [URN + u for u in uids]
+        return group_card(tag.name, values, tag_card_uid(tag.tag_id), version)
+
+    return GroupView(tag_card_name(tag.tag_id), etag, tag.updated_at, tag.tag_id, False, write)
 
 
 def _views(
