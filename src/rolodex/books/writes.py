@@ -8,10 +8,12 @@ import's insert path) or its data, tags and kept extras replaced
 every API. The card is read and checked exactly as an import reads it
 (`transfer.checks.check_card`); `CATEGORIES` are the contact's tags, made by name in
 the same transaction, and a card without the property keeps the contact's tags (a client
-that keeps groups as group cards, books/groups.py, sends none). Photos go through the photo store after the commit, as an import's
-do: a card that carries the photo the contact already has keeps it without a write. The
-card's text is kept as it was sent (`contact_cards.raw`) with the contact's new etag, so
-that it reads back byte for byte until anything changes the contact.
+that keeps groups as group cards, books/groups.py, sends none); a new card joins the
+group cards that listed its UID before it came. Photos go through the photo store after
+the commit, as an import's do: a card that carries the photo the contact already has
+keeps it without a write. The card's text is kept as it was sent (`contact_cards.raw`)
+with the contact's new etag, so that it reads back byte for byte until anything
+changes the contact.
 """
 
 from __future__ import annotations
@@ -188,7 +190,7 @@ class CardWriter:
                 raise Conflict("a contact's card has this name", field="href")
             check_conditions(group_at(conn, book, name), if_match, if_none_match)
             stored, created = self.groups.put_in(conn, book, name, text, group)
-        # Served as sent unless a listed member is none of the owner's contacts.
+        # Served as sent unless it lists a member twice, or one of another book's.
         return Written(stored.etag, created, exact=stored.text == text)
 
     def delete(self, book: AddressBook, name: str, *, if_match: str | None = None) -> None:
