@@ -1,10 +1,13 @@
 """Making, renaming and deleting address books (CardDAV extended MKCOL, PROPPATCH, DELETE).
 
 A book beyond the default one is a row of `address_books`; naming the default book
-stores a row for it too. Deleting a book deletes its contacts through the contact
-service, one ordinary delete each (a tombstone, a `deleted` change, a webhook event, as
-every API's delete), then the book: the default book, which every other API sees as
-the owner's contacts, is never deleted.
+stores a row for it too. Deleting a book is one transaction: its contacts are deleted
+as every API's delete does (a tombstone, a `deleted` change and so a webhook event, a
+kept version each), a page of them at a time inside that transaction so that memory
+holds one page whatever the book's size, then its group cards and their tags, then the
+book; a refusal or a failure anywhere leaves all of it. The mass-deletion guard is
+asked once, for the whole book, before. The default book, which every other API sees
+as the owner's contacts, is never deleted.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from rolodex.books.groups import GroupCards
 from rolodex.books.model import DEFAULT_BOOK, AddressBook
 from rolodex.books.repository import BookRepository, BookRow
 from rolodex.books.service import BookService
+from rolodex.contacts.repository import ContactRepository
 from rolodex.contacts.service import ContactService
-from rolodex.errors import Conflict, DomainError, InvalidInput, NotFound
+from rolodex.errors import Conflict, DomainError, InvalidInput
 from rolodex.store import Store
 from rolodex.timestamps import now_ms
 
@@ -25,6 +29,8 @@ from rolodex.timestamps import now_ms
 MAX_NAME = 255
 MAX_TEXT = 1000
 MAX_BOOKS_PER_OWNER = 1000
+# Contacts deleted per statement batch when a book is deleted (one transaction for all).
+DELETE_PAGE = 500
 
 
 class NotManager(DomainError):
@@ -94,17 +100,25 @@ class BookAdmin:
         _check_manager(book)
         if book.is_default:
             raise NotManager("the default address book is not deleted", field="href")
+        owner_id = book.owner_id
+        with self.store.read() as conn:
+            live = BookRepository.count_live(conn, owner_id, book.name)
+        self.contacts.may_delete_many(owner_id, live)
         count = 0
-        for page in self.books.pages(book):
-            for member in page:
-                try:
-                    self.contacts.delete(book.owner_id, member.contact.contact_id, etag=None)
-                    count += 1
-                except NotFound:
-                    continue
-        GroupCards(self.store, self.contacts).delete_book_groups(book)
-        with self.store.write(owner_id=book.owner_id) as conn:
-            BookRepository.remove(conn, book.owner_id, book.name)
+        with self.store.write(owner_id=owner_id) as conn:
+            after = 0
+            while True:
+                pks = BookRepository.member_page(
+                    conn, owner_id, book.name, after_pk=after, limit=DELETE_PAGE
+                )
+                if not pks:
+                    break
+                found = ContactRepository.by_pks(conn, owner_id, pks)
+                self.contacts.delete_many_in(conn, found)
+                count += len(found)
+                after = pks[-1]
+            GroupCards(self.store, self.contacts).delete_book_groups_in(conn, book)
+            BookRepository.remove(conn, owner_id, book.name)
         return count
 
 

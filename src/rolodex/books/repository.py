@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from rolodex.books.model import DEFAULT_BOOK
-from rolodex.store.schema import address_books, book_members
+from rolodex.store.schema import address_books, book_members, contacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +102,18 @@ class BookRepository:
             conn.execute(
                 insert(book_members).values(contact_pk=contact_pk, owner_id=owner_id, book=book)
             )
+
+    @staticmethod
+    def count_live(conn: Connection, owner_id: str, book: str) -> int:
+        """How many live contacts a (non-default) book holds."""
+        value = conn.execute(
+            select(func.count())
+            .select_from(book_members)
+            .join(contacts, contacts.c.pk == book_members.c.contact_pk)
+            .where(
+                book_members.c.owner_id == owner_id,
+                book_members.c.book == book,
+                contacts.c.deleted_at.is_(None),
+            )
+        ).scalar()
+        return int(value or 0)

@@ -7,10 +7,13 @@ import's insert path) or its data, tags and kept extras replaced
 (`ContactService.record_in`): the change log, webhooks and search index follow as for
 every API. The card is read and checked exactly as an import reads it
 (`transfer.checks.check_card`); `CATEGORIES` are the contact's tags, made by name in
-the same transaction. Photos go through the photo store after the commit, as an import's
-do: a card that carries the photo the contact already has keeps it without a write. The
-card's text is kept as it was sent (`contact_cards.raw`) with the contact's new etag, so
-that it reads back byte for byte until anything changes the contact.
+the same transaction, and a card without the property keeps the contact's tags (a client
+that keeps groups as group cards, books/groups.py, sends none); a new card joins the
+group cards that listed its UID before it came. Photos go through the photo store after
+the commit, as an import's do: a card that carries the photo the contact already has
+keeps it without a write. The card's text is kept as it was sent (`contact_cards.raw`)
+with the contact's new etag, so that it reads back byte for byte until anything
+changes the contact.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from rolodex.books.group_listing import groups_awaiting
 from rolodex.books.groups import GroupCards, check_conditions, group_at
 from rolodex.books.model import AddressBook, Member
 from rolodex.books.names import name_of
@@ -149,8 +153,14 @@ class CardWriter:
             self._release(conn, owner_id, card.uid, name, member)
             tag_ids = ensure_tags(conn, owner_id, card.tags)
             tags = sorted({tag_ids[name_key(n)] for n in card.tags})
+            if member is not None and not _has_categories(text):
+                # Apple's Contacts and DAVx5 (by default) keep groups as group cards and
+                # send no CATEGORIES: the contact keeps its tags, its groups.
+                tags = sorted(member.contact.tag_ids)
             data, pending = self._photos_kept(card, member)
             if member is None:
+                # A group card PUT before this card lists it: it joins that group now.
+                tags = sorted({*tags, *groups_awaiting(conn, book, card.uid)})
                 contact = self._create(conn, owner_id, data, tags)
                 BookRepository.place(conn, owner_id, contact.pk, book.name)
             else:
@@ -180,7 +190,8 @@ class CardWriter:
                 raise Conflict("a contact's card has this name", field="href")
             check_conditions(group_at(conn, book, name), if_match, if_none_match)
             stored, created = self.groups.put_in(conn, book, name, text, group)
-        return Written(stored.etag, created)
+        # Served as sent unless it lists a member twice, or one of another book's.
+        return Written(stored.etag, created, exact=stored.text == text)
 
     def delete(self, book: AddressBook, name: str, *, if_match: str | None = None) -> None:
         """Delete the card's contact (a tombstone, its change logged); NotFound when none."""
@@ -284,6 +295,10 @@ class CardWriter:
             except DomainError as exc:
                 log.info("a card's photo was not kept: %s", exc.message)
         return contact
+
+
+def _has_categories(text: str) -> bool:
+    return any(p.name == "CATEGORIES" for p in vcard.properties_of(text))
 
 
 def _check_conditions(member: Member | None, if_match: str | None, if_none_match: bool) -> None:

@@ -280,6 +280,18 @@ class ContactService(ContactReads):
             self._photos_left(contact, photo_urls(contact.data), [])
         return contact
 
+    def may_delete_many(self, owner_id: str, count: int) -> None:
+        """Before a deletion of `count` contacts at once: the mass-deletion guard's say."""
+        if self.versions is not None and count > 0:
+            self.versions.may_delete(owner_id, count)
+
+    def delete_many_in(self, conn: Connection, found: Sequence[Contact]) -> None:
+        """Delete these live contacts of one owner (read in the caller's write, after
+        `may_delete_many`), as `delete` does each: tombstones, `deleted` changes, kept
+        versions, one statement per kind of row for the batch (put_back.py). Their
+        uploaded photos stay for the trash (rolodex.history keeps versions)."""
+        self.put_back_many_in(conn, [PutBack(c, Snapshot.of(c), (), True, REMOVED) for c in found])
+
     def restore(
         self,
         owner_id: str,

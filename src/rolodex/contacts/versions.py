@@ -67,5 +67,5 @@ class VersionKeeper(Protocol):
     ) -> None:
         """In the write's transaction: each contact as saved, and what it was before."""
 
-    def may_delete(self, owner_id: str) -> None:
-        """Before a deletion's transaction: raise to refuse it."""
+    def may_delete(self, owner_id: str, count: int = 1) -> None:
+        """Before a deletion's transaction (of `count` contacts): raise to refuse it."""

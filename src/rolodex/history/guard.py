@@ -42,8 +42,9 @@ class DeletionGuard:
         self.store = store
         self.settings = settings
 
-    def check(self, owner_id: str, actor: Actor | None) -> None:
-        """Refuse one more deletion by `actor` in `owner_id`'s book if the guard holds it."""
+    def check(self, owner_id: str, actor: Actor | None, count: int = 1) -> None:
+        """Refuse `count` more deletions by `actor` in `owner_id`'s book (one, or a whole
+        CardDAV book's at once) if the guard holds it."""
         if not self.settings.guard or actor is None or actor.credential_id is None:
             return
         if actor.kind not in _GUARDED:
@@ -61,14 +62,17 @@ class DeletionGuard:
             since = now - self.settings.guard_window_seconds * 1000
             if hold is not None:
                 since = max(since, int(hold.released_at))
-            count = VersionRepository.count_deletions(
+            deleted = VersionRepository.count_deletions(
                 conn, owner_id, actor.name[:256], actor.credential_id, since
             )
             live = conn.execute(
                 select(owner_counts.c.live).where(owner_counts.c.owner_id == owner_id)
             ).scalar()
-        book = int(live or 0) + count
-        if book < self.settings.guard_min_book or count + 1 <= self.settings.guard_share * book:
+        book = int(live or 0) + deleted
+        if (
+            book < self.settings.guard_min_book
+            or deleted + count <= self.settings.guard_share * book
+        ):
             return
         self._trip(owner_id, actor, now, exists=hold is not None)
         raise _held(actor)

@@ -43,9 +43,9 @@ class Recorder:
             rows.append((*head, *who, *_replaced(before)))
         VersionRepository.append(conn, rows)
 
-    def may_delete(self, owner_id: str) -> None:
-        """The mass-deletion guard's say, for the current actor (guard.py)."""
-        self.guard.check(owner_id, current())
+    def may_delete(self, owner_id: str, count: int = 1) -> None:
+        """The mass-deletion guard's say on `count` deletions by the current actor (guard.py)."""
+        self.guard.check(owner_id, current(), count)
 
 
 _NOTHING = (None, None, None, None, None, None)

@@ -187,6 +187,29 @@ class VersionRepository:
         )
 
     @staticmethod
+    def tags_before(
+        conn: Connection, owner_id: str, writes: Sequence[tuple[str, str]]
+    ) -> dict[str, list[str]]:
+        """contact id -> its tags before the write that gave it `etag`, for each (contact
+        id, etag) whose version is kept (CardDAV's group cards: who was in a group at a
+        sync token). A version purged, or a creation, is absent."""
+        found: dict[str, list[str]] = {}
+        wanted = dict(writes)
+        ids = list(wanted)
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(v.c.contact_id, v.c.etag, v.c.tag_ids).where(
+                    v.c.owner_id == owner_id,
+                    v.c.contact_id.in_(ids[start : start + 500]),
+                    v.c.etag.in_([wanted[i] for i in ids[start : start + 500]]),
+                )
+            )
+            for row in rows:
+                if wanted.get(row.contact_id) == row.etag and row.tag_ids is not None:
+                    found[row.contact_id] = list(orjson.loads(row.tag_ids))
+        return found
+
+    @staticmethod
     def live_tags(conn: Connection, owner_id: str, tag_ids: Sequence[str]) -> list[str]:
         """Those of the tag ids that are the owner's and not deleted (a restore re-attaches them)."""
         if not tag_ids:

@@ -161,6 +161,15 @@ class TagService:
             contact.tag_ids = [t for t in contact.tag_ids if t != tag.tag_id]
             self.contacts.record_in(conn, contact)
 
+    def touch_in(self, conn: Connection, tag: Tag) -> None:
+        """Log a locked tag `updated` with a new etag, inside the caller's write: what it
+        stands for changed (a CardDAV client rewrote its group card), so every device's
+        next sync and the webhooks see it."""
+        tag.etag = new_etag()
+        tag.updated_at = max(now_ms(), tag.updated_at + 1)
+        self.repo.save(conn, tag)
+        self._log(conn, tag, UPDATED)
+
     def manage(
         self,
         owner_id: str,

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from rolodex.services import Services
 from rolodex.store.schema import address_books, book_members, contact_cards
-from tests.api.carddav.conftest import NS, C, D, DavUser, MakeDav, multistatus, sync_token, vcard
+from tests.api.carddav.conftest import (
+    NS,
+    C,
+    D,
+    DavUser,
+    MakeDav,
+    basic,
+    multistatus,
+    sync_token,
+    vcard,
+)
 
 
 def mkcol(name: str = "Work", description: str = "People from work") -> str:
@@ -161,3 +172,47 @@ def test_a_book_name_with_a_control_character_or_too_long_is_a_400(dav: DavUser)
         assert "book's name" in response.text
     listed = multistatus(dav.propfind(home, "<D:displayname/>", depth="1"))
     assert set(listed) == {home, dav.book}
+
+
+def test_a_refused_book_delete_leaves_every_card_and_a_sync_sees_one_deletion_each(
+    dav: DavUser, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard asks once for the whole book: held, nothing goes; allowed, all of it
+    goes in one transaction, each card a 404 in the default book's sync."""
+    work = f"/dav/books/{dav.account_id}/work/"
+    dav.request("MKCOL", work, mkcol())
+    for n in range(6):
+        card = vcard(f"w{n}", f"Worker {n}", "CATEGORIES:Crew")
+        assert (
+            dav.request("PUT", work + f"w{n}.vcf", card, Content_Type="text/vcard").status_code
+            == 201
+        )
+    group = vcard(
+        "g", "Team", "X-ADDRESSBOOKSERVER-KIND:group", "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:w0"
+    )
+    assert dav.request("PUT", work + "g.vcf", group, Content_Type="text/vcard").status_code == 201
+    token = sync_token(dav.report(SYNC_BODY, work))
+    monkeypatch.setattr(services.settings.history, "guard_min_book", 4)
+    phone = {
+        "Authorization": basic(
+            dav.api.email, services.app_passwords.create(dav.account_id, "Phone").password
+        )
+    }
+    held = dav.request("DELETE", work, **phone)
+    assert held.status_code == 409
+    assert services.contacts.count_live(dav.account_id) == 6
+    listed = multistatus(dav.propfind(work, "<D:getetag/>", depth="1"))
+    assert len(listed) == 1 + 6 + 1
+    assert sync_token(dav.report(SYNC_BODY, work)) == token
+    # A person (the account password) is not held.
+    assert dav.request("DELETE", work).status_code == 204
+    assert services.contacts.count_live(dav.account_id) == 0
+    assert dav.propfind(work, "<D:displayname/>").status_code == 404
+    tags = dav.api.ok("tags.scroll", {})["tags"]
+    assert [t["tagData"]["name"] for t in tags] == ["Crew"]
+
+
+SYNC_BODY = (
+    f"<D:sync-collection {NS}><D:sync-token/><D:sync-level>1</D:sync-level>"
+    "<D:prop><D:getetag/></D:prop></D:sync-collection>"
+)

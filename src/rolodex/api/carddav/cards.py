@@ -55,7 +55,9 @@ def if_match(headers: Headers) -> str | None:
 
 def get(dav: Dav, book: AddressBook, name: str, headers: Headers, *, head: bool) -> Response:
     member = dav.services.books.member(book, name)
-    group = None if member is not None else dav.services.card_writer.groups.get(book, name)
+    version = wanted_version(headers.get("accept"))
+    groups = dav.services.card_writer.groups
+    group = None if member is not None else groups.get(book, name, version)
     if member is not None:
         etag, updated_at = member.contact.etag, member.contact.updated_at
     elif group is not None:
@@ -70,11 +72,11 @@ def get(dav: Dav, book: AddressBook, name: str, headers: Headers, *, head: bool)
     if none_match and (none_match.strip() == "*" or etag in _entity_tags(none_match)):
         return Response(status_code=304, headers=common)
     if group is not None:
-        # A group card reads back as it was sent, whatever version is asked.
-        text = group.raw.encode()
+        # A client's group card reads back as it was sent (its members and name
+        # current), whatever version is asked; a tag's is written in the version asked.
+        text = group.text.encode()
     else:
         assert member is not None
-        version = wanted_version(headers.get("accept"))
         text = dav.services.books.card_texts(book, [member], version)[name].encode()
     if head:
         common["Content-Length"] = str(len(text))

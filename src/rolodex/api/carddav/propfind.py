@@ -17,6 +17,7 @@ from rolodex.api.carddav import multistatus as ms
 from rolodex.api.carddav import resources as r
 from rolodex.api.carddav.resources import Dav, Resource
 from rolodex.api.carddav.xml import DAV, BadXml, parse, tag
+from rolodex.books.model import AddressBook
 
 
 def request_props(root: Element | None) -> tuple[str, list[str]]:
@@ -55,6 +56,14 @@ def children(dav: Dav, res: Resource) -> Iterator[Resource]:
         for page in dav.services.books.pages(book):
             for member in page:
                 yield Resource(r.CARD, r.card_href(book, member.name), book, member)
+        yield from group_resources(dav, book)
+
+
+def group_resources(dav: Dav, book: AddressBook) -> Iterator[Resource]:
+    """The book's group cards, listed after its contacts' cards."""
+    for group in dav.services.card_writer.groups.listing(book):
+        href = r.card_href(book, group.name)
+        yield Resource(r.CARD, href, book, None, book.owner_id, group.name, group)
 
 
 def propfind(dav: Dav, res: Resource, body: bytes, depth_header: str | None) -> Response:

@@ -166,6 +166,8 @@ def _owner(dav: Dav, res: Resource) -> str | None:
 
 
 def _etag(dav: Dav, res: Resource) -> str | None:
+    if res.group is not None:
+        return text(f'"{res.group.etag}"')
     return None if res.member is None else text(f'"{res.member.contact.etag}"')
 
 
@@ -174,6 +176,8 @@ def _content_type(dav: Dav, res: Resource) -> str | None:
 
 
 def _last_modified(dav: Dav, res: Resource) -> str | None:
+    if res.group is not None:
+        return formatdate(res.group.updated_at / 1000, usegmt=True)
     return (
         None
         if res.member is None

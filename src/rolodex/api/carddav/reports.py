@@ -21,6 +21,7 @@ from rolodex.api.carddav.query_xml import card_filter_of, limit_of
 from rolodex.api.carddav.resources import Dav, Resource
 from rolodex.api.carddav.tokens import seq_of, token_of
 from rolodex.api.carddav.xml import CARDDAV, DAV, BadXml, element, parse, tag, text
+from rolodex.books.group_listing import GroupView
 from rolodex.books.model import AddressBook, Member
 from rolodex.books.service import UnknownBookState
 
@@ -60,6 +61,21 @@ def _responses(
         yield ms.properties(dav, res, mode, names, extra)
 
 
+def _group_responses(
+    dav: Dav,
+    book: AddressBook,
+    groups: Iterable[GroupView],
+    wanted: tuple[str, list[str], str | None],
+) -> Iterator[str]:
+    """Group cards' responses: address-data is the card as served (books/group_listing.py)."""
+    mode, names, version = wanted
+    for group in groups:
+        extra = {ADDRESS_DATA: text(group.text)} if version else None
+        href = r.card_href(book, group.name)
+        res = Resource(r.CARD, href, book, None, book.owner_id, group.name, group)
+        yield ms.properties(dav, res, mode, names, extra)
+
+
 def _name_in(book: AddressBook, href: str) -> str | None:
     """The card name an href names in this book, or None (another collection)."""
     path = unquote(urlsplit(href.strip()).path)
@@ -82,8 +98,11 @@ def multiget(dav: Dav, book: AddressBook, root: Element) -> Response:
             found = dav.services.books.members(book, [n for n in names.values() if n])
             members = [found[n] for n in dict.fromkeys(names.values()) if n and n in found]
             yield from _responses(dav, book, members, wanted)
+            rest = [n for n in dict.fromkeys(names.values()) if n and n not in found]
+            groups = dav.services.card_writer.groups.named(book, rest, wanted[2] or "3.0")
+            yield from _group_responses(dav, book, groups.values(), wanted)
             for h, n in names.items():
-                if n is None or n not in found:
+                if n is None or (n not in found and n not in groups):
                     yield ms.status_response(h.strip(), ms.NOT_FOUND)
 
     return ms.stream(parts())
@@ -125,6 +144,8 @@ def sync_collection(dav: Dav, book: AddressBook, root: Element) -> Response:
         def initial() -> Iterator[str]:
             for page in pages:
                 yield from _responses(dav, book, page, wanted)
+            groups = dav.services.card_writer.groups.listing(book, wanted[2] or "3.0")
+            yield from _group_responses(dav, book, groups, wanted)
             yield element(tag(DAV, "sync-token"), text(token_of(book, seq)))
 
         return ms.stream(initial())
@@ -132,10 +153,14 @@ def sync_collection(dav: Dav, book: AddressBook, root: Element) -> Response:
     if since is None:
         raise UnknownBookState("not a sync token of this address book", field="sync-token")
     changes = dav.services.books.changes_since(book, since)
+    groups = dav.services.card_writer.groups.changes_since(
+        book, since, changes.reached, wanted[2] or "3.0"
+    )
 
     def incremental() -> Iterator[str]:
         yield from _responses(dav, book, changes.changed, wanted)
-        for name in changes.removed:
+        yield from _group_responses(dav, book, groups.changed, wanted)
+        for name in [*changes.removed, *groups.removed]:
             yield ms.status_response(r.card_href(book, name), ms.NOT_FOUND)
         if changes.truncated:
             yield ms.status_response(r.book_href(book), ms.INSUFFICIENT)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rolodex.api.carddav.auth import Caller
+from rolodex.books.group_listing import GroupView
 from rolodex.books.model import Access, AddressBook, Member
 from rolodex.errors import NotFound
 from rolodex.oauth.scopes import ALL_SCOPES
@@ -111,3 +112,5 @@ class Resource:
     owner_id: str | None = None
     # A card's resource name, decoded (`x.vcf`).
     name: str | None = None
+    # A group card (books/group_listing.py) instead of a contact's.
+    group: GroupView | None = None

@@ -83,9 +83,12 @@ def _card(dav: Dav, res: Resource) -> Resource:
     assert res.book is not None
     assert res.name is not None
     member = dav.services.books.member(res.book, res.name)
-    if member is None:
+    if member is not None:
+        return Resource(r.CARD, res.href, res.book, member, res.owner_id, res.name)
+    group = dav.services.card_writer.groups.get(res.book, res.name)
+    if group is None:
         raise NotFound("no card of this name", field="href")
-    return Resource(r.CARD, res.href, res.book, member, res.owner_id, res.name)
+    return Resource(r.CARD, res.href, res.book, None, res.owner_id, res.name, group)
 
 
 def _exists(dav: Dav, owner_id: str, name: str) -> bool:
