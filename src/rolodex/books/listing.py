@@ -32,7 +32,9 @@ MAX_SYNC_CHANGES = 5000
 SlowTexts = Callable[[list[int], str], dict[int, str]]
 
 
-def _entry(pk: int, contact_id: str, etag: str, updated: int, uid: str | None, name: str | None) -> CardEntry:
+def _entry(
+    pk: int, contact_id: str, etag: str, updated: int, uid: str | None, name: str | None
+) -> CardEntry:
     return CardEntry(name_from(contact_id, uid, name), pk, contact_id, etag, updated)
 
 
@@ -44,7 +46,9 @@ class BookListing:
         """Every live card of the book, a page at a time, in key order."""
         after = 0
         while True:
-            rows = QuickBookReads.page(self.store.quick, book.owner_id, book.name, after, LISTING_PAGE)
+            rows = QuickBookReads.page(
+                self.store.quick, book.owner_id, book.name, after, LISTING_PAGE
+            )
             if rows:
                 yield [_entry(*row) for row in rows]
                 after = rows[-1][0]
@@ -136,7 +140,9 @@ class BookListing:
             )
             extras = orjson.loads(row.extras) if row.extras else {}
             uid = row.uid if row.uid is not None else derived_uid(row.contact_id)
-            text = writer.text(orjson.loads(row.data), uid, tags, extras if isinstance(extras, dict) else {})
+            text = writer.text(
+                orjson.loads(row.data), uid, tags, extras if isinstance(extras, dict) else {}
+            )
             if text is None:
                 slow_pks.append(row.pk)
             else:

@@ -51,8 +51,7 @@ _OF_BOOK = "(ch.entity <> 'contact' OR coalesce(bm.book, ?) = ?)"
 # the book (usually the last change of all; the walk is as long as the run of changes
 # made in the owner's other books since).
 _STATE = Statement.same(
-    f"SELECT ch.seq {_IN_BOOK} WHERE ch.owner_id = ? AND {_OF_BOOK}"
-    " ORDER BY ch.seq DESC LIMIT 1"
+    f"SELECT ch.seq {_IN_BOOK} WHERE ch.owner_id = ? AND {_OF_BOOK} ORDER BY ch.seq DESC LIMIT 1"
 )
 _LAST = Statement.same("SELECT max(seq) FROM changes WHERE owner_id = ?")
 # The book's changes after a point, each with its contact as it is now (deleted or not).
@@ -147,9 +146,7 @@ _NAMED = Statement(
 
 # What a card's text is written from: the stored contact, its tags, its card row's UID
 # and extras, and the text a client PUT with the etag it stands for.
-_TEXT_COLUMNS = (
-    "c.pk, c.contact_id, c.etag, c.data, {tags}, cc.uid, cc.extras, cc.raw, cc.raw_etag"
-)
+_TEXT_COLUMNS = "c.pk, c.contact_id, c.etag, c.data, {tags}, cc.uid, cc.extras, cc.raw, cc.raw_etag"
 _TEXTS = Statement(
     _TEXT_COLUMNS.format(tags=TAG_IDS["sqlite"]).join(
         ["SELECT ", " FROM json_each(?) j CROSS JOIN contacts c ON c.pk = j.value"]

@@ -51,7 +51,8 @@ def test_a_change_in_one_book_moves_only_its_ctag_and_token(dav: DavUser) -> Non
     _put(dav, work, "clerk.vcf", "The Clerk")
     assert _state(dav, dav.book) == default_before
     work_after = _state(dav, work)
-    assert work_after[0] != work_before[0] and work_after[1] != work_before[1]
+    assert work_after[0] != work_before[0]
+    assert work_after[1] != work_before[1]
     dav.api.create({"name": {"givenName": "Grace", "familyName": "Hopper"}})
     assert _state(dav, work) == work_after
     assert _state(dav, dav.book) != default_before

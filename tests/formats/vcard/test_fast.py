@@ -135,7 +135,8 @@ def _with_type_lists(card: Card, picks: list[tuple[int, list[str]]]) -> Card:
 
 _type_lists = st.lists(
     st.tuples(
-        st.integers(0, 20), st.lists(st.sampled_from(["mobile", "WORK", "x-odd", "pref"]), max_size=3)
+        st.integers(0, 20),
+        st.lists(st.sampled_from(["mobile", "WORK", "x-odd", "pref"]), max_size=3),
     ),
     max_size=4,
 )
