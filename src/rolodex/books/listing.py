@@ -10,6 +10,7 @@ it PUT it; a card the fast writer does not cover (photos, value details) goes th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 import orjson
@@ -24,6 +25,7 @@ from rolodex.store.changelog import CREATED, DELETED
 from rolodex.transfer.tag_names import tag_names
 from rolodex.transfer.uids import URN, contact_id_of, derived_uid
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 # Cards per page of a listing (a page is a few hundred bytes per card).
 LISTING_PAGE = 1000
 MAX_SYNC_CHANGES = 5000
@@ -105,7 +107,8 @@ class BookListing:
         wanted = list(dict.fromkeys(names))
         bases = [n[: -len(SUFFIX)] for n in wanted if n.endswith(SUFFIX)]
         uids = [*bases, *(URN + b for b in bases)]
-        ids = [i for b in bases if (i := contact_id_of(URN + b)) is not None]
+        # A derived name is the UUID as `derived_uid` writes it; nothing else can be one.
+        ids = [i for b in bases if _UUID(b) and (i := contact_id_of(URN + b)) is not None]
         rows = QuickCardReads.named(self.store.quick, book.owner_id, wanted, uids, ids)
         keep = set(wanted)
         found: dict[str, CardEntry] = {}

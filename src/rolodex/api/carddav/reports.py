@@ -76,7 +76,10 @@ def _listed(
 def _name_in(prefix: str, href: str) -> str | None:
     """The card name an href names in the book of this (decoded) path, or None (another
     collection)."""
-    path = unquote(urlsplit(href.strip()).path)
+    path = href.strip()
+    if not path.startswith("/") or any(c in path for c in "%?#\x00"):
+        # A full URL, an encoded or a NUL character: the long way.
+        path = unquote(urlsplit(path).path)
     if "\x00" in path:
         return None
     if not path.startswith(prefix) or path == prefix:

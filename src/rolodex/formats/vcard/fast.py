@@ -82,9 +82,21 @@ def _kept_properties(extras: dict[str, Any]) -> tuple[list[Any], set[str], _Type
             return None
         key = (detail["field"], detail["key"])
         type_lists.setdefault(key, []).append([str(t) for t in detail["types"]])
+        # The field's mark: some value of it has a kept TYPE list (no key is empty).
+        type_lists.setdefault((detail["field"], ""), [])
     properties = kept.get("properties") or []
     used = {str(p["group"]).lower() for p in properties if isinstance(p, dict) and p.get("group")}
     return properties, used, type_lists
+
+
+def _display_name(data: dict[str, Any]) -> str | None:
+    """The `FN`: `displayName`, or the one made from the name; None when it is made from
+    the organisation or email (it then carries shown_as.py's mark, `write_card`'s work)."""
+    display = data.get("displayName")
+    if display:
+        return str(display)
+    text, source = derived(data)
+    return text if source is None else None
 
 
 def _type_detail(detail: dict[str, Any]) -> bool:
@@ -144,12 +156,13 @@ class FastWriter:
         kept = _kept_properties(extras) if extras else _NOTHING_KEPT
         if kept is None or data.get("photos"):
             return None
-        if not data.get("displayName") and derived(data)[1] is not None:
+        display = _display_name(data)
+        if display is None:
             return None
         properties, used, self._kept_types = kept
         out = [self.head]
         append = out.append
-        self._identity(data, uid, append)
+        self._identity(data, uid, display, append)
         groups = _Groups(used)
         orgs = data.get("organizations")
         if orgs:
@@ -172,11 +185,10 @@ class FastWriter:
         append("END:VCARD\r\n")
         return "".join(out)
 
-    def _identity(self, data: dict[str, Any], uid: str | None, append: Any) -> None:
-        """UID, FN (always) and N (always in 3.0)."""
+    def _identity(self, data: dict[str, Any], uid: str | None, display: str, append: Any) -> None:
+        """UID, FN (always: `display`) and N (always in 3.0)."""
         if uid:
             append(_line("UID:" + (escape(uid) if _SPECIAL(uid) else uid)))
-        display = data.get("displayName") or derived(data)[0]
         append(_line("FN:" + (escape(display) if _SPECIAL(display) else display)))
         name = data.get("name")
         if name:
@@ -303,6 +315,8 @@ class FastWriter:
 
     def _kept_type(self, field: str, entry: dict[str, Any]) -> str | None:
         """The TYPE parameter of the entry's kept TYPE list (used up), or None if none."""
+        if (field, "") not in self._kept_types:
+            return None  # no value of this field has one: no digest to work out
         found = self._kept_types.get((field, value_key(entry)))
         if not found:
             return None
