@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rolodex.contacts.model import Contact
+from rolodex.errors import NotFound
 
 # Every owner (an account, a team) has this one book; its contacts are all the owner's.
 DEFAULT_BOOK = "default"
@@ -53,3 +55,33 @@ class Member:
     @property
     def deleted(self) -> bool:
         return self.contact.deleted_at is not None
+
+
+class CardEntry(NamedTuple):
+    """A card as a listing names it: no contact built, only what its response says."""
+
+    name: str
+    pk: int
+    contact_id: str
+    etag: str
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class BookChanges:
+    """What changed in a book after a point of its history, and the point reached.
+
+    `truncated`: more changes remain after `reached` (RFC 6578 §3.6, a 507 for the
+    book); the client asks again with the new token.
+    """
+
+    changed: list[CardEntry]
+    removed: list[str]
+    reached: int
+    truncated: bool
+
+
+class UnknownBookState(NotFound):
+    """A sync token that is no point of this book's history."""
+
+    code = "unknown_sync_token"

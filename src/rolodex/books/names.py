@@ -9,8 +9,6 @@ changes and costs no write. Names here are decoded path segments; the API quotes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import Connection
 
 from rolodex.contacts.cards import CardRepository, CardRow
@@ -21,9 +19,17 @@ SUFFIX = ".vcf"
 
 def name_of(contact_id: str, row: CardRow | None) -> str:
     """The resource name of a contact's card."""
-    if row is not None and row.resource_name:
-        return row.resource_name
-    uid = row.uid if row is not None else derived_uid(contact_id)
+    if row is None:
+        return name_from(contact_id, None, None)
+    return name_from(contact_id, row.uid, row.resource_name)
+
+
+def name_from(contact_id: str, uid: str | None, resource_name: str | None) -> str:
+    """`name_of` from the card row's two columns (None: no row), as a listing reads them."""
+    if resource_name:
+        return resource_name
+    if uid is None:
+        uid = derived_uid(contact_id)
     return uid.removeprefix(URN) + SUFFIX if uid.startswith(URN) else uid + SUFFIX
 
 
@@ -47,20 +53,4 @@ def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], l
         contact_id = contact_id_of(URN + base)
         if contact_id is not None:
             ids.append(contact_id)
-    return pks, ids
-
-
-def candidates_of_many(
-    conn: Connection, owner_id: str, names: Sequence[str]
-) -> tuple[list[int], list[str]]:
-    """`candidates` of many names at once: three statements, whatever their number."""
-    pks = [row.contact_pk for row in CardRepository.by_resource_names(conn, owner_id, names)]
-    bases = [n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX)]
-    uids = [*bases, *(URN + b for b in bases)]
-    pks += [
-        row.contact_pk
-        for row in CardRepository.by_uids(conn, owner_id, uids)
-        if row.resource_name is None
-    ]
-    ids = [i for b in bases if (i := contact_id_of(URN + b)) is not None]
     return pks, ids

@@ -1,57 +1,46 @@
 """`BookService`: the books an account reaches and the cards in them, read.
 
-Listings walk the contacts with the repository's scroll (a page at a time: a book of a
-million cards streams in flat memory) and name each card by `names.name_of`. A book's
-state is the last point of its owner's change log: it is the CTag and the sync token
+CardDAV's listings (PROPFIND Depth 1, sync-collection, addressbook-multiget) are
+listing.py's: a page of names and etags per statement, a book of a million cards in flat
+memory. `pages` walks the contacts themselves (addressbook-query's filters read them).
+A book's state is the last point of its owner's change log that is of this book (its
+contacts' changes; a tag's change is every book's): the CTag and the sync token
 (RFC 6578), so it never expires and needs no table of its own. Writes are writes.py's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from rolodex.books.model import DEFAULT_BOOK, Access, AddressBook, Member
-from rolodex.books.names import candidates, candidates_of_many, name_of
+from rolodex.books.listing import BookListing, version_of
+from rolodex.books.model import (
+    DEFAULT_BOOK,
+    Access,
+    AddressBook,
+    BookChanges,
+    CardEntry,
+    Member,
+    UnknownBookState,
+)
+from rolodex.books.names import candidates, name_of
 from rolodex.books.repository import BookRepository
 from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
-from rolodex.contacts.service import ENTITY, ContactService
+from rolodex.contacts.service import ContactService
 from rolodex.errors import NotFound
-from rolodex.formats import vcard
+from rolodex.formats.vcard.fast import FastWriter
 from rolodex.store import Store
-from rolodex.store.changelog import CREATED, DELETED, ChangeLog
 from rolodex.teams.model import ADMIN, OWNER
 from rolodex.teams.service import TeamService
 from rolodex.transfer.exporter import ContactExporter
 from rolodex.transfer.tag_names import tag_names
 
-# Contacts per page of a listing, and changes read per sync answer.
+# Contacts per page of `pages` (whole contacts, for addressbook-query's filters).
 PAGE_SIZE = 500
-MAX_SYNC_CHANGES = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class BookChanges:
-    """What changed in a book after a point of its history, and the point reached.
-
-    `truncated`: more changes remain after `reached` (RFC 6578 §3.6, a 507 for the
-    book); the client asks again with the new token.
-    """
-
-    changed: list[Member]
-    removed: list[str]
-    reached: int
-    truncated: bool
-
-
-class UnknownBookState(NotFound):
-    """A sync token that is no point of this book's history."""
-
-    code = "unknown_sync_token"
+__all__ = ["BookService", "UnknownBookState"]
 
 
 class BookService:
@@ -66,6 +55,7 @@ class BookService:
         self.contacts = contacts
         self.teams = teams
         self.exporter = exporter
+        self.listing = BookListing(store)
 
     # -- books -------------------------------------------------------------------------
 
@@ -116,8 +106,7 @@ class BookService:
 
     def state(self, book: AddressBook) -> int:
         """The book's point in its owner's change log (CTag and sync token)."""
-        with self.store.read() as conn:
-            return ChangeLog.last_seq(conn, book.owner_id)
+        return self.listing.state(book)
 
     def usage(self, book: AddressBook) -> tuple[int, int]:
         """(live cards, their stored bytes), for the quota properties (RFC 4331)."""
@@ -169,25 +158,27 @@ class BookService:
         with self.store.read() as conn:
             return live_at(conn, book, name)
 
-    def members(self, book: AddressBook, names: Sequence[str]) -> dict[str, Member]:
-        """name -> live card for the names that have one (addressbook-multiget).
+    def listed(self, book: AddressBook) -> Iterator[list[CardEntry]]:
+        """Every live card of the book as names and etags, a page at a time (listing.py)."""
+        return self.listing.pages(book)
 
-        A fixed number of statements for any number of names: the candidates of all of
-        them, their contacts, their card rows and their books, each read at once.
-        """
-        wanted = set(names)
+    def entries(self, book: AddressBook, names: Sequence[str]) -> dict[str, CardEntry]:
+        """name -> live card, for the names that have one (addressbook-multiget)."""
+        return self.listing.named(book, names)
+
+    def texts(
+        self, book: AddressBook, entries: Sequence[CardEntry], version: str
+    ) -> dict[str, str]:
+        """name -> the vCard text of each listed card (3.0 or 4.0), as `card_texts`."""
+        return self.listing.texts(
+            book, entries, version, lambda pks, v: self._slow_texts(book, pks, v)
+        )
+
+    def _slow_texts(self, book: AddressBook, pks: list[int], version: str) -> dict[int, str]:
         with self.store.read() as conn:
-            pks, ids = candidates_of_many(conn, book.owner_id, list(wanted))
-            found = ContactRepository.by_pks(conn, book.owner_id, list(dict.fromkeys(pks)))
-            found += ContactRepository.by_ids(conn, book.owner_id, ids).values()
-            rows = CardRepository.by_pks(conn, [c.pk for c in found])
-            books = BookRepository.books_of(conn, [c.pk for c in found])
-        members: dict[str, Member] = {}
-        for contact in found:
-            name = name_of(contact.contact_id, rows.get(contact.pk))
-            if name in wanted and books[contact.pk] == book.name:
-                members[name] = Member(name, contact)
-        return members
+            found = ContactRepository.by_pks(conn, book.owner_id, pks)
+        members = [Member(str(c.pk), c) for c in found]
+        return {int(k): v for k, v in self.card_texts(book, members, version).items()}
 
     def card_texts(
         self, book: AddressBook, members: Sequence[Member], version: str
@@ -203,6 +194,7 @@ class BookService:
             rows = CardRepository.by_pks(conn, [c.pk for c in found])
             raws = CardRepository.raw_of(conn, [c.pk for c in found])
         texts: dict[str, str] = {}
+        writer = FastWriter(version)
         for member in members:
             contact = member.contact
             raw = raws.get(contact.pk)
@@ -212,66 +204,14 @@ class BookService:
                 continue
             tags = sorted((names[t] for t in contact.tag_ids if t in names), key=str.casefold)
             card = self.exporter.card_of_contact(contact, tags, rows.get(contact.pk), True)
-            texts[member.name] = vcard.write_card(card, version)
+            texts[member.name] = writer.write(card)
         return texts
 
     # -- history -----------------------------------------------------------------------
 
     def changes_since(self, book: AddressBook, seq: int) -> BookChanges:
-        """The book's cards changed after `seq` (the last change of each), and those gone.
-
-        A card made and deleted since `seq` is left out: the client never saw it. A
-        `seq` past the book's last point is UnknownBookState.
-        """
-        with self.store.read() as conn:
-            if seq > ChangeLog.last_seq(conn, book.owner_id):
-                raise UnknownBookState("unknown sync token", field="sync-token")
-            changes = ChangeLog.since(conn, book.owner_id, seq, limit=MAX_SYNC_CHANGES + 1)
-        truncated = len(changes) > MAX_SYNC_CHANGES
-        changes = changes[:MAX_SYNC_CHANGES]
-        reached = changes[-1].seq if changes else seq
-        created: set[str] = set()
-        last: dict[str, str] = {}
-        for change in changes:
-            if change.entity != ENTITY:
-                continue
-            if change.action == CREATED:
-                created.add(change.entity_id)
-            last.pop(change.entity_id, None)
-            last[change.entity_id] = change.action
-        gone = [i for i, a in last.items() if a == DELETED and i not in created]
-        with self.store.read() as conn:
-            alive = ContactRepository.by_ids(
-                conn, book.owner_id, [i for i, a in last.items() if a != DELETED]
-            )
-            dead = ContactRepository.by_ids_with_tombstones(conn, book.owner_id, gone)
-            pks = [c.pk for c in [*alive.values(), *dead.values()]]
-            rows = CardRepository.by_pks(conn, pks)
-            books = BookRepository.books_of(conn, pks)
-        alive = {i: c for i, c in alive.items() if books[c.pk] == book.name}
-        dead = {i: c for i, c in dead.items() if books[c.pk] == book.name}
-        changed = [
-            Member(name_of(c.contact_id, rows.get(c.pk)), c)
-            for i in last
-            if (c := alive.get(i)) is not None
-        ]
-        live_names = {m.name for m in changed}
-        removed = [
-            n
-            for c in dead.values()
-            if c.deleted_at is not None
-            and (n := name_of(c.contact_id, rows.get(c.pk))) not in live_names
-        ]
-        return BookChanges(changed, removed, reached, truncated)
-
-
-def version_of(text: str) -> str:
-    """The VERSION of a vCard's text (3.0 when it names none)."""
-    start = text.find("VERSION:")
-    if start < 0:
-        return "3.0"
-    end = text.find("\n", start)
-    return text[start + len("VERSION:") : end if end >= 0 else None].strip()
+        """The book's cards changed after `seq`, and those gone (listing.py)."""
+        return self.listing.changes_since(book, seq)
 
 
 def live_at(

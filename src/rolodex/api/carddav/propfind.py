@@ -3,7 +3,8 @@
 The body names properties (`<prop>`), asks for all (`<allprop/>`, optionally with
 `<include>`; an empty body too) or for their names (`<propname/>`). `Depth: infinity`
 is answered as Depth 1: nothing of this tree is deeper than a book's cards, which are
-what Depth 1 of a book lists, streamed a page at a time.
+what Depth 1 of a book lists, streamed a page at a time (listing.py writes each card's
+response from a template; the service reads only names and etags).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from starlette.responses import Response
 
 from rolodex.api.carddav import multistatus as ms
 from rolodex.api.carddav import resources as r
+from rolodex.api.carddav.listing import CardResponses
 from rolodex.api.carddav.resources import Dav, Resource
 from rolodex.api.carddav.xml import DAV, BadXml, parse, tag
 from rolodex.books.model import AddressBook
@@ -45,18 +47,12 @@ def depth_of(header: str | None) -> int:
 
 
 def children(dav: Dav, res: Resource) -> Iterator[Resource]:
-    """The members of a collection, as Depth 1 lists them."""
+    """The members of a collection but a book, as Depth 1 lists them (a book's: `_book`)."""
     if res.kind in (r.ROOT, r.PRINCIPALS):
         yield Resource(r.PRINCIPAL, r.principal_href(dav.account_id), owner_id=dav.account_id)
     elif res.kind == r.HOME and res.owner_id is not None:
         for book in dav.home(res.owner_id):
             yield Resource(r.BOOK, r.book_href(book), book=book)
-    elif res.kind == r.BOOK and res.book is not None:
-        book = res.book
-        for page in dav.services.books.pages(book):
-            for member in page:
-                yield Resource(r.CARD, r.card_href(book, member.name), book, member)
-        yield from group_resources(dav, book)
 
 
 def group_resources(dav: Dav, book: AddressBook) -> Iterator[Resource]:
@@ -64,6 +60,17 @@ def group_resources(dav: Dav, book: AddressBook) -> Iterator[Resource]:
     for group in dav.services.card_writer.groups.listing(book):
         href = r.card_href(book, group.name)
         yield Resource(r.CARD, href, book, None, book.owner_id, group.name, group)
+
+
+def _book(dav: Dav, res: Resource, mode: str, wanted: list[str]) -> Iterator[str]:
+    """A book's Depth 1: the book, then its cards a page at a time, then its group cards."""
+    assert res.book is not None
+    yield ms.properties(dav, res, mode, wanted)
+    cards = CardResponses(dav, res.book, mode, wanted, with_data=False)
+    for page in dav.services.books.listed(res.book):
+        yield "".join([cards.render(entry) for entry in page])
+    for group in group_resources(dav, res.book):
+        yield ms.properties(dav, group, mode, wanted)
 
 
 def propfind(dav: Dav, res: Resource, body: bytes, depth_header: str | None) -> Response:
@@ -77,5 +84,5 @@ def propfind(dav: Dav, res: Resource, body: bytes, depth_header: str | None) -> 
                 yield ms.properties(dav, child, mode, wanted)
 
     if depth == 1 and res.kind == r.BOOK:
-        return ms.stream(parts())
+        return ms.stream(_book(dav, res, mode, wanted))
     return ms.whole(parts())

@@ -3,7 +3,8 @@ sync-collection (RFC 6578).
 
 Each answers the properties the client names for each card, `address-data` included
 (the card's text, vCard 3.0 unless the element asks `version="4.0"`). Answers stream:
-cards are read and written a page at a time.
+cards are read and written a page at a time. multiget and sync-collection read names and
+etags only (and texts when asked) and write each card from listing.py's template.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from starlette.responses import Response
 from rolodex.api.carddav import multistatus as ms
 from rolodex.api.carddav import resources as r
 from rolodex.api.carddav.errors import condition
+from rolodex.api.carddav.listing import CardResponses
 from rolodex.api.carddav.query_xml import card_filter_of, limit_of
 from rolodex.api.carddav.resources import Dav, Resource
 from rolodex.api.carddav.tokens import seq_of, token_of
 from rolodex.api.carddav.xml import CARDDAV, DAV, BadXml, element, parse, tag, text
 from rolodex.books.group_listing import GroupView
-from rolodex.books.model import AddressBook, Member
-from rolodex.books.service import UnknownBookState
+from rolodex.books.model import AddressBook, CardEntry, Member, UnknownBookState
 
 ADDRESS_DATA = tag(CARDDAV, "address-data")
-MULTIGET_CHUNK = 500
+MULTIGET_CHUNK = 1000
 
 
 def _wanted(root: Element) -> tuple[str, list[str], str | None]:
@@ -76,12 +77,27 @@ def _group_responses(
         yield ms.properties(dav, res, mode, names, extra)
 
 
-def _name_in(book: AddressBook, href: str) -> str | None:
-    """The card name an href names in this book, or None (another collection)."""
-    path = unquote(urlsplit(href.strip()).path)
+def _listed(
+    dav: Dav, book: AddressBook, entries: list[CardEntry], wanted: tuple[str, list[str], str | None]
+) -> Iterator[str]:
+    """The responses of these cards (their texts read at once when asked)."""
+    if not entries:
+        return
+    mode, names, version = wanted
+    cards = CardResponses(dav, book, mode, names, with_data=version is not None)
+    texts = dav.services.books.texts(book, entries, version) if version else {}
+    yield "".join([cards.render(e, texts.get(e.name) if version else None) for e in entries])
+
+
+def _name_in(prefix: str, href: str) -> str | None:
+    """The card name an href names in the book of this (decoded) path, or None (another
+    collection)."""
+    path = href.strip()
+    if not path.startswith("/") or any(c in path for c in "%?#\x00"):
+        # A full URL, an encoded or a NUL character: the long way.
+        path = unquote(urlsplit(path).path)
     if "\x00" in path:
         return None
-    prefix = unquote(r.book_href(book))
     if not path.startswith(prefix) or path == prefix:
         return None
     return path[len(prefix) :]
@@ -90,14 +106,15 @@ def _name_in(book: AddressBook, href: str) -> str | None:
 def multiget(dav: Dav, book: AddressBook, root: Element) -> Response:
     wanted = _wanted(root)
     hrefs = [h.text or "" for h in root.findall(tag(DAV, "href"))]
+    prefix = unquote(r.book_href(book))
 
     def parts() -> Iterator[str]:
         for start in range(0, len(hrefs), MULTIGET_CHUNK):
             chunk = hrefs[start : start + MULTIGET_CHUNK]
-            names = {h: _name_in(book, h) for h in chunk}
-            found = dav.services.books.members(book, [n for n in names.values() if n])
-            members = [found[n] for n in dict.fromkeys(names.values()) if n and n in found]
-            yield from _responses(dav, book, members, wanted)
+            names = {h: _name_in(prefix, h) for h in chunk}
+            found = dav.services.books.entries(book, [n for n in names.values() if n])
+            listed = [found[n] for n in dict.fromkeys(names.values()) if n and n in found]
+            yield from _listed(dav, book, listed, wanted)
             rest = [n for n in dict.fromkeys(names.values()) if n and n not in found]
             groups = dav.services.card_writer.groups.named(book, rest, wanted[2] or "3.0")
             yield from _group_responses(dav, book, groups.values(), wanted)
@@ -139,11 +156,11 @@ def sync_collection(dav: Dav, book: AddressBook, root: Element) -> Response:
     token = (token_element.text or "").strip() if token_element is not None else ""
     if not token:
         seq = dav.services.books.state(book)
-        pages: Iterable[list[Member]] = dav.services.books.pages(book)
+        pages: Iterable[list[CardEntry]] = dav.services.books.listed(book)
 
         def initial() -> Iterator[str]:
             for page in pages:
-                yield from _responses(dav, book, page, wanted)
+                yield from _listed(dav, book, page, wanted)
             groups = dav.services.card_writer.groups.listing(book, wanted[2] or "3.0")
             yield from _group_responses(dav, book, groups, wanted)
             yield element(tag(DAV, "sync-token"), text(token_of(book, seq)))
@@ -158,7 +175,7 @@ def sync_collection(dav: Dav, book: AddressBook, root: Element) -> Response:
     )
 
     def incremental() -> Iterator[str]:
-        yield from _responses(dav, book, changes.changed, wanted)
+        yield from _listed(dav, book, changes.changed, wanted)
         yield from _group_responses(dav, book, groups.changed, wanted)
         for name in [*changes.removed, *groups.removed]:
             yield ms.status_response(r.card_href(book, name), ms.NOT_FOUND)

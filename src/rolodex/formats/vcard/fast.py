@@ -6,7 +6,10 @@ contacts spent most of its time there. Most cards have no value details (every c
 made through an API, and most imported ones), and for those this module writes the same
 lines straight as text: the renderings of fields.py, values.py and labels.py, in
 from_contact.py's order, with each `TYPE` parameter worked out once per type and not
-once per value. A card it does not cover (value details, photos) goes to `write_card`.
+once per value. The one value detail it writes is the commonest an import keeps, a list
+entry's own `TYPE` list (`TEL;TYPE=mobile`: Rolodex's type for it is written otherwise);
+a card with any other (PREF, parameters, groups, labels, raw text) or with photos goes
+to `write_card`.
 tests/formats/vcard/test_fast.py checks that both give the same bytes for any card.
 """
 
@@ -17,7 +20,7 @@ from typing import Any
 
 from rolodex.formats.card import Card
 from rolodex.formats.vcard import fields
-from rolodex.formats.vcard.extras import EXTRAS_KEY
+from rolodex.formats.vcard.extras import EXTRAS_KEY, value_key
 from rolodex.formats.vcard.from_contact import _LIST_ORDER, PRODID
 from rolodex.formats.vcard.labels import default_types, label_for
 from rolodex.formats.vcard.read import Property
@@ -56,17 +59,54 @@ def _params(params: dict[str, list[str]]) -> str:
     return out
 
 
-def _kept_properties(extras: dict[str, Any]) -> tuple[list[Any], set[str]] | None:
-    """The kept whole properties and the groups they use, or None when the extras hold
-    value details (from_contact.py's `_Writer` then has work this writer does not do)."""
+# (field, value key) -> the TYPE lists kept for that value, used once each, in order.
+_TypeLists = dict[tuple[str, str], list[list[str]]]
+# The list fields whose entries `_text_entries` and `_typed` write (from_contact.py's
+# `list_entry`), where a kept TYPE list replaces the writer's.
+_TYPED_FIELDS = frozenset(
+    ("emails", "phoneNumbers", "addresses", "urls", "ims", "relatedPeople", "dates", "items")
+)
+_TYPE_DETAIL = frozenset(("field", "key", "types"))
+
+
+def _kept_properties(extras: dict[str, Any]) -> tuple[list[Any], set[str], _TypeLists] | None:
+    """The kept whole properties, the groups they use and the kept TYPE lists, or None
+    when the extras hold other value details (from_contact.py's `_Writer` then has work
+    this writer does not do)."""
     kept = extras.get(EXTRAS_KEY) if extras else None
     if not isinstance(kept, dict):
-        return [], set()
-    if kept.get("values"):
-        return None
+        return [], set(), {}
+    type_lists: _TypeLists = {}
+    for detail in kept.get("values") or []:
+        if not isinstance(detail, dict) or not _type_detail(detail):
+            return None
+        key = (detail["field"], detail["key"])
+        type_lists.setdefault(key, []).append([str(t) for t in detail["types"]])
+        # The field's mark: some value of it has a kept TYPE list (no key is empty).
+        type_lists.setdefault((detail["field"], ""), [])
     properties = kept.get("properties") or []
     used = {str(p["group"]).lower() for p in properties if isinstance(p, dict) and p.get("group")}
-    return properties, used
+    return properties, used, type_lists
+
+
+def _display_name(data: dict[str, Any]) -> str | None:
+    """The `FN`: `displayName`, or the one made from the name; None when it is made from
+    the organisation or email (it then carries shown_as.py's mark, `write_card`'s work)."""
+    display = data.get("displayName")
+    if display:
+        return str(display)
+    text, source = derived(data)
+    return text if source is None else None
+
+
+def _type_detail(detail: dict[str, Any]) -> bool:
+    """Whether a value detail says only a list entry's TYPE list."""
+    return (
+        detail.keys() == _TYPE_DETAIL
+        and detail["field"] in _TYPED_FIELDS
+        and isinstance(detail["key"], str)
+        and isinstance(detail["types"], list)
+    )
 
 
 def _kept_line(prop: dict[str, Any]) -> str:
@@ -95,6 +135,8 @@ class FastWriter:
         # (field, type) -> the TYPE parameter as written, or None when a label says it.
         self._types: dict[tuple[str, Any], str | None] = {}
         self._entries = {"addresses": self._address}
+        # The card being written's kept TYPE lists (`_kept_properties`).
+        self._kept_types: _TypeLists = {}
 
     def write(self, card: Card, *, photos: bool = True) -> str:
         """`write_card(card, version, photos=photos)`, the same text."""
@@ -114,12 +156,13 @@ class FastWriter:
         kept = _kept_properties(extras) if extras else _NOTHING_KEPT
         if kept is None or data.get("photos"):
             return None
-        if not data.get("displayName") and derived(data)[1] is not None:
+        display = _display_name(data)
+        if display is None:
             return None
-        properties, used = kept
+        properties, used, self._kept_types = kept
         out = [self.head]
         append = out.append
-        self._identity(data, uid, append)
+        self._identity(data, uid, display, append)
         groups = _Groups(used)
         orgs = data.get("organizations")
         if orgs:
@@ -142,11 +185,10 @@ class FastWriter:
         append("END:VCARD\r\n")
         return "".join(out)
 
-    def _identity(self, data: dict[str, Any], uid: str | None, append: Any) -> None:
-        """UID, FN (always) and N (always in 3.0)."""
+    def _identity(self, data: dict[str, Any], uid: str | None, display: str, append: Any) -> None:
+        """UID, FN (always: `display`) and N (always in 3.0)."""
         if uid:
             append(_line("UID:" + (escape(uid) if _SPECIAL(uid) else uid)))
-        display = data.get("displayName") or derived(data)[0]
         append(_line("FN:" + (escape(display) if _SPECIAL(display) else display)))
         name = data.get("name")
         if name:
@@ -211,6 +253,12 @@ class FastWriter:
                 continue
             text = escape(value) if _SPECIAL(value) else value
             key = (field, entry.get("type"))
+            if self._kept_types:
+                types = self._kept_type(field, entry)
+                if types is not None:
+                    line = name + types + ":" + text
+                    append(_line(line))
+                    continue
             types = types_of[key] if key in types_of else self._type_param(key)
             if types is None:
                 self._labelled(entry, name, "", text, groups, append)
@@ -257,11 +305,23 @@ class FastWriter:
         """The entry's line with its TYPE, or in a group with an X-ABLabel when only a
         label can say its type (from_contact.py's `list_entry`)."""
         key = (field, entry.get("type"))
-        types = self._types[key] if key in self._types else self._type_param(key)
+        types = self._kept_type(field, entry) if self._kept_types else None
+        if types is None:
+            types = self._types[key] if key in self._types else self._type_param(key)
         if types is None:
             self._labelled(entry, name, params, text, groups, append)
         else:
             append(_line(name + types + params + ":" + text))
+
+    def _kept_type(self, field: str, entry: dict[str, Any]) -> str | None:
+        """The TYPE parameter of the entry's kept TYPE list (used up), or None if none."""
+        if (field, "") not in self._kept_types:
+            return None  # no value of this field has one: no digest to work out
+        found = self._kept_types.get((field, value_key(entry)))
+        if not found:
+            return None
+        types = found.pop(0)
+        return _params({"TYPE": types}) if types else ""
 
     def _type_param(self, key: tuple[str, Any]) -> str | None:
         """The TYPE parameter as written for (field, type), or None when only a label can
@@ -283,7 +343,7 @@ class FastWriter:
             append(_line(f"{group}.X-ABLabel:{escape(str(label_for(type_)))}"))
 
 
-_NOTHING_KEPT: tuple[list[Any], set[str]] = ([], set())
+_NOTHING_KEPT: tuple[list[Any], set[str], _TypeLists] = ([], set(), {})
 # The list fields written as plain text values with no parameters but TYPE.
 _TEXT_NAMES = {"emails": "EMAIL", "phoneNumbers": "TEL"}
 
