@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
 
 from rolodex.duplicates.profile import Profile, decode
 from rolodex.store.schema import contacts, duplicate_keys, duplicate_profiles
@@ -46,6 +56,27 @@ def _members() -> Select[str, int, str, str]:
         .join(duplicate_profiles, p.contact_pk == k.contact_pk)
         .where(c.deleted_at.is_(None))
     )
+
+
+def _candidates() -> Select[int, str, str]:
+    k, c, p = duplicate_keys.c, contacts.c, duplicate_profiles.c
+    owner: BindParameter[str] = bindparam("owner")
+    keys: BindParameter[list[str]] = bindparam("keys", expanding=True)
+    small = (
+        select(k.block_key)
+        .where(k.owner_id == owner, k.block_key.in_(keys))
+        .group_by(k.block_key)
+        .having(func.count() <= bindparam("cap"))
+    )
+    return (
+        select(k.contact_pk, c.contact_id, p.profile)
+        .join(contacts, c.pk == k.contact_pk)
+        .join(duplicate_profiles, p.contact_pk == k.contact_pk)
+        .where(c.deleted_at.is_(None), k.owner_id == owner, k.block_key.in_(small))
+    )
+
+
+_CANDIDATES = _candidates()
 
 
 class DuplicateRepository:
@@ -117,21 +148,16 @@ class DuplicateRepository:
 
     @staticmethod
     def candidates(conn: Connection, owner_id: str, keys: Sequence[str], cap: int) -> list[Member]:
-        """The live contacts sharing one of `keys` with at most `cap` members, each once."""
+        """The live contacts sharing one of `keys` with at most `cap` members, each once.
+
+        One statement (counting the keys and reading the small ones' members), built
+        once: on PostgreSQL each statement is a round trip to the server.
+        """
         if not keys:
             return []
-        k = duplicate_keys.c
-        counted = conn.execute(
-            select(k.block_key, func.count())
-            .where(k.owner_id == owner_id, k.block_key.in_(list(keys)))
-            .group_by(k.block_key)
-        )
-        small = [key for key, count in counted if count <= cap]
-        if not small:
-            return []
         found: dict[int, Member] = {}
-        chosen = _members().where(k.owner_id == owner_id, k.block_key.in_(small))
-        for _, pk, contact_id, text in conn.execute(chosen):
+        rows = conn.execute(_CANDIDATES, {"owner": owner_id, "keys": list(keys), "cap": cap})
+        for pk, contact_id, text in rows:
             if pk not in found:
                 found[pk] = Member(pk, contact_id, decode(text), text)
         return list(found.values())

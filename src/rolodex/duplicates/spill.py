@@ -1,0 +1,202 @@
+"""A scan's links and groups, kept in a scratch file instead of the process's memory.
+
+A whole-book scan of a million contacts finds about 135,000 links (docs/benchmarks.md);
+held as Python objects with their contacts' profiles they took a few hundred MB, so the
+scan's memory grew with the number of duplicates. Here they go to a private, temporary
+SQLite database (deleted when closed, whichever store the book is in), and so do the
+groups made of them, sorted there: the process holds one block of the book, one
+connected set of links, or one page of the answer at a time.
+
+Groups are made exactly as `groups.group` makes them over every link at once: that
+grouping only ever joins contacts through links, so it can be run on each connected set
+of links (a component) alone, and the components are found in the scratch database by
+passing the smallest contact key along the links until nothing changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import orjson
+
+from rolodex.duplicates import profile as profiles
+from rolodex.duplicates.groups import Group, Pair, group
+from rolodex.duplicates.scoring import Match, score
+
+_SCHEMA = (
+    "CREATE TABLE members (pk INTEGER PRIMARY KEY, contact_id TEXT NOT NULL,"
+    " profile TEXT NOT NULL, comp INTEGER NOT NULL)",
+    "CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,"
+    " reasons BLOB NOT NULL, comp INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID",
+    "CREATE TABLE found (score REAL NOT NULL, ids TEXT NOT NULL, reasons BLOB NOT NULL)",
+)
+# Joins a group's sorted contact ids into one text that sorts as their tuple does: it
+# sorts below every character an id is made of.
+SEPARATOR = "\x01"
+# Rows written or read at a time.
+_BATCH = 2000
+# Bits of the filter that says which pairs are surely not links yet (4 MB, whatever the
+# book): most pairs the scan asks about are not, and need no lookup then.
+_FILTER_BITS = 1 << 25
+_PROPAGATE = (
+    "UPDATE members SET comp = n.c FROM ("
+    " SELECT l.a AS pk, min(m.comp) AS c FROM links l JOIN members m ON m.pk = l.b GROUP BY l.a"
+    " UNION ALL"
+    " SELECT l.b, min(m.comp) FROM links l JOIN members m ON m.pk = l.a GROUP BY l.b"
+    ") AS n WHERE members.pk = n.pk AND n.c < members.comp"
+)
+# Each member's component is a member of the same component with a smaller key: taking
+# that one's makes long chains converge in fewer rounds.
+_JUMP = (
+    "UPDATE members SET comp = (SELECT j.comp FROM members j WHERE j.pk = members.comp)"
+    " WHERE comp <> pk AND comp > (SELECT j.comp FROM members j WHERE j.pk = members.comp)"
+)
+
+
+Row = tuple[tuple[str, ...], float, tuple[str, ...]]
+
+
+def _bits(a: int, b: int) -> tuple[int, int]:
+    """The filter's two bits for a pair: two hashes of it."""
+    mixed = (a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F) & 0xFFFFFFFFFFFFFFFF
+    return mixed % _FILTER_BITS, (mixed >> 32) % _FILTER_BITS
+
+
+class Spill:
+    """The scratch database of one scan: its links, then its groups in answer order."""
+
+    def __init__(self, agree_at: float) -> None:
+        self.agree_at = agree_at
+        # "": a private temporary database on disk, removed when the connection closes.
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA temp_store = FILE")
+        for statement in _SCHEMA:
+            self.db.execute(statement)
+        self.db.execute("BEGIN")
+        self._links: list[tuple[int, int, float, bytes]] = []
+        self._members: list[tuple[int, str, str, int]] = []
+        self._pending: set[Pair] = set()
+        self._found: list[tuple[float, str, bytes]] = []
+        self._filter = bytearray(_FILTER_BITS // 8)
+        self.groups = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- links, as the scan finds them ------------------------------------------------
+
+    def known(self, a: int, b: int) -> bool:
+        """Whether the pair (a < b) is already a link (it shares several keys)."""
+        if not all(self._filter[bit >> 3] & (1 << (bit & 7)) for bit in _bits(a, b)):
+            return False
+        if (a, b) in self._pending:
+            return True
+        row = self.db.execute("SELECT 1 FROM links WHERE a = ? AND b = ?", (a, b)).fetchone()
+        return row is not None
+
+    def add(self, pair: Pair, match: Match, members: tuple[tuple[int, str, str], ...]) -> None:
+        """A link, and its two contacts (key, contact id, stored profile)."""
+        self._links.append((pair[0], pair[1], match.score, orjson.dumps(match.reasons)))
+        self._pending.add(pair)
+        for bit in _bits(*pair):
+            self._filter[bit >> 3] |= 1 << (bit & 7)
+        self._members.extend((pk, cid, text, pk) for pk, cid, text in members)
+        if len(self._links) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO links (a, b, score, reasons) VALUES (?, ?, ?, ?)", self._links
+        )
+        self.db.executemany("INSERT OR IGNORE INTO members VALUES (?, ?, ?, ?)", self._members)
+        self._links.clear()
+        self._pending.clear()
+        self._members.clear()
+
+    def arrivals(self, since_pk: int) -> int:
+        """How many linked contacts have a key above `since_pk` (an import's arrivals)."""
+        self._flush()
+        row = self.db.execute("SELECT count(*) FROM members WHERE pk > ?", (since_pk,)).fetchone()
+        return int(row[0])
+
+    # -- groups ---------------------------------------------------------------------
+
+    def make_groups(self, threshold: float) -> None:
+        """Group each component's links (groups.group) and keep the groups, sorted."""
+        self._flush()
+        db = self.db
+        while True:
+            changed = db.execute(_PROPAGATE).rowcount
+            changed += db.execute(_JUMP).rowcount
+            if not changed:
+                break
+        db.execute("UPDATE links SET comp = (SELECT m.comp FROM members m WHERE m.pk = links.a)")
+        db.execute("CREATE INDEX links_by_comp ON links (comp)")
+        rows = db.execute("SELECT comp, a, b, score, reasons FROM links ORDER BY comp")
+        current: int | None = None
+        matches: dict[Pair, Match] = {}
+        while batch := rows.fetchmany(_BATCH):
+            for comp, a, b, value, reasons in batch:
+                if comp != current:
+                    self._group(matches, threshold)
+                    matches, current = {}, comp
+                matches[(a, b)] = Match(value, tuple(orjson.loads(reasons)))
+        self._group(matches, threshold)
+        self._flush_found()
+        db.execute("CREATE INDEX found_in_order ON found (score DESC, ids)")
+        db.execute("COMMIT")
+
+    def _group(self, matches: dict[Pair, Match], threshold: float) -> None:
+        if not matches:
+            return
+        texts: dict[int, profiles.Profile] = {}
+
+        def profile_of(pk: int) -> profiles.Profile:
+            if pk not in texts:
+                (text,) = self.db.execute(
+                    "SELECT profile FROM members WHERE pk = ?", (pk,)
+                ).fetchone()
+                texts[pk] = profiles.decode(text)
+            return texts[pk]
+
+        def agree(a: int, b: int) -> bool:
+            return score(profile_of(a), profile_of(b), explain=False).score >= self.agree_at
+
+        for made in group(matches, threshold, agree):
+            self._found.append(self._row(made))
+        if len(self._found) >= _BATCH:
+            self._flush_found()
+
+    def _row(self, made: Group) -> tuple[float, str, bytes]:
+        marks = ",".join("?" * len(made.members))
+        ids = sorted(
+            cid
+            for (cid,) in self.db.execute(
+                f"SELECT contact_id FROM members WHERE pk IN ({marks})", made.members
+            )
+        )
+        self.groups += 1
+        return made.score, SEPARATOR.join(ids), orjson.dumps(made.reasons)
+
+    def _flush_found(self) -> None:
+        self.db.executemany("INSERT INTO found VALUES (?, ?, ?)", self._found)
+        self._found.clear()
+
+    def read(self, offset: int = 0, limit: int = -1) -> Iterator[Row]:
+        """The groups strongest first, then by their ids: (contact ids, score, reasons)."""
+        rows = self.db.execute(
+            "SELECT ids, score, reasons FROM found ORDER BY score DESC, ids LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        while batch := rows.fetchmany(_BATCH):
+            for ids, value, reasons in batch:
+                yield tuple(ids.split(SEPARATOR)), value, tuple(orjson.loads(reasons))
