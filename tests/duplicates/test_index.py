@@ -60,8 +60,9 @@ def test_deleting_an_account_removes_its_index(services: Services) -> None:
     assert len(services.duplicates.suggestions(account.account_id)) == 1
     services.account_deletion.delete(account.account_id)
     assert services.duplicates.high_water() > 0
-    with services.store.read() as conn:
-        left = services.duplicates.repo.candidates(conn, account.account_id, ["p:31113333"], 30)
+    left = services.duplicates.repo.candidates(
+        services.store.quick, account.account_id, ["p:31113333"], 30
+    )
     assert left == []
 
 

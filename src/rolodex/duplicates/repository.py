@@ -12,19 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import (
-    BindParameter,
-    Connection,
-    Select,
-    and_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-)
+import orjson
+from sqlalchemy import Connection, Select, and_, delete, func, insert, select
 
 from rolodex.duplicates.profile import Profile, decode
+from rolodex.store.quick_read import QuickReads, Statement
 from rolodex.store.schema import contacts, duplicate_keys, duplicate_profiles
 
 # Rows fetched at a time from a streamed scan.
@@ -58,25 +50,24 @@ def _members() -> Select[str, int, str, str]:
     )
 
 
-def _candidates() -> Select[int, str, str]:
-    k, c, p = duplicate_keys.c, contacts.c, duplicate_profiles.c
-    owner: BindParameter[str] = bindparam("owner")
-    keys: BindParameter[list[str]] = bindparam("keys", expanding=True)
-    small = (
-        select(k.block_key)
-        .where(k.owner_id == owner, k.block_key.in_(keys))
-        .group_by(k.block_key)
-        .having(func.count() <= bindparam("cap"))
-    )
-    return (
-        select(k.contact_pk, c.contact_id, p.profile)
-        .join(contacts, c.pk == k.contact_pk)
-        .join(duplicate_profiles, p.contact_pk == k.contact_pk)
-        .where(c.deleted_at.is_(None), k.owner_id == owner, k.block_key.in_(small))
-    )
-
-
-_CANDIDATES = _candidates()
+# Checking one contact: the live contacts under each of its keys that at most `cap`
+# contacts share, in one statement on the driver (store/quick_read.py), so that the
+# check that runs as a contact arrives is one round trip on PostgreSQL. Each key is an
+# index lookup for its count (the primary key) and for its members.
+_SMALL_KEYS = (
+    "SELECT s.block_key FROM duplicate_keys s WHERE s.owner_id = ? AND s.block_key {keys}"
+    " GROUP BY s.block_key HAVING count(*) <= ?"
+)
+_MEMBERS_OF = (
+    "SELECT k.contact_pk, c.contact_id, p.profile FROM duplicate_keys k"
+    " JOIN contacts c ON c.pk = k.contact_pk"
+    " JOIN duplicate_profiles p ON p.contact_pk = k.contact_pk"
+    " WHERE c.deleted_at IS NULL AND k.owner_id = ? AND k.block_key IN ({small})"
+)
+_CANDIDATES = Statement(
+    _MEMBERS_OF.format(small=_SMALL_KEYS.format(keys="IN (SELECT value FROM json_each(?))")),
+    _MEMBERS_OF.format(small=_SMALL_KEYS.format(keys="= ANY(?)")),
+)
 
 
 class DuplicateRepository:
@@ -147,17 +138,14 @@ class DuplicateRepository:
             yield block
 
     @staticmethod
-    def candidates(conn: Connection, owner_id: str, keys: Sequence[str], cap: int) -> list[Member]:
-        """The live contacts sharing one of `keys` with at most `cap` members, each once.
-
-        One statement (counting the keys and reading the small ones' members), built
-        once: on PostgreSQL each statement is a round trip to the server.
-        """
+    def candidates(reads: QuickReads, owner_id: str, keys: Sequence[str], cap: int) -> list[Member]:
+        """The live contacts sharing one of `keys` with at most `cap` members, each once."""
         if not keys:
             return []
+        unique = list(dict.fromkeys(keys))
+        listed = unique if reads.postgres else orjson.dumps(unique).decode()
         found: dict[int, Member] = {}
-        rows = conn.execute(_CANDIDATES, {"owner": owner_id, "keys": list(keys), "cap": cap})
-        for pk, contact_id, text in rows:
+        for pk, contact_id, text in reads.rows(_CANDIDATES, owner_id, owner_id, listed, cap):
             if pk not in found:
                 found[pk] = Member(pk, contact_id, decode(text), text)
         return list(found.values())

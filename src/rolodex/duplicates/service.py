@@ -213,9 +213,13 @@ class DuplicateService:
         """The owner's contacts that a contact with `data` likely duplicates, best first."""
         threshold = _check_score(min_score, "minScore")
         made = profiles.build(data)
-        with self.store.read() as conn:
-            members = self.repo.candidates(conn, owner_id, keys_of(made), self.block_cap)
-        scored = [(m.contact_id, score(made, m.profile)) for m in members]
+        members = self.repo.candidates(self.store.quick, owner_id, keys_of(made), self.block_cap)
+        # The scan's cheap bound first: a common name brings dozens of namesakes.
+        scored = [
+            (m.contact_id, score(made, m.profile))
+            for m in members
+            if may_match(made, m.profile, threshold)
+        ]
         return sorted(
             ((cid, m) for cid, m in scored if m.score >= threshold), key=lambda x: -x[1].score
         )
