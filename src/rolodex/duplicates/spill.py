@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import orjson
 
 from rolodex.duplicates import profile as profiles
-from rolodex.duplicates.groups import Group, Pair, group
+from rolodex.duplicates.groups import Pair, group
 from rolodex.duplicates.scoring import Match, score
 
 _SCHEMA = (
@@ -141,21 +141,27 @@ class Spill:
                 break
         db.execute("UPDATE links SET comp = (SELECT m.comp FROM members m WHERE m.pk = links.a)")
         db.execute("CREATE INDEX links_by_comp ON links (comp)")
-        rows = db.execute("SELECT comp, a, b, score, reasons FROM links ORDER BY comp")
+        rows = db.execute(
+            "SELECT l.comp, l.a, l.b, l.score, l.reasons, ma.contact_id, mb.contact_id"
+            " FROM links l JOIN members ma ON ma.pk = l.a JOIN members mb ON mb.pk = l.b"
+            " ORDER BY l.comp"
+        )
         current: int | None = None
         matches: dict[Pair, Match] = {}
+        ids: dict[int, str] = {}
         while batch := rows.fetchmany(_BATCH):
-            for comp, a, b, value, reasons in batch:
+            for comp, a, b, value, reasons, a_id, b_id in batch:
                 if comp != current:
-                    self._group(matches, threshold)
-                    matches, current = {}, comp
+                    self._group(matches, ids, threshold)
+                    matches, ids, current = {}, {}, comp
                 matches[(a, b)] = Match(value, tuple(orjson.loads(reasons)))
-        self._group(matches, threshold)
+                ids[a], ids[b] = a_id, b_id
+        self._group(matches, ids, threshold)
         self._flush_found()
         db.execute("CREATE INDEX found_in_order ON found (score DESC, ids)")
         db.execute("COMMIT")
 
-    def _group(self, matches: dict[Pair, Match], threshold: float) -> None:
+    def _group(self, matches: dict[Pair, Match], ids: dict[int, str], threshold: float) -> None:
         if not matches:
             return
         texts: dict[int, profiles.Profile] = {}
@@ -172,20 +178,11 @@ class Spill:
             return score(profile_of(a), profile_of(b), explain=False).score >= self.agree_at
 
         for made in group(matches, threshold, agree):
-            self._found.append(self._row(made))
+            self.groups += 1
+            members = SEPARATOR.join(sorted(ids[pk] for pk in made.members))
+            self._found.append((made.score, members, orjson.dumps(made.reasons)))
         if len(self._found) >= _BATCH:
             self._flush_found()
-
-    def _row(self, made: Group) -> tuple[float, str, bytes]:
-        marks = ",".join("?" * len(made.members))
-        ids = sorted(
-            cid
-            for (cid,) in self.db.execute(
-                f"SELECT contact_id FROM members WHERE pk IN ({marks})", made.members
-            )
-        )
-        self.groups += 1
-        return made.score, SEPARATOR.join(ids), orjson.dumps(made.reasons)
 
     def _flush_found(self) -> None:
         self.db.executemany("INSERT INTO found VALUES (?, ?, ?)", self._found)
