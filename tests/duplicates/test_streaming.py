@@ -16,7 +16,7 @@ from rolodex.cli import app
 from rolodex.duplicates import profile as profiles
 from rolodex.duplicates.groups import Pair, group
 from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
-from rolodex.duplicates.service import AGREE, Suggestion
+from rolodex.duplicates.service import AGREE, DuplicateService, Suggestion
 from rolodex.duplicates.spill import Spill
 from rolodex.ids import new_id
 from rolodex.services import Services
@@ -54,10 +54,14 @@ links_strategy = st.dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(links=links_strategy, names=st.lists(st.sampled_from(NAMES), min_size=41, max_size=41))
+@settings(max_examples=80, deadline=None)
+@given(
+    links=links_strategy,
+    names=st.lists(st.sampled_from(NAMES), min_size=41, max_size=41),
+    memory_links=st.sampled_from([0, 10, 1000]),
+)
 def test_a_spill_groups_exactly_as_all_links_at_once(
-    links: dict[Pair, tuple[float, str]], names: list[tuple[str, str]]
+    links: dict[Pair, tuple[float, str]], names: list[tuple[str, str]], memory_links: int
 ) -> None:
     # Any graph of links: chains, cliques, long paths through many components.
     ids = {pk: f"c_{pk:03d}" for pk in range(1, 41)}
@@ -65,11 +69,12 @@ def test_a_spill_groups_exactly_as_all_links_at_once(
     matches = {
         pair: Match(value, (reason, f"r{pair[0]}")) for pair, (value, reason) in links.items()
     }
-    with Spill(AGREE) as spill:
+    with Spill(AGREE, memory_links=memory_links) as spill:
         for pair, match in matches.items():
             assert not spill.known(*pair)
             spill.add(pair, match, tuple((pk, ids[pk], texts[pk]) for pk in pair))
             assert spill.known(*pair)
+        assert spill.spilled == (len(matches) > memory_links)
         spill.make_groups(0.85)
         streamed = [Suggestion(*row) for row in spill.read()]
         assert spill.groups == len(streamed)
@@ -82,7 +87,7 @@ def test_a_long_chain_of_agreeing_records_is_one_group() -> None:
     # component, whose first member's key is the largest.
     pks = list(range(300, 100, -2))
     text = stored("Ann", "Lee")
-    with Spill(AGREE) as spill:
+    with Spill(AGREE, memory_links=0) as spill:
         for a, b in pairwise(pks):
             pair = (min(a, b), max(a, b))
             spill.add(pair, Match(0.9, ("same",)), ((a, f"c{a}", text), (b, f"c{b}", text)))
@@ -122,6 +127,18 @@ def test_a_generated_book_streams_the_groups_it_always_had(services: Services) -
     want = reference(services, owner, DEFAULT_MIN_SCORE)
     assert len(want) > 20, "the generated book holds duplicates"
     assert services.duplicates.suggestions(owner) == want
+    # The same through the scratch file, as a book with more duplicates than fit.
+    spilling = DuplicateService(services.store, services.contacts.cursors, memory_links=3)
+    assert spilling.suggestions(owner) == want
+    assert spilling.find(owner, size=5)[0] == want[:5]
+    since = services.duplicates.high_water() - len(datas) // 2
+    with (
+        spilling.scan(owner, DEFAULT_MIN_SCORE) as spilled,
+        services.duplicates.scan(owner, DEFAULT_MIN_SCORE) as kept,
+    ):
+        assert spilled.spilled
+        assert not kept.spilled
+        assert spilled.arrivals(since) == kept.arrivals(since)
     paged: list[Suggestion] = []
     cursor: str | None = None
     while True:

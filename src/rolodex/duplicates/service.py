@@ -23,7 +23,7 @@ from rolodex.duplicates.index import IndexEntry, index_of
 from rolodex.duplicates.keys import keys_of
 from rolodex.duplicates.repository import DuplicateRepository, Indexed, Member
 from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
-from rolodex.duplicates.spill import Spill
+from rolodex.duplicates.spill import MEMORY_LINKS, Spill
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
 
@@ -72,11 +72,18 @@ def _check_score(value: float | None, field: str) -> float:
 
 class DuplicateService:
     def __init__(
-        self, store: Store, cursors: CursorCodec | None = None, *, block_cap: int = BLOCK_CAP
+        self,
+        store: Store,
+        cursors: CursorCodec | None = None,
+        *,
+        block_cap: int = BLOCK_CAP,
+        memory_links: int = MEMORY_LINKS,
     ) -> None:
         self.store = store
         self.cursors = cursors or CursorCodec()
         self.block_cap = block_cap
+        # Links a scan holds in memory before it spills them to a scratch file (spill.py).
+        self.memory_links = memory_links
         self.repo = DuplicateRepository
 
     # -- the index, in the contact writes' transactions ------------------------------
@@ -110,12 +117,12 @@ class DuplicateService:
 
     def scan(self, owner_id: str, min_score: float, *, since_pk: int | None = None) -> Spill:
         """Every pair of the owner's live contacts sharing a key and scoring >= min_score,
-        written to a scratch file as the blocks stream by (memory holds one block).
+        kept as the blocks stream by (spill.py: past a bound, in a scratch file).
 
         With `since_pk`, only pairs with a contact made after it (an import's arrivals).
         The caller closes the spill.
         """
-        spill = Spill(AGREE)
+        spill = Spill(AGREE, memory_links=self.memory_links)
         try:
             with self.store.read() as conn:
                 for block in self.repo.blocks(conn, owner_id, self.block_cap, since_pk=since_pk):

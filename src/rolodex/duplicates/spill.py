@@ -1,11 +1,12 @@
-"""A scan's links and groups, kept in a scratch file instead of the process's memory.
+"""A scan's links and groups, kept in a scratch file once there are many.
 
 A whole-book scan of a million contacts finds about 135,000 links (docs/benchmarks.md);
 held as Python objects with their contacts' profiles they took a few hundred MB, so the
-scan's memory grew with the number of duplicates. Here they go to a private, temporary
-SQLite database (deleted when closed, whichever store the book is in), and so do the
-groups made of them, sorted there: the process holds one block of the book, one
-connected set of links, or one page of the answer at a time.
+scan's memory grew with the number of duplicates. Past `MEMORY_LINKS` links they go to
+a private, temporary SQLite database (deleted when closed, whichever store the book is
+in), and so do the groups made of them, sorted there: the process then holds one block
+of the book, one connected set of links, or one page of the answer at a time. Below it
+they stay in memory, where grouping costs less.
 
 Groups are made exactly as `groups.group` makes them over every link at once: that
 grouping only ever joins contacts through links, so it can be run on each connected set
@@ -34,6 +35,12 @@ _SCHEMA = (
 # Joins a group's sorted contact ids into one text that sorts as their tuple does: it
 # sorts below every character an id is made of.
 SEPARATOR = "\x01"
+# Links kept in memory before a scan spills them (about 1.6 KB each with their contacts'
+# profiles, docs/benchmarks.md): a book with fewer duplicates than that is grouped in
+# memory, without the scratch file's cost; a bigger one never holds more.
+MEMORY_LINKS = 20_000
+# The scratch database's page cache, in KiB.
+_CACHE_KIB = 32_768
 # Rows written or read at a time.
 _BATCH = 2000
 # Bits of the filter that says which pairs are surely not links yet (4 MB, whatever the
@@ -64,27 +71,28 @@ def _bits(a: int, b: int) -> tuple[int, int]:
 
 
 class Spill:
-    """The scratch database of one scan: its links, then its groups in answer order."""
+    """One scan's links, then its groups in answer order: in memory up to
+    `memory_links` links, in a scratch database past that."""
 
-    def __init__(self, agree_at: float) -> None:
+    def __init__(self, agree_at: float, *, memory_links: int = MEMORY_LINKS) -> None:
         self.agree_at = agree_at
-        # "": a private temporary database on disk, removed when the connection closes.
-        self.db = sqlite3.connect("", isolation_level=None)
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute("PRAGMA temp_store = FILE")
-        for statement in _SCHEMA:
-            self.db.execute(statement)
-        self.db.execute("BEGIN")
+        self.memory_links = memory_links
+        # Until spilled: the links, and the ids and stored profiles of their contacts.
+        self._matches: dict[Pair, Match] = {}
+        self._ids: dict[int, str] = {}
+        self._texts: dict[int, str] = {}
+        self._sorted: list[Row] = []
+        self.db: sqlite3.Connection | None = None
         self._links: list[tuple[int, int, float, bytes]] = []
         self._members: list[tuple[int, str, str, int]] = []
         self._pending: set[Pair] = set()
         self._found: list[tuple[float, str, bytes]] = []
-        self._filter = bytearray(_FILTER_BITS // 8)
+        self._filter = bytearray()
         self.groups = 0
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     def __enter__(self) -> Spill:
         return self
@@ -92,10 +100,16 @@ class Spill:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    @property
+    def spilled(self) -> bool:
+        return self.db is not None
+
     # -- links, as the scan finds them ------------------------------------------------
 
     def known(self, a: int, b: int) -> bool:
         """Whether the pair (a < b) is already a link (it shares several keys)."""
+        if self.db is None:
+            return (a, b) in self._matches
         if not all(self._filter[bit >> 3] & (1 << (bit & 7)) for bit in _bits(a, b)):
             return False
         if (a, b) in self._pending:
@@ -105,6 +119,13 @@ class Spill:
 
     def add(self, pair: Pair, match: Match, members: tuple[tuple[int, str, str], ...]) -> None:
         """A link, and its two contacts (key, contact id, stored profile)."""
+        if self.db is None:
+            self._matches[pair] = match
+            for pk, cid, text in members:
+                self._ids[pk], self._texts[pk] = cid, text
+            if len(self._matches) > self.memory_links:
+                self._spill()
+            return
         self._links.append((pair[0], pair[1], match.score, orjson.dumps(match.reasons)))
         self._pending.add(pair)
         for bit in _bits(*pair):
@@ -113,7 +134,25 @@ class Spill:
         if len(self._links) >= _BATCH:
             self._flush()
 
+    def _spill(self) -> None:
+        """From now on the links go to a scratch database, and those so far with them."""
+        # "": a private temporary database on disk, removed when the connection closes.
+        self.db = sqlite3.connect("", isolation_level=None)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}"):
+            self.db.execute(f"PRAGMA {pragma}")
+        for statement in _SCHEMA:
+            self.db.execute(statement)
+        self.db.execute("BEGIN")
+        self._filter = bytearray(_FILTER_BITS // 8)
+        matches, ids, texts = self._matches, self._ids, self._texts
+        self._matches, self._ids, self._texts = {}, {}, {}
+        for pair, match in matches.items():
+            a, b = pair
+            self.add(pair, match, ((a, ids[a], texts[a]), (b, ids[b], texts[b])))
+
     def _flush(self) -> None:
+        if self.db is None:
+            return
         self.db.executemany(
             "INSERT OR IGNORE INTO links (a, b, score, reasons) VALUES (?, ?, ?, ?)", self._links
         )
@@ -124,14 +163,35 @@ class Spill:
 
     def arrivals(self, since_pk: int) -> int:
         """How many linked contacts have a key above `since_pk` (an import's arrivals)."""
+        if self.db is None:
+            return sum(1 for pk in self._ids if pk > since_pk)
         self._flush()
         row = self.db.execute("SELECT count(*) FROM members WHERE pk > ?", (since_pk,)).fetchone()
         return int(row[0])
 
     # -- groups ---------------------------------------------------------------------
 
+    def _in_memory(self, threshold: float) -> None:
+        """The groups of the links held in memory (`groups.group` over them all), sorted."""
+        texts = self._texts
+
+        def agree(a: int, b: int) -> bool:
+            first, second = profiles.decode(texts[a]), profiles.decode(texts[b])
+            return score(first, second, explain=False).score >= self.agree_at
+
+        made = [
+            (tuple(sorted(self._ids[pk] for pk in g.members)), g.score, g.reasons)
+            for g in group(self._matches, threshold, agree)
+        ]
+        self._sorted = sorted(made, key=lambda row: (-row[1], row[0]))
+        self.groups = len(self._sorted)
+        self._matches, self._ids, self._texts = {}, {}, {}
+
     def make_groups(self, threshold: float) -> None:
         """Group each component's links (groups.group) and keep the groups, sorted."""
+        if self.db is None:
+            self._in_memory(threshold)
+            return
         self._flush()
         db = self.db
         while True:
@@ -165,12 +225,12 @@ class Spill:
         if not matches:
             return
         texts: dict[int, profiles.Profile] = {}
+        db = self.db
+        assert db is not None
 
         def profile_of(pk: int) -> profiles.Profile:
             if pk not in texts:
-                (text,) = self.db.execute(
-                    "SELECT profile FROM members WHERE pk = ?", (pk,)
-                ).fetchone()
+                (text,) = db.execute("SELECT profile FROM members WHERE pk = ?", (pk,)).fetchone()
                 texts[pk] = profiles.decode(text)
             return texts[pk]
 
@@ -185,11 +245,15 @@ class Spill:
             self._flush_found()
 
     def _flush_found(self) -> None:
-        self.db.executemany("INSERT INTO found VALUES (?, ?, ?)", self._found)
+        if self.db is not None:
+            self.db.executemany("INSERT INTO found VALUES (?, ?, ?)", self._found)
         self._found.clear()
 
     def read(self, offset: int = 0, limit: int = -1) -> Iterator[Row]:
         """The groups strongest first, then by their ids: (contact ids, score, reasons)."""
+        if self.db is None:
+            yield from self._sorted[offset : None if limit < 0 else offset + limit]
+            return
         rows = self.db.execute(
             "SELECT ids, score, reasons FROM found ORDER BY score DESC, ids LIMIT ? OFFSET ?",
             (limit, offset),
