@@ -70,6 +70,32 @@ _CANDIDATES = Statement(
 )
 
 
+def _counted_members(
+    owner_id: str, cap: int, touched: Select[str] | None
+) -> Select[str, int, str, str]:
+    """PostgreSQL's scan: each key's size counted over the key index in order (a window).
+
+    The same rows as the `GROUP BY` form SQLite runs; but when the statistics do not
+    know the owner yet (a new account, between an import's analyze and autovacuum's),
+    PostgreSQL took it for one row and planned the `GROUP BY` once per row of the
+    owner's keys, square in the book: this form has no plan that is.
+    """
+    k, c, p = duplicate_keys.c, contacts.c, duplicate_profiles.c
+    counted = select(
+        k.block_key, k.contact_pk, func.count().over(partition_by=k.block_key).label("n")
+    ).where(k.owner_id == owner_id)
+    if touched is not None:
+        counted = counted.where(k.block_key.in_(touched))
+    w = counted.subquery()
+    return (
+        select(w.c.block_key, w.c.contact_pk, c.contact_id, p.profile)
+        .join(contacts, c.pk == w.c.contact_pk)
+        .join(duplicate_profiles, p.contact_pk == w.c.contact_pk)
+        .where(c.deleted_at.is_(None), w.c.n.between(2, cap))
+        .order_by(w.c.block_key)
+    )
+
+
 class DuplicateRepository:
     @staticmethod
     def put(conn: Connection, rows: Sequence[Indexed], *, fresh: bool) -> None:
@@ -115,14 +141,21 @@ class DuplicateRepository:
         contacts an import just made), each still whole.
         """
         k = duplicate_keys.c
-        sizes = select(k.block_key).where(k.owner_id == owner_id)
+        touched = None
         if since_pk is not None:
             touched = select(k.block_key).where(k.owner_id == owner_id, k.contact_pk > since_pk)
-            sizes = sizes.where(k.block_key.in_(touched))
-        multi = sizes.group_by(k.block_key).having(func.count().between(2, cap))
-        statement = (
-            _members().where(k.owner_id == owner_id, k.block_key.in_(multi)).order_by(k.block_key)
-        )
+        if conn.dialect.name == "postgresql":
+            statement = _counted_members(owner_id, cap, touched)
+        else:
+            sizes = select(k.block_key).where(k.owner_id == owner_id)
+            if touched is not None:
+                sizes = sizes.where(k.block_key.in_(touched))
+            multi = sizes.group_by(k.block_key).having(func.count().between(2, cap))
+            statement = (
+                _members()
+                .where(k.owner_id == owner_id, k.block_key.in_(multi))
+                .order_by(k.block_key)
+            )
         rows = conn.execution_options(stream_results=True, yield_per=_STREAM_ROWS).execute(
             statement
         )
