@@ -92,7 +92,7 @@ def _counted_members(
         .join(contacts, c.pk == w.c.contact_pk)
         .join(duplicate_profiles, p.contact_pk == w.c.contact_pk)
         .where(c.deleted_at.is_(None), w.c.n.between(2, cap))
-        .order_by(w.c.block_key)
+        .order_by(w.c.block_key, w.c.contact_pk)
     )
 
 
@@ -135,7 +135,8 @@ class DuplicateRepository:
     def blocks(
         conn: Connection, owner_id: str, cap: int, *, since_pk: int | None = None
     ) -> Iterator[list[Member]]:
-        """Each block of 2 to `cap` rows of the owner, streamed in key order.
+        """Each block of 2 to `cap` rows of the owner, streamed in key order, each block's
+        contacts in the order they were made (a pair's reasons name the older first).
 
         With `since_pk`, only the blocks holding a contact whose key is above it (the
         contacts an import just made), each still whole.
@@ -154,7 +155,7 @@ class DuplicateRepository:
             statement = (
                 _members()
                 .where(k.owner_id == owner_id, k.block_key.in_(multi))
-                .order_by(k.block_key)
+                .order_by(k.block_key, k.contact_pk)
             )
         rows = conn.execution_options(stream_results=True, yield_per=_STREAM_ROWS).execute(
             statement
