@@ -56,6 +56,19 @@ def write_book(path: Path, count: int, seed: int, sample: int) -> tuple[list[int
     return entities, kept
 
 
+def sample_of(path: Path, seed: int, sample: int) -> list[Any]:
+    """The records `write_book` kept to re-check, read back from a kept book's file."""
+    kept: list[Any] = []
+    rng = random.Random(seed + 1)
+    with path.open("rb") as lines:
+        for n, line in enumerate(lines):
+            if len(kept) < sample:
+                kept.append(orjson.loads(line))
+            elif rng.randrange(n + 1) < sample:
+                kept[rng.randrange(sample)] = orjson.loads(line)
+    return kept
+
+
 def true_pairs(entities: list[int], ids: list[str]) -> set[tuple[str, str]]:
     members: dict[int, list[str]] = {}
     for entity, contact_id in zip(entities, ids, strict=True):
@@ -82,11 +95,20 @@ def quality(groups: list[list[str]], truth: set[tuple[str, str]]) -> dict[str, f
 
 
 def scan(data_dir: Path, postgres: str | None, owner: str) -> dict[str, Any]:
-    """The full scan, in this (fresh) process: time, peak RSS, and the groups."""
+    """The full scan, in this (fresh) process: its time and peak RSS.
+
+    The groups are read one at a time as the scan streams them and written to
+    `groups.jsonl` in `data_dir` (their contact ids, a line each), so that the process's
+    memory is the scan's, not that of a list of every group.
+    """
     services = services_for(data_dir, postgres)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    found = services.duplicates.suggestions(owner)
+    count = 0
+    with (data_dir / "groups.jsonl").open("wb") as out:
+        for found in services.duplicates.stream(owner):
+            out.write(orjson.dumps(found.contact_ids) + b"\n")
+            count += 1
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     services.close()
@@ -94,7 +116,7 @@ def scan(data_dir: Path, postgres: str | None, owner: str) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "rss_before_mb": round(before / 1024, 1),
         "peak_rss_mb": round(peak / 1024, 1),
-        "groups": [list(s.contact_ids) for s in found],
+        "groups": count,
     }
 
 
@@ -128,6 +150,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     started = time.perf_counter()
     ContactImporter(services.store, services.contacts).run(owner, source, workers=default_workers())
     imported = time.perf_counter() - started
+    if args.import_only:
+        services.close()
+        return {"count": args.count, "owner": owner, "import_seconds": round(imported)}
     with services.store.read() as conn:
         ids = list(
             conn.execute(
@@ -143,13 +168,14 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         check=True,
     )
     scanned = orjson.loads(done.stdout)
-    groups = scanned.pop("groups")
+    with (tmp / "groups.jsonl").open("rb") as lines:
+        groups = [orjson.loads(line) for line in lines]
     result = {
         "count": len(ids),
         "seed": args.seed,
         "store": "postgres" if args.postgres else "sqlite",
         "import_contacts_per_s": round(len(ids) / imported),
-        "scan": {**scanned, "groups": len(groups)},
+        "scan": scanned,
         "quality": quality(groups, true_pairs(entities, ids)),
         "check": checks(services, owner, sample, args.seed),
     }
@@ -165,11 +191,32 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--checks", type=int, default=1000)
     parser.add_argument("--postgres", default=None, help="a PostgreSQL URL (default: SQLite)")
-    parser.add_argument("--scan", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--owner", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--data", type=Path, default=None, help="keep the book and store in this directory"
+    )
+    parser.add_argument(
+        "--import-only", action="store_true", help="stop after the import (then --scan DIR)"
+    )
+    parser.add_argument(
+        "--scan", type=Path, default=None, help="scan the book in DIR (with --owner) and stop"
+    )
+    parser.add_argument(
+        "--check", type=Path, default=None, help="time --checks probes of the book in DIR"
+    )
+    parser.add_argument("--owner", default=None, help="the owner of the book to --scan/--check")
     args = parser.parse_args()
     if args.scan is not None:
         sys.stdout.buffer.write(orjson.dumps(scan(args.scan, args.postgres, args.owner)))
+        return
+    if args.check is not None:
+        services = services_for(args.check, args.postgres)
+        sample = sample_of(args.check / "book.jsonl", args.seed, args.checks)
+        print(json.dumps(checks(services, args.owner, sample, args.seed)))
+        services.close()
+        return
+    if args.data is not None:
+        args.data.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(measure(args, args.data), indent=2))
         return
     with tempfile.TemporaryDirectory(prefix="rolodex-dups-") as tmp:
         print(json.dumps(measure(args, Path(tmp)), indent=2))

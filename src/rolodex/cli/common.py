@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -42,6 +42,16 @@ def settings_from(data_dir: Path | None, database_url: str | None) -> Settings:
 
 def print_json(value: dict[str, Any] | list[Any]) -> None:
     typer.echo(json.dumps(value, indent=2))
+
+
+def write_listing(name: str, items: Iterable[dict[str, Any]]) -> None:
+    """Print `{name: [items]}` as `print_json` would, one item at a time as they come."""
+    first = True
+    for item in items:
+        body = json.dumps(item, indent=2).replace("\n", "\n    ")
+        typer.echo(f'{{\n  "{name}": [\n    {body}' if first else f",\n    {body}", nl=False)
+        first = False
+    typer.echo(f'{{\n  "{name}": []\n}}' if first else "\n  ]\n}")
 
 
 def fail(exc: DomainError) -> NoReturn:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli.common import DatabaseUrl, DataDir, open_services, print_json
+from rolodex.cli.common import DatabaseUrl, DataDir, open_services, write_listing
 from rolodex.cli.imports import Team, owner_of
 
 
@@ -22,9 +22,12 @@ def find_duplicates(
 ) -> None:
     """Print every group as `{"duplicates": [{contactIds, score, reasons}]}`, strongest first.
 
-    The same groups as the Contacts+ extension `contacts.findDuplicates`, all at once.
+    The same groups as the Contacts+ extension `contacts.findDuplicates`, all at once,
+    printed as they are read (a big book's groups are never all in memory), in the same
+    layout as the other commands' JSON.
     """
     with open_services(data_dir, database_url) as services:
         owner_id = owner_of(services, email, team)
-        found = services.duplicates.suggestions(owner_id, min_score)
-    print_json({"duplicates": [s.as_json() for s in found]})
+        write_listing(
+            "duplicates", (s.as_json() for s in services.duplicates.stream(owner_id, min_score))
+        )

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+import orjson
 from sqlalchemy import Connection, Select, and_, delete, func, insert, select
 
 from rolodex.duplicates.profile import Profile, decode
+from rolodex.store.quick_read import QuickReads, Statement
 from rolodex.store.schema import contacts, duplicate_keys, duplicate_profiles
 
 # Rows fetched at a time from a streamed scan.
@@ -45,6 +47,52 @@ def _members() -> Select[str, int, str, str]:
         .join(contacts, c.pk == k.contact_pk)
         .join(duplicate_profiles, p.contact_pk == k.contact_pk)
         .where(c.deleted_at.is_(None))
+    )
+
+
+# Checking one contact: the live contacts under each of its keys that at most `cap`
+# contacts share, in one statement on the driver (store/quick_read.py), so that the
+# check that runs as a contact arrives is one round trip on PostgreSQL. Each key is an
+# index lookup for its count (the primary key) and for its members.
+_SMALL_KEYS = (
+    "SELECT s.block_key FROM duplicate_keys s WHERE s.owner_id = ? AND s.block_key {keys}"
+    " GROUP BY s.block_key HAVING count(*) <= ?"
+)
+_MEMBERS_OF = (
+    "SELECT k.contact_pk, c.contact_id, p.profile FROM duplicate_keys k"
+    " JOIN contacts c ON c.pk = k.contact_pk"
+    " JOIN duplicate_profiles p ON p.contact_pk = k.contact_pk"
+    " WHERE c.deleted_at IS NULL AND k.owner_id = ? AND k.block_key IN ({small})"
+)
+_CANDIDATES = Statement(
+    _MEMBERS_OF.format(small=_SMALL_KEYS.format(keys="IN (SELECT value FROM json_each(?))")),
+    _MEMBERS_OF.format(small=_SMALL_KEYS.format(keys="= ANY(?)")),
+)
+
+
+def _counted_members(
+    owner_id: str, cap: int, touched: Select[str] | None
+) -> Select[str, int, str, str]:
+    """PostgreSQL's scan: each key's size counted over the key index in order (a window).
+
+    The same rows as the `GROUP BY` form SQLite runs; but when the statistics do not
+    know the owner yet (a new account, between an import's analyze and autovacuum's),
+    PostgreSQL took it for one row and planned the `GROUP BY` once per row of the
+    owner's keys, square in the book: this form has no plan that is.
+    """
+    k, c, p = duplicate_keys.c, contacts.c, duplicate_profiles.c
+    counted = select(
+        k.block_key, k.contact_pk, func.count().over(partition_by=k.block_key).label("n")
+    ).where(k.owner_id == owner_id)
+    if touched is not None:
+        counted = counted.where(k.block_key.in_(touched))
+    w = counted.subquery()
+    return (
+        select(w.c.block_key, w.c.contact_pk, c.contact_id, p.profile)
+        .join(contacts, c.pk == w.c.contact_pk)
+        .join(duplicate_profiles, p.contact_pk == w.c.contact_pk)
+        .where(c.deleted_at.is_(None), w.c.n.between(2, cap))
+        .order_by(w.c.block_key, w.c.contact_pk)
     )
 
 
@@ -87,20 +135,28 @@ class DuplicateRepository:
     def blocks(
         conn: Connection, owner_id: str, cap: int, *, since_pk: int | None = None
     ) -> Iterator[list[Member]]:
-        """Each block of 2 to `cap` rows of the owner, streamed in key order.
+        """Each block of 2 to `cap` rows of the owner, streamed in key order, each block's
+        contacts in the order they were made (a pair's reasons name the older first).
 
         With `since_pk`, only the blocks holding a contact whose key is above it (the
         contacts an import just made), each still whole.
         """
         k = duplicate_keys.c
-        sizes = select(k.block_key).where(k.owner_id == owner_id)
+        touched = None
         if since_pk is not None:
             touched = select(k.block_key).where(k.owner_id == owner_id, k.contact_pk > since_pk)
-            sizes = sizes.where(k.block_key.in_(touched))
-        multi = sizes.group_by(k.block_key).having(func.count().between(2, cap))
-        statement = (
-            _members().where(k.owner_id == owner_id, k.block_key.in_(multi)).order_by(k.block_key)
-        )
+        if conn.dialect.name == "postgresql":
+            statement = _counted_members(owner_id, cap, touched)
+        else:
+            sizes = select(k.block_key).where(k.owner_id == owner_id)
+            if touched is not None:
+                sizes = sizes.where(k.block_key.in_(touched))
+            multi = sizes.group_by(k.block_key).having(func.count().between(2, cap))
+            statement = (
+                _members()
+                .where(k.owner_id == owner_id, k.block_key.in_(multi))
+                .order_by(k.block_key, k.contact_pk)
+            )
         rows = conn.execution_options(stream_results=True, yield_per=_STREAM_ROWS).execute(
             statement
         )
@@ -116,22 +172,14 @@ class DuplicateRepository:
             yield block
 
     @staticmethod
-    def candidates(conn: Connection, owner_id: str, keys: Sequence[str], cap: int) -> list[Member]:
+    def candidates(reads: QuickReads, owner_id: str, keys: Sequence[str], cap: int) -> list[Member]:
         """The live contacts sharing one of `keys` with at most `cap` members, each once."""
         if not keys:
             return []
-        k = duplicate_keys.c
-        counted = conn.execute(
-            select(k.block_key, func.count())
-            .where(k.owner_id == owner_id, k.block_key.in_(list(keys)))
-            .group_by(k.block_key)
-        )
-        small = [key for key, count in counted if count <= cap]
-        if not small:
-            return []
+        unique = list(dict.fromkeys(keys))
+        listed = unique if reads.postgres else orjson.dumps(unique).decode()
         found: dict[int, Member] = {}
-        chosen = _members().where(k.owner_id == owner_id, k.block_key.in_(small))
-        for _, pk, contact_id, text in conn.execute(chosen):
+        for pk, contact_id, text in reads.rows(_CANDIDATES, owner_id, owner_id, listed, cap):
             if pk not in found:
                 found[pk] = Member(pk, contact_id, decode(text), text)
         return list(found.values())

@@ -9,7 +9,8 @@ and a book's duplicates are found from one streamed read of its shared keys
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -18,11 +19,11 @@ from rolodex.contacts.cursors import CursorCodec
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import PreparedContact
 from rolodex.duplicates import profile as profiles
-from rolodex.duplicates.groups import Pair, group
 from rolodex.duplicates.index import IndexEntry, index_of
 from rolodex.duplicates.keys import keys_of
 from rolodex.duplicates.repository import DuplicateRepository, Indexed, Member
 from rolodex.duplicates.scoring import DEFAULT_MIN_SCORE, Match, may_match, score
+from rolodex.duplicates.spill import MEMORY_LINKS, Spill
 from rolodex.errors import InvalidInput
 from rolodex.store import Store
 
@@ -55,22 +56,6 @@ class Suggestion(NamedTuple):
         }
 
 
-class Found(NamedTuple):
-    """A scan's strong pairs, and the ids and stored profiles of the contacts in them.
-
-    Memory grows with the duplicates found (the answer), never with the book.
-    """
-
-    matches: dict[Pair, Match]
-    ids: dict[int, str]
-    profiles: dict[int, str]
-
-    def agree(self, a: int, b: int) -> bool:
-        """Whether two linked contacts have nothing against being one person."""
-        first, second = profiles.decode(self.profiles[a]), profiles.decode(self.profiles[b])
-        return score(first, second, explain=False).score >= AGREE
-
-
 def indexed(contact: Contact, entry: IndexEntry | None = None) -> Indexed:
     """The rows of a contact's index entry (built now unless the import prepared it)."""
     text, keys = entry if entry is not None else index_of(contact.data)
@@ -87,11 +72,18 @@ def _check_score(value: float | None, field: str) -> float:
 
 class DuplicateService:
     def __init__(
-        self, store: Store, cursors: CursorCodec | None = None, *, block_cap: int = BLOCK_CAP
+        self,
+        store: Store,
+        cursors: CursorCodec | None = None,
+        *,
+        block_cap: int = BLOCK_CAP,
+        memory_links: int = MEMORY_LINKS,
     ) -> None:
         self.store = store
         self.cursors = cursors or CursorCodec()
         self.block_cap = block_cap
+        # Links a scan holds in memory before it spills them to a scratch file (spill.py).
+        self.memory_links = memory_links
         self.repo = DuplicateRepository
 
     # -- the index, in the contact writes' transactions ------------------------------
@@ -123,47 +115,70 @@ class DuplicateService:
 
     # -- finding -------------------------------------------------------------------
 
-    def scan(self, owner_id: str, min_score: float, *, since_pk: int | None = None) -> Found:
-        """Every pair of the owner's live contacts sharing a key and scoring >= min_score.
+    def scan(self, owner_id: str, min_score: float, *, since_pk: int | None = None) -> Spill:
+        """Every pair of the owner's live contacts sharing a key and scoring >= min_score,
+        kept as the blocks stream by (spill.py: past a bound, in a scratch file).
 
         With `since_pk`, only pairs with a contact made after it (an import's arrivals).
+        The caller closes the spill.
         """
-        found = Found({}, {}, {})
-        with self.store.read() as conn:
-            for block in self.repo.blocks(conn, owner_id, self.block_cap, since_pk=since_pk):
-                self._score_block(block, min_score, since_pk, found)
-        return found
+        spill = Spill(AGREE, memory_links=self.memory_links)
+        try:
+            with self.store.read() as conn:
+                for block in self.repo.blocks(conn, owner_id, self.block_cap, since_pk=since_pk):
+                    self._score_block(block, min_score, since_pk, spill)
+        except BaseException:
+            spill.close()
+            raise
+        return spill
 
     @staticmethod
     def _score_block(
-        block: list[Member], min_score: float, since_pk: int | None, found: Found
+        block: list[Member], min_score: float, since_pk: int | None, spill: Spill
     ) -> None:
         for i, first in enumerate(block):
             for second in block[i + 1 :]:
-                pair = (first.pk, second.pk) if first.pk < second.pk else (second.pk, first.pk)
-                if pair in found.matches or first.pk == second.pk:
+                if first.pk == second.pk:
                     continue
+                pair = (first.pk, second.pk) if first.pk < second.pk else (second.pk, first.pk)
                 if since_pk is not None and pair[1] <= since_pk:
                     continue
                 if not may_match(first.profile, second.profile, min_score):
                     continue
+                if spill.known(*pair):
+                    continue
                 match = score(first.profile, second.profile, explain=False)
                 if match.score >= min_score:
-                    found.matches[pair] = score(first.profile, second.profile)
-                    for member in (first, second):
-                        found.ids[member.pk] = member.contact_id
-                        found.profiles[member.pk] = member.stored
+                    spill.add(
+                        pair,
+                        score(first.profile, second.profile),
+                        (
+                            (first.pk, first.contact_id, first.stored),
+                            (second.pk, second.contact_id, second.stored),
+                        ),
+                    )
+
+    @contextmanager
+    def grouped(self, owner_id: str, min_score: float | None = None) -> Iterator[Spill]:
+        """Every group of the owner's book, kept in order in a scratch file while open.
+
+        `Spill.read` streams them strongest first (then by their ids), so neither the
+        links nor the groups are ever all in memory (docs/duplicates.md, "Groups").
+        """
+        threshold = _check_score(min_score, "minScore")
+        with self.scan(owner_id, threshold) as spill:
+            spill.make_groups(threshold)
+            yield spill
+
+    def stream(self, owner_id: str, min_score: float | None = None) -> Iterator[Suggestion]:
+        """Every group of the owner's book, strongest first, read as it is needed."""
+        with self.grouped(owner_id, min_score) as spill:
+            for ids, value, reasons in spill.read():
+                yield Suggestion(ids, value, reasons)
 
     def suggestions(self, owner_id: str, min_score: float | None = None) -> list[Suggestion]:
-        """Every group of the owner's book, strongest first (the CLI's answer)."""
-        threshold = _check_score(min_score, "minScore")
-        found = self.scan(owner_id, threshold)
-        made = [
-            Suggestion(tuple(found.ids[m] for m in g.members), g.score, g.reasons)
-            for g in group(found.matches, threshold, found.agree)
-        ]
-        made = [s._replace(contact_ids=tuple(sorted(s.contact_ids))) for s in made]
-        return sorted(made, key=lambda s: (-s.score, s.contact_ids))
+        """Every group of the owner's book at once, strongest first."""
+        return list(self.stream(owner_id, min_score))
 
     def find(
         self,
@@ -190,10 +205,11 @@ class DuplicateService:
             )
             if permille != round(threshold * 1000):
                 raise InvalidInput("this cursor was issued for another minScore", field="cursor")
-        everything = self.suggestions(owner_id, threshold)
-        shown = everything[offset : offset + page]
+        with self.grouped(owner_id, threshold) as spill:
+            shown = [Suggestion(*row) for row in spill.read(offset, page)]
+            total = spill.groups
         following = offset + len(shown)
-        if following >= len(everything):
+        if following >= total:
             return shown, None
         token = self.cursors.encode(CURSOR_KIND, owner_id, following, round(threshold * 1000))
         return shown, token
@@ -204,9 +220,13 @@ class DuplicateService:
         """The owner's contacts that a contact with `data` likely duplicates, best first."""
         threshold = _check_score(min_score, "minScore")
         made = profiles.build(data)
-        with self.store.read() as conn:
-            members = self.repo.candidates(conn, owner_id, keys_of(made), self.block_cap)
-        scored = [(m.contact_id, score(made, m.profile)) for m in members]
+        members = self.repo.candidates(self.store.quick, owner_id, keys_of(made), self.block_cap)
+        # The scan's cheap bound first: a common name brings dozens of namesakes.
+        scored = [
+            (m.contact_id, score(made, m.profile))
+            for m in members
+            if may_match(made, m.profile, threshold)
+        ]
         return sorted(
             ((cid, m) for cid, m in scored if m.score >= threshold), key=lambda x: -x[1].score
         )
@@ -218,5 +238,5 @@ class DuplicateService:
 
     def count_arrivals(self, owner_id: str, since_pk: int) -> int:
         """How many of the owner's contacts made after `since_pk` likely duplicate another."""
-        found = self.scan(owner_id, DEFAULT_MIN_SCORE, since_pk=since_pk)
-        return len({pk for pair in found.matches for pk in pair if pk > since_pk})
+        with self.scan(owner_id, DEFAULT_MIN_SCORE, since_pk=since_pk) as spill:
+            return spill.arrivals(since_pk)

@@ -89,8 +89,10 @@ class Store:
         Right after an import PostgreSQL still plans with the empty tables' statistics
         (autovacuum gets to it later), which made searches scan; and a GIN index filled by
         many inserts keeps them in its pending list until a vacuum, which made searches
-        several times slower (docs/benchmarks.md). VACUUM cannot run in a transaction, so
-        this one runs on its own. SQLite's `optimize` does what is worth doing there.
+        several times slower (docs/benchmarks.md); and until a vacuum sets the visibility
+        map, counting a duplicate key's contacts reads the table, not just the index, which
+        made the duplicates check slow (docs/benchmarks.md, "Duplicates"). VACUUM cannot
+        run in a transaction, so this one runs on its own. SQLite's `optimize` does what is worth doing there.
         """
         if self.is_sqlite:
             with self.engine.connect() as conn:
@@ -98,7 +100,10 @@ class Store:
                 conn.commit()
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE) contacts, contact_search, contact_tags, changes")
+            conn.exec_driver_sql(
+                "VACUUM (ANALYZE) contacts, contact_search, contact_tags, changes,"
+                " duplicate_keys, duplicate_profiles"
+            )
 
     def ping(self) -> None:
         """Raise unless the database answers."""
