@@ -27,21 +27,24 @@ def name_of(contact_id: str, row: CardRow | None) -> str:
     return uid.removeprefix(URN) + SUFFIX if uid.startswith(URN) else uid + SUFFIX
 
 
-def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], list[str]]:
-    """The contact keys and ids the card named `name` may belong to.
+def candidates(
+    conn: Connection, owner_id: str, book: str, name: str
+) -> tuple[list[int], list[str]]:
+    """The contact keys and ids the card named `name` in `book` may belong to.
 
     The caller reads them and keeps the one whose `name_of` is `name`: a name a client
-    chose, a UID of that name, or a derived UID (each lookup on a unique index).
+    chose, a UID of that name, or a derived UID (each lookup on a unique index; names
+    and UIDs are unique per book).
     """
     pks: list[int] = []
     ids: list[str] = []
-    row = CardRepository.by_resource_name(conn, owner_id, name)
+    row = CardRepository.by_resource_name(conn, owner_id, book, name)
     if row is not None:
         pks.append(row.contact_pk)
     if name.endswith(SUFFIX):
         base = name[: -len(SUFFIX)]
         for uid in (base, URN + base):
-            by_uid = CardRepository.by_uid(conn, owner_id, uid)
+            by_uid = CardRepository.by_uid(conn, owner_id, book, uid)
             if by_uid is not None and by_uid.resource_name is None:
                 pks.append(by_uid.contact_pk)
         contact_id = contact_id_of(URN + base)
@@ -51,15 +54,15 @@ def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], l
 
 
 def candidates_of_many(
-    conn: Connection, owner_id: str, names: Sequence[str]
+    conn: Connection, owner_id: str, book: str, names: Sequence[str]
 ) -> tuple[list[int], list[str]]:
     """`candidates` of many names at once: three statements, whatever their number."""
-    pks = [row.contact_pk for row in CardRepository.by_resource_names(conn, owner_id, names)]
+    pks = [row.contact_pk for row in CardRepository.by_resource_names(conn, owner_id, book, names)]
     bases = [n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX)]
     uids = [*bases, *(URN + b for b in bases)]
     pks += [
         row.contact_pk
-        for row in CardRepository.by_uids(conn, owner_id, uids)
+        for row in CardRepository.by_uids(conn, owner_id, book, uids)
         if row.resource_name is None
     ]
     ids = [i for b in bases if (i := contact_id_of(URN + b)) is not None]

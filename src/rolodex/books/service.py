@@ -177,7 +177,7 @@ class BookService:
         """
         wanted = set(names)
         with self.store.read() as conn:
-            pks, ids = candidates_of_many(conn, book.owner_id, list(wanted))
+            pks, ids = candidates_of_many(conn, book.owner_id, book.name, list(wanted))
             found = ContactRepository.by_pks(conn, book.owner_id, list(dict.fromkeys(pks)))
             found += ContactRepository.by_ids(conn, book.owner_id, ids).values()
             rows = CardRepository.by_pks(conn, [c.pk for c in found])
@@ -279,7 +279,7 @@ def live_at(
 ) -> Member | None:
     """The live contact of the book whose card is named `name`, or None."""
     owner_id = book.owner_id
-    pks, ids = candidates(conn, owner_id, name)
+    pks, ids = candidates(conn, owner_id, book.name, name)
     found = ContactRepository.by_pks(conn, owner_id, pks)
     found += ContactRepository.by_ids(conn, owner_id, ids).values()
     rows: dict[int, CardRow] = CardRepository.by_pks(conn, [c.pk for c in found])
