@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, insert, select, text, update
 
 from rolodex.books.model import DEFAULT_BOOK
+from rolodex.store.quick_read import Reader, Statement
 from rolodex.store.schema import address_books, book_members
+
+_ROWS_OF_OWNER = Statement.same(
+    "SELECT owner_id, name, display_name, description FROM address_books"
+    " WHERE owner_id = ? ORDER BY created_at, name"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,12 @@ class BookRepository:
             .order_by(address_books.c.owner_id, address_books.c.created_at, address_books.c.name)
         )
         return [BookRow(r.owner_id, r.name, r.display_name, r.description) for r in rows]
+
+    @staticmethod
+    def rows_of_owner(reader: Reader, owner_id: str) -> list[BookRow]:
+        """`rows_of` one owner, straight on the driver (store/quick_read.py): every
+        CardDAV request reads its book's owner's books."""
+        return [BookRow(*row) for row in reader.rows(_ROWS_OF_OWNER, owner_id)]
 
     @staticmethod
     def insert(conn: Connection, row: BookRow, now: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from rolodex.books.model import DEFAULT_BOOK, Access, AddressBook, Member
 from rolodex.books.names import candidates, candidates_of_many, name_of
-from rolodex.books.repository import BookRepository
+from rolodex.books.repository import BookRepository, BookRow
 from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
@@ -84,32 +84,23 @@ class BookService:
                 homes.append((team.team_id, team.name, access.team_write, True, manager))
         with self.store.read() as conn:
             rows = BookRepository.rows_of(conn, [h[0] for h in homes])
-        books = []
-        for owner_id, title, writable, is_team, manager in homes:
-            mine = {row.name: row for row in rows if row.owner_id == owner_id}
-            default = mine.pop(DEFAULT_BOOK, None)
-            books.append(
-                AddressBook(
-                    owner_id,
-                    DEFAULT_BOOK,
-                    default.display_name if default else title,
-                    writable,
-                    is_team,
-                    manager,
-                    default.description if default else "",
-                )
-            )
-            books += [
-                AddressBook(
-                    owner_id, r.name, r.display_name, writable, is_team, manager, r.description
-                )
-                for r in mine.values()
-            ]
-        return books
+        return [book for home in homes for book in _home_books(*home, rows)]
 
     def book(self, account_id: str, owner_id: str, name: str, access: Access) -> AddressBook:
-        """The book `name` of `owner_id` as the account sees it; NotFound when it may not."""
-        for book in self.books_for(account_id, access):
+        """The book `name` of `owner_id` as the account sees it; NotFound when it may not.
+
+        A book of the account's own is found with one read of its books, without the
+        teams (every CardDAV request names its book: a PUT's share of time).
+        """
+        if owner_id == account_id:
+            found: list[AddressBook] = []
+            if access.own_read:
+                rows = BookRepository.rows_of_owner(self.store.quick, account_id)
+                home = (account_id, "Contacts", access.own_write, False, access.own_write)
+                found = _home_books(*home, rows)
+        else:
+            found = self.books_for(account_id, access)
+        for book in found:
             if book.owner_id == owner_id and book.name == name:
                 return book
         raise NotFound("no such address book", field="book")
@@ -263,6 +254,36 @@ class BookService:
             and (n := name_of(c.contact_id, rows.get(c.pk))) not in live_names
         ]
         return BookChanges(changed, removed, reached, truncated)
+
+
+def _home_books(
+    owner_id: str,
+    title: str,
+    writable: bool,
+    is_team: bool,
+    manager: bool,
+    rows: Sequence[BookRow],
+) -> list[AddressBook]:
+    """One owner's books: the default one (named `title` until a client renames it),
+    then those made, from the stored rows (of any owners)."""
+    mine = {row.name: row for row in rows if row.owner_id == owner_id}
+    default = mine.pop(DEFAULT_BOOK, None)
+    books = [
+        AddressBook(
+            owner_id,
+            DEFAULT_BOOK,
+            default.display_name if default else title,
+            writable,
+            is_team,
+            manager,
+            default.description if default else "",
+        )
+    ]
+    books += [
+        AddressBook(owner_id, r.name, r.display_name, writable, is_team, manager, r.description)
+        for r in mine.values()
+    ]
+    return books
 
 
 def version_of(text: str) -> str:
