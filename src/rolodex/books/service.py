@@ -31,6 +31,8 @@ from rolodex.transfer.tag_names import tag_names
 
 # Contacts per page of a listing, and changes read per sync answer.
 PAGE_SIZE = 500
+# The display name of an account's own default book until a client renames it.
+OWN_TITLE = "Contacts"
 MAX_SYNC_CHANGES = 5000
 
 
@@ -76,7 +78,7 @@ class BookService:
         """
         homes: list[tuple[str, str, bool, bool, bool]] = []
         if access.own_read:
-            homes.append((account_id, "Contacts", access.own_write, False, access.own_write))
+            homes.append((account_id, OWN_TITLE, access.own_write, False, access.own_write))
         if access.team_read:
             for team in self.teams.teams_of(account_id):
                 role = next((m.role for m in team.members if m.account_id == account_id), None)
@@ -96,7 +98,7 @@ class BookService:
             found: list[AddressBook] = []
             if access.own_read:
                 rows = BookRepository.rows_of_owner(self.store.quick, account_id)
-                home = (account_id, "Contacts", access.own_write, False, access.own_write)
+                home = (account_id, OWN_TITLE, access.own_write, False, access.own_write)
                 found = _home_books(*home, rows)
         else:
             found = self.books_for(account_id, access)
