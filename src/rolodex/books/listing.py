@@ -109,7 +109,7 @@ class BookListing:
         uids = [*bases, *(URN + b for b in bases)]
         # A derived name is the UUID as `derived_uid` writes it; nothing else can be one.
         ids = [i for b in bases if _UUID(b) and (i := contact_id_of(URN + b)) is not None]
-        rows = QuickCardReads.named(self.store.quick, book.owner_id, wanted, uids, ids)
+        rows = QuickCardReads.named(self.store.quick, book.owner_id, book.name, wanted, uids, ids)
         keep = set(wanted)
         found: dict[str, CardEntry] = {}
         for *card, in_book in rows:

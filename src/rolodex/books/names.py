@@ -33,21 +33,24 @@ def name_from(contact_id: str, uid: str | None, resource_name: str | None) -> st
     return uid.removeprefix(URN) + SUFFIX if uid.startswith(URN) else uid + SUFFIX
 
 
-def candidates(conn: Connection, owner_id: str, name: str) -> tuple[list[int], list[str]]:
-    """The contact keys and ids the card named `name` may belong to.
+def candidates(
+    conn: Connection, owner_id: str, book: str, name: str
+) -> tuple[list[int], list[str]]:
+    """The contact keys and ids the card named `name` in `book` may belong to.
 
     The caller reads them and keeps the one whose `name_of` is `name`: a name a client
-    chose, a UID of that name, or a derived UID (each lookup on a unique index).
+    chose, a UID of that name, or a derived UID (each lookup on a unique index; names
+    and UIDs are unique per book).
     """
     pks: list[int] = []
     ids: list[str] = []
-    row = CardRepository.by_resource_name(conn, owner_id, name)
+    row = CardRepository.by_resource_name(conn, owner_id, book, name)
     if row is not None:
         pks.append(row.contact_pk)
     if name.endswith(SUFFIX):
         base = name[: -len(SUFFIX)]
         for uid in (base, URN + base):
-            by_uid = CardRepository.by_uid(conn, owner_id, uid)
+            by_uid = CardRepository.by_uid(conn, owner_id, book, uid)
             if by_uid is not None and by_uid.resource_name is None:
                 pks.append(by_uid.contact_pk)
         contact_id = contact_id_of(URN + base)

@@ -123,21 +123,21 @@ _NAMED_COLUMNS = f"{_CARD}, bm.book"
 _NAMED_TAIL = "LEFT JOIN book_members bm ON bm.contact_pk = c.pk"
 _NAMED = Statement(
     f"SELECT {_NAMED_COLUMNS} FROM json_each(?) j CROSS JOIN contact_cards cc"
-    " ON cc.owner_id = ? AND cc.resource_name = j.value"
+    " ON cc.owner_id = ? AND cc.book = ? AND cc.resource_name = j.value"
     f" JOIN contacts c ON c.pk = cc.contact_pk {_NAMED_TAIL} WHERE c.deleted_at IS NULL"
     f" UNION ALL SELECT {_NAMED_COLUMNS} FROM json_each(?) j CROSS JOIN contact_cards cc"
-    " ON cc.owner_id = ? AND cc.uid = j.value"
+    " ON cc.owner_id = ? AND cc.book = ? AND cc.uid = j.value"
     f" JOIN contacts c ON c.pk = cc.contact_pk {_NAMED_TAIL}"
     " WHERE c.deleted_at IS NULL AND cc.resource_name IS NULL"
     f" UNION ALL SELECT {_NAMED_COLUMNS} FROM json_each(?) j CROSS JOIN contacts c"
     " ON c.contact_id = j.value LEFT JOIN contact_cards cc ON cc.contact_pk = c.pk"
     f" {_NAMED_TAIL} WHERE c.owner_id = ? AND c.deleted_at IS NULL",
     f"SELECT {_NAMED_COLUMNS} FROM contact_cards cc JOIN contacts c ON c.pk = cc.contact_pk"
-    f" {_NAMED_TAIL} WHERE cc.owner_id = ? AND cc.resource_name = ANY(?)"
+    f" {_NAMED_TAIL} WHERE cc.owner_id = ? AND cc.book = ? AND cc.resource_name = ANY(?)"
     " AND c.deleted_at IS NULL"
     f" UNION ALL SELECT {_NAMED_COLUMNS} FROM contact_cards cc"
     f" JOIN contacts c ON c.pk = cc.contact_pk {_NAMED_TAIL}"
-    " WHERE cc.owner_id = ? AND cc.uid = ANY(?) AND cc.resource_name IS NULL"
+    " WHERE cc.owner_id = ? AND cc.book = ? AND cc.uid = ANY(?) AND cc.resource_name IS NULL"
     " AND c.deleted_at IS NULL"
     f" UNION ALL SELECT {_NAMED_COLUMNS} FROM contacts c"
     f" LEFT JOIN contact_cards cc ON cc.contact_pk = c.pk {_NAMED_TAIL}"
@@ -182,18 +182,26 @@ def _listed(reader: Reader, values: list[Any]) -> Any:
 class QuickCardReads:
     @staticmethod
     def named(
-        reader: Reader, owner_id: str, names: list[str], uids: list[str], ids: list[str]
+        reader: Reader,
+        owner_id: str,
+        book: str,
+        names: list[str],
+        uids: list[str],
+        ids: list[str],
     ) -> list[Any]:
-        """The owner's live cards that may be named so (`CardRef` rows then the book, None
-        for the default one): by chosen name, by UID, by contact id."""
+        """The book's live cards that may be named so (`CardRef` rows then the book, None
+        for the default one): by chosen name, by UID (both unique per book), by contact
+        id (whose book the caller checks)."""
         if reader.postgres:
-            params: tuple[Any, ...] = (owner_id, names, owner_id, uids, ids, owner_id)
+            params: tuple[Any, ...] = (owner_id, book, names, owner_id, book, uids, ids, owner_id)
         else:
             params = (
                 _listed(reader, names),
                 owner_id,
+                book,
                 _listed(reader, uids),
                 owner_id,
+                book,
                 _listed(reader, ids),
                 owner_id,
             )

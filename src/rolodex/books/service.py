@@ -25,7 +25,7 @@ from rolodex.books.model import (
     UnknownBookState,
 )
 from rolodex.books.names import candidates, name_of
-from rolodex.books.repository import BookRepository
+from rolodex.books.repository import BookRepository, BookRow
 from rolodex.contacts.cards import CardRepository, CardRow, stored_bytes
 from rolodex.contacts.model import Contact
 from rolodex.contacts.repository import ContactRepository
@@ -40,6 +40,8 @@ from rolodex.transfer.tag_names import tag_names
 
 # Contacts per page of `pages` (whole contacts, for addressbook-query's filters).
 PAGE_SIZE = 500
+# The display name of an account's own default book until a client renames it.
+OWN_TITLE = "Contacts"
 __all__ = ["BookService", "UnknownBookState"]
 
 
@@ -66,7 +68,7 @@ class BookService:
         """
         homes: list[tuple[str, str, bool, bool, bool]] = []
         if access.own_read:
-            homes.append((account_id, "Contacts", access.own_write, False, access.own_write))
+            homes.append((account_id, OWN_TITLE, access.own_write, False, access.own_write))
         if access.team_read:
             for team in self.teams.teams_of(account_id):
                 role = next((m.role for m in team.members if m.account_id == account_id), None)
@@ -74,32 +76,23 @@ class BookService:
                 homes.append((team.team_id, team.name, access.team_write, True, manager))
         with self.store.read() as conn:
             rows = BookRepository.rows_of(conn, [h[0] for h in homes])
-        books = []
-        for owner_id, title, writable, is_team, manager in homes:
-            mine = {row.name: row for row in rows if row.owner_id == owner_id}
-            default = mine.pop(DEFAULT_BOOK, None)
-            books.append(
-                AddressBook(
-                    owner_id,
-                    DEFAULT_BOOK,
-                    default.display_name if default else title,
-                    writable,
-                    is_team,
-                    manager,
-                    default.description if default else "",
-                )
-            )
-            books += [
-                AddressBook(
-                    owner_id, r.name, r.display_name, writable, is_team, manager, r.description
-                )
-                for r in mine.values()
-            ]
-        return books
+        return [book for home in homes for book in _home_books(*home, rows)]
 
     def book(self, account_id: str, owner_id: str, name: str, access: Access) -> AddressBook:
-        """The book `name` of `owner_id` as the account sees it; NotFound when it may not."""
-        for book in self.books_for(account_id, access):
+        """The book `name` of `owner_id` as the account sees it; NotFound when it may not.
+
+        A book of the account's own is found with one read of its books, without the
+        teams (every CardDAV request names its book: a PUT's share of time).
+        """
+        if owner_id == account_id:
+            found: list[AddressBook] = []
+            if access.own_read:
+                rows = BookRepository.rows_of_owner(self.store.quick, account_id)
+                home = (account_id, OWN_TITLE, access.own_write, False, access.own_write)
+                found = _home_books(*home, rows)
+        else:
+            found = self.books_for(account_id, access)
+        for book in found:
             if book.owner_id == owner_id and book.name == name:
                 return book
         raise NotFound("no such address book", field="book")
@@ -214,12 +207,42 @@ class BookService:
         return self.listing.changes_since(book, seq)
 
 
+def _home_books(
+    owner_id: str,
+    title: str,
+    writable: bool,
+    is_team: bool,
+    manager: bool,
+    rows: Sequence[BookRow],
+) -> list[AddressBook]:
+    """One owner's books: the default one (named `title` until a client renames it),
+    then those made, from the stored rows (of any owners)."""
+    mine = {row.name: row for row in rows if row.owner_id == owner_id}
+    default = mine.pop(DEFAULT_BOOK, None)
+    books = [
+        AddressBook(
+            owner_id,
+            DEFAULT_BOOK,
+            default.display_name if default else title,
+            writable,
+            is_team,
+            manager,
+            default.description if default else "",
+        )
+    ]
+    books += [
+        AddressBook(owner_id, r.name, r.display_name, writable, is_team, manager, r.description)
+        for r in mine.values()
+    ]
+    return books
+
+
 def live_at(
     conn: Connection, book: AddressBook, name: str, *, for_update: bool = False
 ) -> Member | None:
     """The live contact of the book whose card is named `name`, or None."""
     owner_id = book.owner_id
-    pks, ids = candidates(conn, owner_id, name)
+    pks, ids = candidates(conn, owner_id, book.name, name)
     found = ContactRepository.by_pks(conn, owner_id, pks)
     found += ContactRepository.by_ids(conn, owner_id, ids).values()
     rows: dict[int, CardRow] = CardRepository.by_pks(conn, [c.pk for c in found])

@@ -26,9 +26,9 @@ from sqlalchemy import Connection
 
 from rolodex.books.group_listing import groups_awaiting
 from rolodex.books.groups import GroupCards, check_conditions, group_at
-from rolodex.books.model import AddressBook, Member
-from rolodex.books.names import name_of
-from rolodex.books.repository import BookRepository
+from rolodex.books.model import DEFAULT_BOOK, AddressBook, Member
+from rolodex.books.names import SUFFIX, name_of
+from rolodex.books.repository import BookRepository, Met, met_by_put
 from rolodex.books.service import live_at
 from rolodex.contacts import phones
 from rolodex.contacts.cards import CardRepository, CardRow
@@ -48,9 +48,12 @@ from rolodex.tags.model import name_key
 from rolodex.transfer.batches import uploaded
 from rolodex.transfer.checks import CheckedCard, check_card
 from rolodex.transfer.tag_names import ensure_tags
-from rolodex.transfer.uids import contact_id_of
+from rolodex.transfer.uids import URN, contact_id_of
 
 log = logging.getLogger("rolodex.books")
+
+# The kinds of card `met_by_put` finds.
+CARD, DERIVED, GROUP = "card", "derived", "group"
 
 
 # The longest UID and resource name, in bytes: both are keys of a unique index, and a
@@ -143,14 +146,12 @@ class CardWriter:
         if isinstance(card, Group):
             return self._put_group(book, name, text, card, if_match, if_none_match)
         owner_id = book.owner_id
+        assert card.uid is not None
         with self.store.write(owner_id=owner_id) as conn:
-            member = live_at(conn, book, name, for_update=True)
-            if group_at(conn, book, name) is not None:
-                raise Conflict("a group card has this name", field="href")
+            member, conflict = self._meet(conn, book, name, card.uid)
             _check_conditions(member, if_match, if_none_match)
-            assert card.uid is not None
-            self._check_uid(conn, owner_id, card.uid, member)
-            self._release(conn, owner_id, card.uid, name, member)
+            if conflict is not None:
+                raise conflict
             tag_ids = ensure_tags(conn, owner_id, card.tags)
             tags = sorted({tag_ids[name_key(n)] for n in card.tags})
             if member is not None and not _has_categories(text):
@@ -168,10 +169,8 @@ class CardWriter:
                 contact.data = data
                 contact.tag_ids = tags
                 self.contacts.record_in(conn, contact)
-            CardRepository.put(
-                conn, [CardRow(contact.pk, owner_id, card.uid, card.extras, resource_name=name)]
-            )
-            CardRepository.set_raw(conn, contact.pk, text, contact.etag)
+            row = CardRow(contact.pk, owner_id, card.uid, card.extras, name, book.name)
+            CardRepository.put_card(conn, row, text, contact.etag, new=member is None)
         contact = self._upload(owner_id, contact, pending)
         return Written(contact.etag, member is None, exact=not pending)
 
@@ -207,48 +206,57 @@ class CardWriter:
     # -- steps -------------------------------------------------------------------------
 
     @staticmethod
-    def _check_uid(conn: Connection, owner_id: str, uid: str, member: Member | None) -> None:
-        """A UID held by another live card of the owner (in any of its books) is refused."""
-        mine = None if member is None else member.contact.pk
-        holder = CardRepository.holders(conn, owner_id, [uid]).get(uid)
-        other: Contact | None = None
-        if holder is not None and not holder.deleted and holder.contact_pk != mine:
-            found = ContactRepository.by_pks(conn, owner_id, [holder.contact_pk])
-            other = found[0] if found else None
-        derived = contact_id_of(uid)
-        if holder is None and derived is not None:
-            live = ContactRepository.by_ids(conn, owner_id, [derived])
-            other = live.get(derived)
-            if other is not None and other.pk == mine:
-                other = None
-        if other is None:
-            return
-        rows = CardRepository.by_pks(conn, [other.pk])
-        raise UidConflict(
-            "another card of this owner's address books has this UID",
-            holder=name_of(other.contact_id, rows.get(other.pk)),
-            book=BookRepository.books_of(conn, [other.pk])[other.pk],
-        )
+    def _meet(
+        conn: Connection, book: AddressBook, name: str, uid: str
+    ) -> tuple[Member | None, UidConflict | None]:
+        """The live card at `name` (locked), and the UidConflict to raise once the
+        client's conditions hold, if another live card of the book holds the UID.
 
-    @staticmethod
-    def _release(
-        conn: Connection, owner_id: str, uid: str, name: str, member: Member | None
-    ) -> None:
-        """Deleted contacts give up the UID and the name this card takes; a live card of
-        another book holding the name is a Conflict (names are unique per owner)."""
-        mine = None if member is None else member.contact.pk
-        rows = [
-            row
-            for row in (
-                CardRepository.by_uid(conn, owner_id, uid),
-                CardRepository.by_resource_name(conn, owner_id, name),
-            )
-            if row is not None and row.contact_pk != mine
+        One read finds what the PUT meets (`met_by_put`): a group card at the name is a
+        Conflict; a UID is unique per book (RFC 6352 §6.3.2.1), so other books may hold
+        it; deleted contacts of the book give up the name and the UID the card takes.
+        """
+        owner_id = book.owner_id
+        base = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else None
+        urn_base = None if base is None else URN + base
+        default = book.name == DEFAULT_BOOK
+        met = met_by_put(
+            conn,
+            owner_id,
+            book.name,
+            name,
+            uid,
+            base=base,
+            urn_base=urn_base,
+            name_id=contact_id_of(urn_base) if default and urn_base else None,
+            uid_id=contact_id_of(uid) if default else None,
+        )
+        if any(m.kind == GROUP for m in met):
+            raise Conflict("a group card has this name", field="href")
+        at_name = [m for m in met if not m.deleted and _named(m, name, base, urn_base)]
+        # A name a client chose comes before one derived from a UID (`names.name_of`).
+        at_name.sort(key=lambda m: m.resource_name != name)
+        mine = at_name[0] if at_name else None
+        conflict = None
+        for m in met:
+            if m.deleted or (mine is not None and m.contact_pk == mine.contact_pk):
+                continue
+            if m.uid == uid or (m.kind == DERIVED and m.contact_id == contact_id_of(uid)):
+                conflict = UidConflict(
+                    "another card of this address book has this UID",
+                    holder=_name_of(m),
+                    book=book.name,
+                )
+        gone = [
+            m.contact_pk
+            for m in met
+            if m.kind == CARD and m.deleted and (m.resource_name == name or m.uid == uid)
         ]
-        pks = [row.contact_pk for row in rows]
-        if ContactRepository.by_pks(conn, owner_id, pks):
-            raise Conflict("another book of this owner has a card of this name", field="href")
-        CardRepository.remove(conn, pks)
+        CardRepository.remove(conn, list(dict.fromkeys(gone)))
+        if mine is None:
+            return None, conflict
+        locked = ContactRepository.by_ids(conn, owner_id, [mine.contact_id], for_update=True)
+        return Member(name, locked[mine.contact_id]), conflict
 
     def _create(
         self, conn: Connection, owner_id: str, data: dict[str, Any], tags: list[str]
@@ -299,6 +307,23 @@ class CardWriter:
 
 def _has_categories(text: str) -> bool:
     return any(p.name == "CATEGORIES" for p in vcard.properties_of(text))
+
+
+def _named(met: Met, name: str, base: str | None, urn_base: str | None) -> bool:
+    """Whether the card met is the one at `name` (`names.name_of` of it is `name`)."""
+    if met.kind == DERIVED:
+        return urn_base is not None and met.contact_id == contact_id_of(urn_base)
+    if met.kind != CARD:
+        return False
+    if met.resource_name is not None:
+        return met.resource_name == name
+    return base is not None and met.uid in (base, urn_base)
+
+
+def _name_of(met: Met) -> str:
+    if met.kind == DERIVED or met.uid is None:
+        return name_of(met.contact_id, None)
+    return name_of(met.contact_id, CardRow(met.contact_pk, "", met.uid, {}, met.resource_name))
 
 
 def _check_conditions(member: Member | None, if_match: str | None, if_none_match: bool) -> None:

@@ -3,7 +3,8 @@
 Only contacts imported from a file or written by a CardDAV client have a row (docs/import-export.md, "Where Rolodex
 keeps a card's UID and extras"). The table knows nothing of any format: `extras` is the
 JSON of `Card.extras`, owned by `rolodex.formats`. Every statement here is on the
-primary key (the contact's `pk`) or on the unique index of (owner, uid).
+primary key (the contact's `pk`) or on the unique indexes of (owner, book, uid) and
+(owner, book, resource name): a UID is unique per address book (revision 0029_book_uids).
 """
 
 from __future__ import annotations
@@ -18,11 +19,37 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from rolodex.store.schema import contact_cards, contacts
 
+# The book every contact made outside CardDAV is in (rolodex.books.model.DEFAULT_BOOK).
+DEFAULT_BOOK = "default"
+
 _EXTRAS_OF = select(contact_cards.c.extras).where(contact_cards.c.contact_pk == bindparam("key"))
 _SET_EXTRAS = (
     update(contact_cards)
     .where(contact_cards.c.contact_pk == bindparam("key"))
     .values(extras=bindparam("extras"))
+)
+
+
+_PUT_CARD = (
+    update(contact_cards)
+    .where(contact_cards.c.contact_pk == bindparam("key"))
+    .values(
+        uid=bindparam("uid"),
+        extras=bindparam("extras"),
+        resource_name=bindparam("resource_name"),
+        raw=bindparam("raw"),
+        raw_etag=bindparam("raw_etag"),
+    )
+)
+_INSERT_CARD = insert(contact_cards).values(
+    contact_pk=bindparam("contact_pk"),
+    owner_id=bindparam("owner_id"),
+    book=bindparam("book"),
+    uid=bindparam("uid"),
+    extras=bindparam("extras"),
+    resource_name=bindparam("resource_name"),
+    raw=bindparam("raw"),
+    raw_etag=bindparam("raw_etag"),
 )
 
 
@@ -36,15 +63,19 @@ class CardRow:
     extras: dict[str, Any]
     # The CardDAV resource name a client chose (`x.vcf`), or None (rolodex.books.names).
     resource_name: str | None = None
+    # The address book of the contact: the default book for every contact made outside
+    # CardDAV (an import's); a contact keeps its book when its row is written again.
+    book: str = DEFAULT_BOOK
 
 
 @dataclass(frozen=True, slots=True)
 class UidHolder:
-    """The contact a `UID` belongs to, and whether that contact is deleted."""
+    """The contact a `UID` belongs to, whether that contact is deleted, and its book."""
 
     contact_pk: int
     contact_id: str
     deleted: bool
+    book: str = DEFAULT_BOOK
 
 
 def _extras(text: str) -> dict[str, Any]:
@@ -59,17 +90,24 @@ _ROW = (
     contact_cards.c.uid,
     contact_cards.c.extras,
     contact_cards.c.resource_name,
+    contact_cards.c.book,
 )
 
 
 def _card_row(row: Any) -> CardRow:
-    return CardRow(row.contact_pk, row.owner_id, row.uid, _extras(row.extras), row.resource_name)
+    return CardRow(
+        row.contact_pk, row.owner_id, row.uid, _extras(row.extras), row.resource_name, row.book
+    )
 
 
 class CardRepository:
     @staticmethod
     def holders(conn: Connection, owner_id: str, uids: Iterable[str]) -> dict[str, UidHolder]:
-        """uid -> the owner's contact holding it, for the uids some row has (one statement)."""
+        """uid -> the owner's contact holding it, for the uids some row has (one statement).
+
+        A UID is unique per book, so several books may hold one: a live holder comes
+        before a deleted one, and the default book's before another book's.
+        """
         wanted = list(dict.fromkeys(uids))
         if not wanted:
             return {}
@@ -77,16 +115,21 @@ class CardRepository:
             select(
                 contact_cards.c.uid,
                 contact_cards.c.contact_pk,
+                contact_cards.c.book,
                 contacts.c.contact_id,
                 contacts.c.deleted_at,
             )
             .join(contacts, contacts.c.pk == contact_cards.c.contact_pk)
             .where(contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(wanted))
         )
-        return {
-            row.uid: UidHolder(row.contact_pk, row.contact_id, row.deleted_at is not None)
-            for row in rows
-        }
+        found = [
+            (UidHolder(r.contact_pk, r.contact_id, r.deleted_at is not None, r.book), r.uid)
+            for r in rows
+        ]
+        best: dict[str, UidHolder] = {}
+        for holder, uid in sorted(found, key=lambda f: (f[0].deleted, f[0].book != DEFAULT_BOOK)):
+            best.setdefault(uid, holder)
+        return best
 
     @staticmethod
     def by_pks(conn: Connection, pks: Sequence[int]) -> dict[int, CardRow]:
@@ -97,47 +140,28 @@ class CardRepository:
         return {row.contact_pk: _card_row(row) for row in rows}
 
     @staticmethod
-    def by_resource_name(conn: Connection, owner_id: str, name: str) -> CardRow | None:
-        """The owner's row of this CardDAV resource name (its unique index)."""
+    def by_resource_name(conn: Connection, owner_id: str, book: str, name: str) -> CardRow | None:
+        """The book's row of this CardDAV resource name (its unique index)."""
         row = conn.execute(
-            select(*_ROW).where(
-                contact_cards.c.owner_id == owner_id, contact_cards.c.resource_name == name
-            )
-        ).first()
-        return None if row is None else _card_row(row)
-
-    @staticmethod
-    def by_uid(conn: Connection, owner_id: str, uid: str) -> CardRow | None:
-        """The owner's row of this `UID` (its unique index)."""
-        row = conn.execute(
-            select(*_ROW).where(contact_cards.c.owner_id == owner_id, contact_cards.c.uid == uid)
-        ).first()
-        return None if row is None else _card_row(row)
-
-    @staticmethod
-    def by_resource_names(conn: Connection, owner_id: str, names: Sequence[str]) -> list[CardRow]:
-        """The owner's rows of these CardDAV resource names (a multiget's, one statement)."""
-        if not names:
-            return []
-        rows = conn.execute(
             select(*_ROW).where(
                 contact_cards.c.owner_id == owner_id,
-                contact_cards.c.resource_name.in_(list(names)),
+                contact_cards.c.book == book,
+                contact_cards.c.resource_name == name,
             )
-        )
-        return [_card_row(row) for row in rows]
+        ).first()
+        return None if row is None else _card_row(row)
 
     @staticmethod
-    def by_uids(conn: Connection, owner_id: str, uids: Sequence[str]) -> list[CardRow]:
-        """The owner's rows of these UIDs (one statement)."""
-        if not uids:
-            return []
-        rows = conn.execute(
+    def by_uid(conn: Connection, owner_id: str, book: str, uid: str) -> CardRow | None:
+        """The book's row of this `UID` (its unique index)."""
+        row = conn.execute(
             select(*_ROW).where(
-                contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
+                contact_cards.c.owner_id == owner_id,
+                contact_cards.c.book == book,
+                contact_cards.c.uid == uid,
             )
-        )
-        return [_card_row(row) for row in rows]
+        ).first()
+        return None if row is None else _card_row(row)
 
     @staticmethod
     def set_raw(conn: Connection, contact_pk: int, text: str, etag: str) -> None:
@@ -197,14 +221,15 @@ class CardRepository:
         if not rows:
             return
         pks = [r.contact_pk for r in rows]
-        # A re-import keeps the resource name a CardDAV client gave the card.
-        names: dict[int, str] = {
-            row.contact_pk: row.resource_name
+        # A re-import keeps the resource name a CardDAV client gave the card, and its book.
+        kept = {
+            row.contact_pk: (row.resource_name, row.book)
             for row in conn.execute(
-                select(contact_cards.c.contact_pk, contact_cards.c.resource_name).where(
-                    contact_cards.c.contact_pk.in_(pks),
-                    contact_cards.c.resource_name.is_not(None),
-                )
+                select(
+                    contact_cards.c.contact_pk,
+                    contact_cards.c.resource_name,
+                    contact_cards.c.book,
+                ).where(contact_cards.c.contact_pk.in_(pks))
             )
         }
         conn.execute(delete(contact_cards).where(contact_cards.c.contact_pk.in_(pks)))
@@ -216,19 +241,43 @@ class CardRepository:
                     "owner_id": r.owner_id,
                     "uid": r.uid,
                     "extras": orjson.dumps(r.extras).decode(),
-                    "resource_name": r.resource_name or names.get(r.contact_pk),
+                    "resource_name": r.resource_name or kept.get(r.contact_pk, (None,))[0],
+                    "book": kept[r.contact_pk][1] if r.contact_pk in kept else r.book,
                 }
                 for r in rows
             ],
         )
 
     @staticmethod
-    def release(conn: Connection, owner_id: str, uids: Sequence[str]) -> None:
-        """Take these uids from the (deleted) contacts holding them, so a new contact may."""
+    def put_card(conn: Connection, row: CardRow, raw: str, etag: str, *, new: bool) -> None:
+        """A CardDAV PUT's row with the card's text: one INSERT for a new contact, one
+        UPDATE (an INSERT when the contact had no row) for one already there."""
+        values = {
+            "uid": row.uid,
+            "extras": orjson.dumps(row.extras).decode(),
+            "resource_name": row.resource_name,
+            "raw": raw,
+            "raw_etag": etag,
+        }
+        if not new:
+            done = conn.execute(_PUT_CARD, {"key": row.contact_pk, **values}).rowcount
+            if done:
+                return
+        conn.execute(
+            _INSERT_CARD,
+            {"contact_pk": row.contact_pk, "owner_id": row.owner_id, "book": row.book, **values},
+        )
+
+    @staticmethod
+    def release(conn: Connection, owner_id: str, book: str, uids: Sequence[str]) -> None:
+        """Take these uids from the (deleted) contacts of the book holding them, so a new
+        contact of that book may."""
         if uids:
             conn.execute(
                 delete(contact_cards).where(
-                    contact_cards.c.owner_id == owner_id, contact_cards.c.uid.in_(list(uids))
+                    contact_cards.c.owner_id == owner_id,
+                    contact_cards.c.book == book,
+                    contact_cards.c.uid.in_(list(uids)),
                 )
             )
 

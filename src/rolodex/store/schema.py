@@ -429,8 +429,12 @@ contact_cards = Table(
     # the vCard mapping once anything changed it.
     Column("raw", Text, nullable=True),
     Column("raw_etag", String(64), nullable=True),
-    Index("ux_contact_cards_owner_uid", "owner_id", "uid", unique=True),
-    Index("ux_contact_cards_owner_resource", "owner_id", "resource_name", unique=True),
+    # The book of the card's contact (revision 0029_book_uids): a UID and a resource name
+    # are unique per address book (RFC 6352 §6.3.2.1), so a client may copy a card into
+    # another book of the owner. A contact never changes book.
+    Column("book", String(255), nullable=False, server_default="default"),
+    Index("ux_contact_cards_book_uid", "owner_id", "book", "uid", unique=True),
+    Index("ux_contact_cards_book_resource", "owner_id", "book", "resource_name", unique=True),
 )
 
 # -- address books (revision 0023_carddav, rolodex.books) -----------------------------

@@ -1,11 +1,13 @@
 """Writing one batch of checked cards in the caller's transaction: creates and updates.
 
 A card whose `UID` a live contact of the owner holds (in `contact_cards`, or as the
-derived `UID` of an export, uids.py) updates that contact: its data is replaced by the
+derived `UID` of an export, uids.py) updates that contact, in whichever of the owner's
+books it is (a UID is unique per book: the default book's holder first): its data is replaced by the
 card's (photos uploaded to it stay), the card's tags are added, and its kept extras are
 replaced. Every other card is a new contact, made through the contact service's batched
 path (`ContactService.create_many_in`, the bulk import's one insert path). A `UID` held
-by a deleted contact passes to the new contact made for it.
+by a deleted contact of the default book passes to the new contact made for it there
+(an import's new contacts land in the default book).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rolodex.contacts import phones
-from rolodex.contacts.cards import CardRepository, CardRow
+from rolodex.contacts.cards import DEFAULT_BOOK, CardRepository, CardRow
 from rolodex.contacts.model import Contact
 from rolodex.contacts.prepared import prepare
 from rolodex.contacts.repository import ContactRepository
@@ -44,9 +46,10 @@ def uploaded(data: dict[str, Any]) -> list[dict[str, Any]]:
 def targets_of(
     conn: Connection, owner_id: str, uids: list[str]
 ) -> tuple[dict[str, Contact], list[str]]:
-    """uid -> the owner's live contact it names (locked), and the uids deleted contacts hold."""
+    """uid -> the owner's live contact it names (locked), and the uids deleted contacts of
+    the default book hold."""
     holders = CardRepository.holders(conn, owner_id, uids)
-    released = [uid for uid, holder in holders.items() if holder.deleted]
+    released = [uid for uid, h in holders.items() if h.deleted and h.book == DEFAULT_BOOK]
     wanted: dict[str, str] = {}
     for uid in uids:
         holder = holders.get(uid)
@@ -66,7 +69,7 @@ def write_batch(
 ) -> Written:
     """Create or update one contact per card, with tags and `contact_cards` rows."""
     targets, released = targets_of(conn, owner_id, [c.uid for c in cards if c.uid])
-    CardRepository.release(conn, owner_id, released)
+    CardRepository.release(conn, owner_id, DEFAULT_BOOK, released)
     tag_ids = ensure_tags(conn, owner_id, [name for card in cards for name in card.tags])
     written = Written()
     rows: list[CardRow] = []

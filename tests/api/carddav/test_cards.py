@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from rolodex import actors
 from rolodex.contacts.model import Contact
 from rolodex.services import Services
-from tests.api.carddav.conftest import C, D, DavUser, basic, multistatus, vcard
+from tests.api.carddav.conftest import FROM, C, D, DavUser, basic, multistatus, vcard
 from tests.photos.factories import image_bytes
 
 EXTRAS = (
@@ -143,6 +143,34 @@ def test_a_card_over_the_size_limit_is_a_413(dav: DavUser, services: Services) -
     limit = services.settings.carddav_max_card_bytes
     big = vcard("uid-big", "Big Card", "NOTE:" + "x" * limit)
     assert dav.put("big.vcf", big).status_code == 413
+
+
+def test_a_card_over_the_limit_without_credentials_is_still_a_401(
+    dav: DavUser, services: Services
+) -> None:
+    """The body is read before the credentials are checked (one worker thread for both),
+    but who calls is still settled first."""
+    limit = services.settings.carddav_max_card_bytes
+    big = vcard("uid-big", "Big Card", "NOTE:" + "x" * limit)
+    response = dav.client.request(
+        "PUT",
+        dav.book + "big.vcf",
+        content=big.encode(),
+        headers={"Content-Type": "text/vcard", **FROM},
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Basic realm="Rolodex"'
+    wrong = dav.client.request(
+        "PUT",
+        dav.book + "small.vcf",
+        content=vcard("uid-small", "Small Card").encode(),
+        headers={
+            "Content-Type": "text/vcard",
+            "Authorization": basic(dav.api.email, "nope"),
+            **FROM,
+        },
+    )
+    assert wrong.status_code == 401
 
 
 def test_a_uid_of_another_card_is_the_no_uid_conflict_precondition(dav: DavUser) -> None:

@@ -3,8 +3,8 @@
 `/.well-known/carddav` is a 301 to `/dav/` (RFC 6764 §5), whatever the method; a
 PROPFIND of `/` answers discovery (Thunderbird and CardBook ask there; a GET of `/`
 stays the web page, a route further down). OPTIONS needs no credentials (RFC 4918 §10.1:
-clients probe `DAV:` first). Everything else: HTTP Basic (auth.py), then the body read
-within its limit on the event loop, then the method in a worker thread, inside
+clients probe `DAV:` first). Everything else: the body read within its limit on the event
+loop, then HTTP Basic (auth.py) and the method together in one worker thread, inside
 `acting_as` the app password's actor, since the store is synchronous.
 """
 
@@ -156,8 +156,30 @@ def unauthorized(refused: Refused) -> Response:
     return plain(401, "authentication required", {"WWW-Authenticate": CHALLENGE})
 
 
+Credentials = tuple[Services, str | None, str, str]
+
+
+def _authenticate(
+    services: Services, header: str | None, address: str, user_agent: str
+) -> Caller | Refused:
+    return authenticate(services, header, client_address=address, user_agent=user_agent)
+
+
+def _serve(credentials: Credentials, kind: str, request: Request, body: bytes) -> Response:
+    """Authentication and the answer in one worker thread: one hop from the event loop
+    and back per request, not two (a PUT's share of time, docs/benchmarks.md)."""
+    outcome = _authenticate(*credentials)
+    if isinstance(outcome, Refused):
+        return unauthorized(outcome)
+    return _answer(credentials[0], outcome, kind, request, body)
+
+
 def endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint of one kind of resource: every method, authenticated, in a thread."""
+    """The endpoint of one kind of resource: every method, authenticated, in a thread.
+
+    The body is read (within its limit) on the event loop first; then authentication and
+    the method run together in one worker thread, as Contacts+ does.
+    """
     allowed = _METHODS[kind]
 
     async def serve(request: Request) -> Response:
@@ -168,15 +190,12 @@ def endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
         if any("\x00" in value for value in request.path_params.values()):
             return plain(404, "no such resource")
         services: Services = request.app.state.services
-        outcome = await run_in_threadpool(
-            authenticate,
+        credentials = (
             services,
             request.headers.get("authorization"),
-            client_address=client_address(request.scope, services.settings.trust_proxy_headers),
-            user_agent=request.headers.get("user-agent", "")[:256],
+            client_address(request.scope, services.settings.trust_proxy_headers),
+            request.headers.get("user-agent", "")[:256],
         )
-        if isinstance(outcome, Refused):
-            return unauthorized(outcome)
         limit = (
             services.settings.carddav_max_card_bytes
             if request.method == "PUT"
@@ -185,8 +204,12 @@ def endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
         try:
             body = await read_limited(request, limit)
         except BodyError as exc:
+            # Who calls is settled first: a refused caller is a 401 whatever it sent.
+            outcome = await run_in_threadpool(_authenticate, *credentials)
+            if isinstance(outcome, Refused):
+                return unauthorized(outcome)
             return plain(exc.status, exc.message)
-        return await run_in_threadpool(_answer, services, outcome, kind, request, body)
+        return await run_in_threadpool(_serve, credentials, kind, request, body)
 
     return serve
 
