@@ -121,8 +121,9 @@ class BookService:
 
     def usage(self, book: AddressBook) -> tuple[int, int]:
         """(live cards, their stored bytes), for the quota properties (RFC 4331)."""
+        live = self.contacts.count_live(book.owner_id)
         with self.store.read() as conn:
-            return self.contacts.count_live(book.owner_id), stored_bytes(conn, book.owner_id)
+            return live, stored_bytes(conn, book.owner_id, live)
 
     # -- cards -------------------------------------------------------------------------
 
