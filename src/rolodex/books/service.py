@@ -162,7 +162,7 @@ class BookService:
     def named(self, found: Sequence[Contact]) -> list[Member]:
         """These contacts with their cards' names (one read for the page)."""
         with self.store.read() as conn:
-            rows = CardRepository.by_pks(conn, [c.pk for c in found])
+            rows = CardRepository.names_by_pks(conn, [c.pk for c in found])
         return [Member(name_of(c.contact_id, rows.get(c.pk)), c) for c in found]
 
     def member(self, book: AddressBook, name: str) -> Member | None:
@@ -247,7 +247,7 @@ class BookService:
             )
             dead = ContactRepository.by_ids_with_tombstones(conn, book.owner_id, gone)
             pks = [c.pk for c in [*alive.values(), *dead.values()]]
-            rows = CardRepository.by_pks(conn, pks)
+            rows = CardRepository.names_by_pks(conn, pks)
             books = BookRepository.books_of(conn, pks)
         alive = {i: c for i, c in alive.items() if books[c.pk] == book.name}
         dead = {i: c for i, c in dead.items() if books[c.pk] == book.name}
