@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,6 +138,11 @@ def incremental_syncs(book: Book, hrefs: list[str], token: str, rounds: int) -> 
     return took
 
 
+def progress(out: dict[str, Any], key: str) -> None:
+    """Each figure on stderr as it is measured: a run at a million cards takes a while."""
+    print(f"{time.strftime('%H:%M:%S')} {key}: {out[key]}", file=sys.stderr, flush=True)
+
+
 def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, Any]:
     """Every figure, in seconds (medians), with the counts that show the answers were whole."""
     rng = random.Random(args.seed)
@@ -145,6 +151,7 @@ def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, An
     listed = [book.propfind() for _ in repeat]
     hrefs = member_hrefs(listed[-1][1].content)
     out: dict[str, Any] = {"cards": len(hrefs), "propfind": median([t for t, _ in listed])}
+    progress(out, "propfind")
     if not args.scale:
         chosen = rng.sample(hrefs, min(1000, len(hrefs)))
         got = [book.report(multiget(chosen)) for _ in repeat]
@@ -153,6 +160,7 @@ def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, An
         out["multiget"] = median([t for t, _ in got])
     first = [book.report(sync_collection("")) for _ in repeat]
     out["initial_sync"] = median([t for t, _ in first])
+    progress(out, "initial_sync")
     token = sync_token(first[-1][1].content)
     new = list(contacts(args.puts, args.seed + 1))
     run = os.urandom(4).hex()  # a kept store has the PUT cards of earlier runs
@@ -166,10 +174,12 @@ def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, An
             for i, d in enumerate(new)
         ]
     )
+    progress(out, "put")
     token = sync_token(book.report(sync_collection(token))[1].content)  # catch up, unmeasured
     syncs = incremental_syncs(book, hrefs, token, args.rounds)
     out["incremental_sync"] = median(syncs)
     out["incremental_sync_p99"] = p99(syncs)
+    progress(out, "incremental_sync_p99")
     if not args.scale:
         queried = [book.report(query_fn_contains(surname)) for _ in repeat]
         out["query"] = median([t for t, _ in queried])
