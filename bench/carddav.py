@@ -3,6 +3,7 @@
     python -m bench.carddav --size 10000                  # both servers, ratios (issue 23)
     python -m bench.carddav --size 2000 --only radicale   # one server
     python -m bench.carddav --scale --size 1000000        # Rolodex alone: sync p99, RSS
+    python -m bench.carddav --scale --size 1000000 --store-dir /work/data/dav1m  # kept, reused
 
 Both books hold the same generated cards (bench/generate.py, seeded, as vCard 3.0). They
 are filled without HTTP: Radicale's through its storage folder (one .vcf per card, as its
@@ -13,6 +14,12 @@ Depth 1, addressbook-multiget of 1,000, initial sync-collection, PUT of new card
 full book, incremental sync of 10 changes (the changes made unmeasured just before), and
 addressbook-query for FN containing a surname. Medians; the ratio is Radicale's time over
 Rolodex's. Radicale is installed in its own venv (bench/radicale.py), never in Rolodex's.
+
+`--store-dir DIR` keeps Rolodex's store in DIR (`DIR/rolodex`, and `DIR/store.json` naming
+its size, seed, account and surname, written last, once the import finished) and reuses it
+on later runs of the same size and seed: a million cards take most of an hour to import.
+A reused store has every earlier run's PUT cards and edits too (each run names its PUT
+cards afresh), and is migrated by the server to the code's head when it starts.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,6 +138,11 @@ def incremental_syncs(book: Book, hrefs: list[str], token: str, rounds: int) -> 
     return took
 
 
+def progress(out: dict[str, Any], key: str) -> None:
+    """Each figure on stderr as it is measured: a run at a million cards takes a while."""
+    print(f"{time.strftime('%H:%M:%S')} {key}: {out[key]}", file=sys.stderr, flush=True)
+
+
 def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, Any]:
     """Every figure, in seconds (medians), with the counts that show the answers were whole."""
     rng = random.Random(args.seed)
@@ -138,6 +151,7 @@ def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, An
     listed = [book.propfind() for _ in repeat]
     hrefs = member_hrefs(listed[-1][1].content)
     out: dict[str, Any] = {"cards": len(hrefs), "propfind": median([t for t, _ in listed])}
+    progress(out, "propfind")
     if not args.scale:
         chosen = rng.sample(hrefs, min(1000, len(hrefs)))
         got = [book.report(multiget(chosen)) for _ in repeat]
@@ -146,22 +160,26 @@ def workload(book: Book, args: argparse.Namespace, surname: str) -> dict[str, An
         out["multiget"] = median([t for t, _ in got])
     first = [book.report(sync_collection("")) for _ in repeat]
     out["initial_sync"] = median([t for t, _ in first])
+    progress(out, "initial_sync")
     token = sync_token(first[-1][1].content)
     new = list(contacts(args.puts, args.seed + 1))
+    run = os.urandom(4).hex()  # a kept store has the PUT cards of earlier runs
     out["put"] = median(
         [
             book.put(
-                f"{book.path}bench-put-{i}.vcf",
-                vcard(d, f"bench-put-{i}"),
+                f"{book.path}bench-put-{run}-{i}.vcf",
+                vcard(d, f"bench-put-{run}-{i}"),
                 **{"If-None-Match": "*"},
             )
             for i, d in enumerate(new)
         ]
     )
+    progress(out, "put")
     token = sync_token(book.report(sync_collection(token))[1].content)  # catch up, unmeasured
     syncs = incremental_syncs(book, hrefs, token, args.rounds)
     out["incremental_sync"] = median(syncs)
     out["incremental_sync_p99"] = p99(syncs)
+    progress(out, "incremental_sync_p99")
     if not args.scale:
         queried = [book.report(query_fn_contains(surname)) for _ in repeat]
         out["query"] = median([t for t, _ in queried])
@@ -202,15 +220,19 @@ def basic_password(env: dict[str, str]) -> str:
     return str(json.loads(made.stdout)["password"]) if made.returncode == 0 else PASSWORD
 
 
-@contextmanager
-def rolodex_book(work: Path, source: Path) -> Iterator[tuple[Book, int]]:
-    env = {
+def rolodex_env(store: Path) -> dict[str, str]:
+    return {
         **os.environ,
-        "ROLODEX_DATA_DIR": str(work / "rolodex"),
+        "ROLODEX_DATA_DIR": str(store / "rolodex"),
         "ROLODEX_WEBHOOK_WORKER": "false",
         "ROLODEX_RATE_LIMIT_ENABLED": "false",
         "ROLODEX_CARDDAV_ALLOW_ACCOUNT_PASSWORD": "true",
     }
+
+
+def fill_rolodex(store: Path, source: Path) -> str:
+    """An account with the cards of `source` imported, in `store`; its id."""
+    env = rolodex_env(store)
     cli = [PYTHON, "-m", "rolodex.cli"]
     made = subprocess.run(
         [*cli, "accounts", "create", "--email", EMAIL, "--password", PASSWORD],
@@ -219,15 +241,48 @@ def rolodex_book(work: Path, source: Path) -> Iterator[tuple[Book, int]]:
         text=True,
         check=True,
     )
-    account = json.loads(made.stdout)["accountId"]
+    account = str(json.loads(made.stdout)["accountId"])
     subprocess.run(
         [*cli, "import", str(source), "--email", EMAIL, "--quiet"],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    return account
+
+
+def kept_store(store: Path, size: int, seed: int) -> dict[str, Any]:
+    """The store kept in `store` for this size and seed, filled first when it is new.
+
+    `store.json` is written last: a store without it (an import cut short) is refused
+    rather than measured half full.
+    """
+    marker = store / "store.json"
+    if marker.exists():
+        kept: dict[str, Any] = json.loads(marker.read_text())
+        if (kept["size"], kept["seed"]) != (size, seed):
+            raise SystemExit(
+                f"{store} holds {kept['size']:,} cards of seed {kept['seed']}, not {size:,} of"
+                f" seed {seed}: use another --store-dir"
+            )
+        print(f"rolodex: reusing the store in {store}", file=sys.stderr)
+        return kept
+    if (store / "rolodex").exists():
+        raise SystemExit(f"{store}/rolodex exists without store.json (an unfinished fill)")
+    store.mkdir(parents=True, exist_ok=True)
+    source, surname = write_cards(store, size, seed)
+    account = fill_rolodex(store, source)
+    source.unlink()
+    kept = {"size": size, "seed": seed, "account": account, "surname": surname}
+    marker.write_text(json.dumps(kept, indent=2))
+    return kept
+
+
+@contextmanager
+def rolodex_book(store: Path, account: str) -> Iterator[tuple[Book, int]]:
+    env = rolodex_env(store)
     port = free_port()
-    server = start_server(env, port, work / "rolodex.log")
+    server = start_server(env, port, store / "rolodex.log")
     try:
         base = f"http://127.0.0.1:{port}"
         if httpx.get(f"{base}/.well-known/carddav").status_code == 404:
@@ -253,10 +308,17 @@ def radicale_book(work: Path, size: int, seed: int) -> Iterator[tuple[Book, int]
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="rolodex-carddav-bench-"))
-    source, surname = write_cards(work, args.size, args.seed)
+    rolodex: Callable[[], Any]
+    if args.store_dir is not None:
+        kept = kept_store(args.store_dir, args.size, args.seed)
+        surname = str(kept["surname"])
+        rolodex = lambda: rolodex_book(args.store_dir, str(kept["account"]))  # noqa: E731
+    else:
+        source, surname = write_cards(work, args.size, args.seed)
+        rolodex = lambda: rolodex_book(work, fill_rolodex(work, source))  # noqa: E731
     servers: dict[str, Callable[[], Any]] = {
         "radicale": lambda: radicale_book(work, args.size, args.seed),
-        "rolodex": lambda: rolodex_book(work, source),
+        "rolodex": rolodex,
     }
     wanted = ["rolodex"] if args.scale else [args.only] if args.only else ["radicale", "rolodex"]
     results: dict[str, Any] = {"size": args.size, "seed": args.seed, "surname": surname}
@@ -321,6 +383,12 @@ def main() -> None:
         help="incremental syncs timed (default 5; 200 with --scale)",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--store-dir",
+        type=Path,
+        default=None,
+        help="keep Rolodex's store here and reuse it on later runs of this size and seed",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     if args.size < 20:

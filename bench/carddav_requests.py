@@ -127,7 +127,13 @@ def member_hrefs(multistatus: bytes) -> list[str]:
 
 
 def sync_token(multistatus: bytes) -> str:
-    token = ET.fromstring(multistatus).findtext(f"{DAV}sync-token")
+    """The answer's sync-token, read incrementally (an initial sync of a million cards)."""
+    token = None
+    for _, element in ET.iterparse(io.BytesIO(multistatus)):
+        if element.tag == f"{DAV}sync-token":
+            token = element.text
+        elif element.tag == f"{DAV}response":
+            element.clear()
     if not token:
         raise RuntimeError("a sync-collection answer without a sync-token")
     return token

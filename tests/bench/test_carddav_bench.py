@@ -84,3 +84,29 @@ def test_the_carddav_bench_scale_mode_measures_rolodex_alone(tmp_path: Path) -> 
     assert rolodex["cards"] == 60
     assert rolodex["incremental_sync_p99"] >= rolodex["incremental_sync"] > 0
     assert rolodex["rss_mb_peak"] > 0
+
+
+def test_the_carddav_bench_keeps_and_reuses_a_store(tmp_path: Path) -> None:
+    """`--store-dir`: the first run fills the store, the next measures it again unfilled
+    (a million cards take most of an hour to import), another size is refused."""
+    kept = tmp_path / "kept"
+    first = run_bench(tmp_path / "1.json", "--scale", "--store-dir", str(kept))
+    if first.returncode != 0 and "Rolodex has no CardDAV server yet" in first.stderr:
+        pytest.skip(NO_CARDDAV_YET)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert json.loads((kept / "store.json").read_text())["size"] == 60
+    again = run_bench(tmp_path / "2.json", "--scale", "--store-dir", str(kept))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "reusing the store" in again.stderr
+    # The book now also holds the first run's two PUT cards.
+    assert json.loads((tmp_path / "2.json").read_text())["rolodex"]["cards"] == 62
+    other_size = ["--scale", "--size", "80", "--store-dir", str(kept)]
+    other = subprocess.run(
+        [sys.executable, "-m", "bench.carddav", *other_size],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert other.returncode != 0
+    assert "holds 60 cards of seed 7, not 80" in other.stderr

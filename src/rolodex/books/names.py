@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from rolodex.contacts.cards import CardRepository, CardRow
+from rolodex.contacts.cards import CardName, CardRepository, CardRow
 from rolodex.transfer.uids import URN, contact_id_of, derived_uid
 
 SUFFIX = ".vcf"
 
 
-def name_of(contact_id: str, row: CardRow | None) -> str:
+def name_of(contact_id: str, row: CardRow | CardName | None) -> str:
     """The resource name of a contact's card."""
     if row is None:
         return name_from(contact_id, None, None)

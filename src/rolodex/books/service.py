@@ -103,8 +103,9 @@ class BookService:
 
     def usage(self, book: AddressBook) -> tuple[int, int]:
         """(live cards, their stored bytes), for the quota properties (RFC 4331)."""
+        live = self.contacts.count_live(book.owner_id)
         with self.store.read() as conn:
-            return self.contacts.count_live(book.owner_id), stored_bytes(conn, book.owner_id)
+            return live, stored_bytes(conn, book.owner_id, live)
 
     # -- cards -------------------------------------------------------------------------
 
@@ -143,7 +144,7 @@ class BookService:
     def named(self, found: Sequence[Contact]) -> list[Member]:
         """These contacts with their cards' names (one read for the page)."""
         with self.store.read() as conn:
-            rows = CardRepository.by_pks(conn, [c.pk for c in found])
+            rows = CardRepository.names_by_pks(conn, [c.pk for c in found])
         return [Member(name_of(c.contact_id, rows.get(c.pk)), c) for c in found]
 
     def member(self, book: AddressBook, name: str) -> Member | None:
