@@ -19,7 +19,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.carddav import rolodex_book, write_cards
+from bench.carddav import fill_rolodex, rolodex_book, write_cards
 from bench.carddav_requests import vcard
 from bench.generate import contacts
 
@@ -41,7 +41,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="rolodex-carddav-put-"))
     source, _ = write_cards(work, args.size, args.seed)
     new = list(contacts(args.puts + 20, args.seed + 1))
-    with rolodex_book(work, source) as (book, pid):
+    with rolodex_book(work, fill_rolodex(work, source)) as (book, pid):
         book.propfind()  # warm-up, unmeasured
         for i, data in enumerate(new[:20]):
             book.put(f"{book.path}warm-{i}.vcf", vcard(data, f"warm-{i}"), **{"If-None-Match": "*"})

@@ -8,10 +8,11 @@ from typing import Any
 
 from rolodex.books.model import Access, AddressBook
 from rolodex.books.names import name_of
+from rolodex.books.quick import QuickBookReads, QuickCardReads
 from rolodex.ids import new_id
 from rolodex.services import Services
+from rolodex.store.quick_read import Statement
 from tests.contacts.test_search_index import query_plans
-from tests.history.test_indexes import _statements
 
 # The owner's indexes on contacts: walking one of them reads every contact of the owner.
 OWNER_INDEXES = ("ix_contacts_owner_live_sort", "ix_contacts_owner_sort", "ix_contacts_owner_pk")
@@ -39,7 +40,22 @@ def _assert_by_key(services: Services, statements: list[tuple[str, Any]]) -> Non
         assert "sqlite_autoindex_contacts_1" in plan or "INTEGER PRIMARY KEY" in plan, plan
 
 
+class RecordingReader:
+    """A `Reader` that keeps each statement with its parameters and answers nothing: the
+    statements the listing would run, to ask the database for their plans."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self.statements: list[tuple[str, Any]] = []
+
+    def rows(self, statement: Statement, *params: Any) -> list[Any]:
+        sql = statement.postgresql if self.postgres else statement.sqlite
+        self.statements.append((sql, params))
+        return []
+
+
 def test_an_incremental_sync_reads_its_changed_cards_by_id(services: Services) -> None:
+    """books/quick.py: the changes after a token join their contacts by id."""
     book, ids = _book(services, 30)
     seq = services.books.state(book)
     for contact_id in ids[:10]:
@@ -48,27 +64,22 @@ def test_an_incremental_sync_reads_its_changed_cards_by_id(services: Services) -
         )
     # A deleted card is read with its tombstone.
     services.contacts.delete(book.owner_id, ids[10], etag=None)
-    changes: list[Any] = []
-    statements = _statements(
-        services, "contacts", lambda: changes.append(services.books.changes_since(book, seq))
-    )
-    assert len(changes[0].changed) == 10
-    assert len(changes[0].removed) == 1
-    by_id = [s for s in statements if "contact_id IN" in s[0]]
-    assert len(by_id) == 2, "the live cards, then the tombstones"
-    _assert_by_key(services, by_id)
+    reader = RecordingReader(services.store.engine.dialect.name != "sqlite")
+    QuickBookReads.since(reader, book.owner_id, book.name, seq, 100)
+    assert len(reader.statements) == 1
+    changes = services.books.changes_since(book, seq)
+    assert len(changes.changed) == 10
+    assert len(changes.removed) == 1
+    _assert_by_key(services, reader.statements)
 
 
-def test_a_page_of_contacts_by_key_reads_them_by_key(services: Services) -> None:
-    """ContactRepository.by_pks: a non-default book's pages, multiget, search results."""
+def test_a_multiget_reads_its_cards_by_key(services: Services) -> None:
+    """books/quick.py: a multiget's names found by name, UID and id, each by key."""
     book, ids = _book(services, 30)
-    members = services.books.members(book, [name_of(i, None) for i in ids[:12]])
-    statements = _statements(
-        services,
-        "contacts",
-        lambda: services.books.members(book, list(members)),
-    )
-    assert len(members) == 12
-    by_id = [s for s in statements if "contact_id IN" in s[0] or "pk IN" in s[0]]
-    assert by_id
-    _assert_by_key(services, by_id)
+    names = [name_of(i, None) for i in ids[:12]]
+    assert len(services.books.entries(book, names)) == 12
+    reader = RecordingReader(services.store.engine.dialect.name != "sqlite")
+    bases = [n.removesuffix(".vcf") for n in names]
+    QuickCardReads.named(reader, book.owner_id, book.name, names, bases, ids[:12])
+    assert len(reader.statements) == 1
+    _assert_by_key(services, reader.statements)

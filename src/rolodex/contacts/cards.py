@@ -149,6 +149,22 @@ class CardRepository:
         return {row.contact_pk: _card_row(row) for row in rows}
 
     @staticmethod
+    def names_by_pks(conn: Connection, pks: Sequence[int]) -> dict[int, CardName]:
+        """The `UID` and resource name of these contacts' rows (those that have one).
+
+        A listing names every card of a book and needs nothing else of the row: reading
+        and parsing the extras too took a quarter of a PROPFIND Depth 1's time.
+        """
+        if not pks:
+            return {}
+        rows = conn.execute(
+            select(
+                contact_cards.c.contact_pk, contact_cards.c.uid, contact_cards.c.resource_name
+            ).where(contact_cards.c.contact_pk.in_(list(pks)))
+        )
+        return {row.contact_pk: CardName(row.uid, row.resource_name) for row in rows}
+
+    @staticmethod
     def by_resource_name(conn: Connection, owner_id: str, book: str, name: str) -> CardRow | None:
         """The book's row of this CardDAV resource name (its unique index)."""
         row = conn.execute(
