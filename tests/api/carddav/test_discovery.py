@@ -150,4 +150,6 @@ def test_repeated_wrong_passwords_are_throttled(dav: DavUser, client: TestClient
         for n in range(12)
     ]
     assert statuses[0] == 401
-    assert statuses[-1] == 429
+    # After five free failures each one doubles the wait (1 s, 2 s, 4 s...): however slow
+    # the password checks run, some of the later attempts come too early.
+    assert 429 in statuses[5:]
