@@ -21,7 +21,7 @@ from rolodex.books.quick import ChangeRow, QuickBookReads, QuickCardReads, TextR
 from rolodex.contacts.service import ENTITY
 from rolodex.formats.vcard.fast import FastWriter
 from rolodex.store import Store
-from rolodex.store.changelog import CREATED, DELETED
+from rolodex.store.changelog import DELETED, last_of_each
 from rolodex.transfer.tag_names import tag_names
 from rolodex.transfer.uids import URN, contact_id_of, derived_uid
 
@@ -80,15 +80,7 @@ class BookListing:
         truncated = len(rows) > MAX_SYNC_CHANGES
         rows = rows[:MAX_SYNC_CHANGES]
         reached = rows[-1].seq if rows else seq
-        created: set[str] = set()
-        last: dict[str, ChangeRow] = {}
-        for row in rows:
-            if row.entity != ENTITY:
-                continue
-            if row.action == CREATED:
-                created.add(row.entity_id)
-            last.pop(row.entity_id, None)
-            last[row.entity_id] = row
+        created, last = last_of_each(rows, ENTITY)
         changed: list[CardEntry] = []
         removed: list[str] = []
         for contact_id, row in last.items():

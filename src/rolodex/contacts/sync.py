@@ -18,7 +18,7 @@ from rolodex.contacts.model import Contact
 from rolodex.contacts.service import ENTITY, ContactService
 from rolodex.errors import DomainError
 from rolodex.store import Store
-from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog
+from rolodex.store.changelog import CREATED, DELETED, UPDATED, ChangeLog, last_of_each
 from rolodex.store.schema import sync_tokens
 from rolodex.timestamps import now_ms
 
@@ -74,16 +74,8 @@ class SyncService:
                 raise UnknownSyncToken("unknown sync token", field="token")
             changes = ChangeLog.since(conn, owner_id, row.seq, limit=MAX_CHANGES_PER_DIFF)
         reached = changes[-1].seq if changes else row.seq
-        created: set[str] = set()
-        last: dict[str, str] = {}
-        for change in changes:
-            if change.entity != ENTITY:
-                continue
-            if change.action == CREATED:
-                created.add(change.entity_id)
-            # Re-inserting moves the id to the end: items come in the order of their last change.
-            last.pop(change.entity_id, None)
-            last[change.entity_id] = change.action
+        created, last_changes = last_of_each(changes, ENTITY)
+        last = {contact_id: change.action for contact_id, change in last_changes.items()}
         found = self.contacts.get_with_tombstones(owner_id, list(last))
         items = []
         for contact_id, action in last.items():

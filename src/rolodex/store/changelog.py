@@ -6,8 +6,9 @@ or a change without its write cannot exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -38,6 +39,39 @@ class Change:
     action: str
     etag: str | None
     occurred_at: int
+
+
+class LoggedChange(Protocol):
+    """What `last_of_each` reads of a change: the log's `Change`, or a row read with it."""
+
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+
+
+C = TypeVar("C", bound=LoggedChange)
+
+
+def last_of_each(changes: Iterable[C], entity: str) -> tuple[set[str], dict[str, C]]:
+    """The ids of `entity` created in these changes, and the last change of each id.
+
+    A diff since a token reports each id once, by its last change, in the order of those
+    last changes; an id created and deleted within it was never seen by the client.
+    """
+    created: set[str] = set()
+    last: dict[str, C] = {}
+    for change in changes:
+        if change.entity != entity:
+            continue
+        if change.action == CREATED:
+            created.add(change.entity_id)
+        # Re-inserting moves the id to the end: ids come in the order of their last change.
+        last.pop(change.entity_id, None)
+        last[change.entity_id] = change
+    return created, last
 
 
 class ChangeLog:
