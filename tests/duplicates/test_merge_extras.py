@@ -132,3 +132,21 @@ def test_a_survivor_without_a_card_gets_the_others_extras(
     assert "EMAIL;TYPE=home;X-CUSTOM=yes:ann@home.example" in lines
     user.ok("contacts.unmerge", {"mergeId": answer["mergeId"]})
     assert vcf_export(client, key) == before
+
+
+def test_unmerge_gives_back_the_survivors_details_the_merge_dropped(
+    client: TestClient, services: Services, user: ApiUser
+) -> None:
+    key = api_key(services, user.account_id)
+    sent = card("UID:merge-own", "FN:Ann Lee", "N:Lee;Ann;;;", "EMAIL;X-CUSTOM=a:ann@example.com")
+    assert post_file(client, key, sent.encode(), "text/vcard").status_code == 200
+    (imported,) = user.ok("contacts.scroll", {})["contacts"]
+    made = user.create({"name": {"givenName": "Ann", "familyName": "Lee"}})
+    before = vcf_export(client, key)
+    ids = [imported["contactId"], made["contactId"]]
+    # The caller's contactData has no email: its parameter goes with it.
+    body = {"contactIds": ids, "contactData": {"name": {"givenName": "Ann"}}}
+    answer = user.ok("contacts.merge", body)
+    assert "X-CUSTOM" not in vcf_export(client, key)["merge-own"]
+    user.ok("contacts.unmerge", {"mergeId": answer["mergeId"]})
+    assert vcf_export(client, key) == before

@@ -51,9 +51,12 @@ def merge_kept(
 ) -> dict[str, Any] | None:
     """The survivor's (`group[0]`) row with every card's extras of the group, before the
     merge's write (`group` as it was; `merged` its new data). Returns the row as it was
-    (`{"extras": None}`: it had none), or None when nothing changed."""
+    (`{"extras": None}`: it had none), or None when no card of the group has extras.
+    The survivor's own are returned even when no other card adds to them: the merge's
+    write reconciles them with the merged data (a detail of its name, when another
+    record's name is fuller, goes), and the unmerge must give them back."""
     rows = CardRepository.by_pks(conn, [c.pk for c in group])
-    if not any(rows[c.pk].extras for c in group[1:] if c.pk in rows):
+    if not any(rows[c.pk].extras for c in group if c.pk in rows):
         return None
     survivor = group[0]
     own = rows.get(survivor.pk)
@@ -63,9 +66,8 @@ def merge_kept(
         merged,
     )
     if own is not None:
-        if extras == own.extras:
-            return None
-        CardRepository.set_extras(conn, survivor.pk, extras)
+        if extras != own.extras:
+            CardRepository.set_extras(conn, survivor.pk, extras)
         return {"extras": own.extras}
     row = CardRow(survivor.pk, survivor.owner_id, derived_uid(survivor.contact_id), extras)
     CardRepository.put(conn, [row])
