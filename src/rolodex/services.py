@@ -45,7 +45,12 @@ from rolodex.tags.by_name import TagsByName
 from rolodex.tags.service import TagService
 from rolodex.teams.service import TeamService
 from rolodex.transfer.exporter import ContactExporter
-from rolodex.transfer.extras import reconcile_kept, reconcile_kept_many
+from rolodex.transfer.extras import (
+    merge_kept,
+    reconcile_kept,
+    reconcile_kept_many,
+    restore_kept,
+)
 from rolodex.transfer.importer import CardImporter
 from rolodex.webhooks.service import WebhookService
 
@@ -184,7 +189,7 @@ class Services:
             history=history,
             history_purge=HistoryPurge(store, settings.history, history),
             duplicates=duplicates,
-            merges=MergeService(store, contacts),
+            merges=MergeService(store, contacts, merge_kept, restore_kept),
         )
 
     def close(self) -> None:

@@ -16,11 +16,18 @@ metadata and tags, live again, with new etags. If any of them changed since the 
 (the survivor edited, a tombstone undeleted), it is a `MergeChanged` (a Conflict, the
 changed records in it as they are now, so a page can say who changed them) unless
 `force`. `recent` lists an owner's merges not undone, so any of them can be taken back.
+
+What the records' cards held that has no field (their kept vCard extras) is the formats'
+business, so two hooks (wired in services.py: rolodex.transfer.extras) carry it: `cards_merged`
+gives the survivor's card row every merged-away card's extras, in the merge's
+transaction, and returns the row as it was, kept with the survivor's snapshot
+(`befores[0]["card"]`); `card_restored` puts that back on unmerge. A dry run writes
+nothing, so it shows the merged `contactData` only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +49,12 @@ from rolodex.timestamps import now_ms
 
 MAX_MERGE = 50
 RECENT = 20
+
+# (conn, the group as it was, the survivor first; the merged data) -> the survivor's card
+# row as it was, or None when the merge left it alone.
+CardsMerged = Callable[[Connection, Sequence[Contact], dict[str, Any]], dict[str, Any] | None]
+# (conn, the survivor as put back, what `CardsMerged` returned).
+CardRestored = Callable[[Connection, Contact, dict[str, Any]], None]
 
 
 class MergeChanged(Conflict):
@@ -115,9 +128,17 @@ def _snapshot_of(raw: dict[str, Any]) -> Snapshot:
 
 
 class MergeService:
-    def __init__(self, store: Store, contacts: ContactService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        contacts: ContactService,
+        cards_merged: CardsMerged | None = None,
+        card_restored: CardRestored | None = None,
+    ) -> None:
         self.store = store
         self.contacts = contacts
+        self.cards_merged = cards_merged
+        self.card_restored = card_restored
 
     def merge(
         self,
@@ -144,6 +165,10 @@ class MergeService:
             befores = [Snapshot.of(c) for c in group]
             merged = self._merged(group, contact_data)
             survivor, others = group[0], group[1:]
+            card = self.cards_merged(conn, group, merged.data) if self.cards_merged else None
+            kept = [_snapshot_json(s) for s in befores]
+            if card is not None:
+                kept[0]["card"] = card
             state = Snapshot.of(merged)
             batch = [PutBack(survivor, state, merged.tag_ids, deleted=False, action=UPDATED)]
             batch += [PutBack(c, Snapshot.of(c), [], deleted=True, action=DELETED) for c in others]
@@ -155,7 +180,7 @@ class MergeService:
                     owner_id=owner_id,
                     survivor_id=survivor.contact_id,
                     contact_ids=orjson.dumps([c.contact_id for c in group]).decode(),
-                    befores=orjson.dumps([_snapshot_json(s) for s in befores]).decode(),
+                    befores=orjson.dumps(kept).decode(),
                     after_etags=orjson.dumps({c.contact_id: c.etag for c in group}).decode(),
                     created_at=now_ms(),
                 )
@@ -173,7 +198,8 @@ class MergeService:
             if row.undone_at is not None:
                 raise Conflict("this merge was already undone", field="mergeId")
             ids: list[str] = orjson.loads(row.contact_ids)
-            befores = [_snapshot_of(raw) for raw in orjson.loads(row.befores)]
+            raws: list[dict[str, Any]] = orjson.loads(row.befores)
+            befores = [_snapshot_of(raw) for raw in raws]
             after: dict[str, str] = orjson.loads(row.after_etags)
             found = self.contacts.repo.by_ids_with_tombstones(conn, owner_id, ids)
             if any(i not in found for i in ids):
@@ -186,6 +212,9 @@ class MergeService:
                 for i, s in zip(ids, befores, strict=True)
             ]
             self.contacts.put_back_many_in(conn, batch)
+            card = raws[0].get("card")
+            if isinstance(card, dict) and self.card_restored is not None:
+                self.card_restored(conn, found[ids[0]], card)
             conn.execute(
                 update(merges).where(merges.c.merge_id == merge_id).values(undone_at=now_ms())
             )

@@ -6,6 +6,7 @@ CardDAV"):
   `CardProblem` for each card that cannot be read, without stopping at it.
 - `write_card(card, "4.0" | "3.0")`: one `Card` -> its vCard text.
 - `reconcile(extras, contact_data)`: the kept extras after a write through another API.
+- `merged_extras(...)`: the kept extras of a merged contact (merge_extras.py).
 - `group_of(card)` / `group_card(...)`: Apple and 4.0 group cards <-> tags (groups.py).
 
 Where this goes beyond vobject (whose content-line grammar splits each line, read.py):
@@ -31,6 +32,7 @@ from rolodex.formats.vcard.lines import (
     Source,
     raw_cards,
 )
+from rolodex.formats.vcard.merge_extras import merged_extras
 from rolodex.formats.vcard.read import Property, PropertyError, parse_property
 from rolodex.formats.vcard.to_contact import card_from_lines
 from rolodex.formats.vcard.write import write_card
@@ -46,6 +48,7 @@ __all__ = [
     "Source",
     "group_card",
     "group_of",
+    "merged_extras",
     "properties_of",
     "read_cards",
     "reconcile",
