@@ -29,6 +29,7 @@ from rolodex.books.group_listing import (
     GroupView,
     group_cards_of,
     group_changes_since,
+    group_heads,
     groups_named,
     live_group_names,
 )
@@ -91,6 +92,11 @@ class GroupCards:
         """Every group card of the book (PROPFIND Depth 1, an initial sync)."""
         with self.store.read() as conn:
             return list(group_cards_of(conn, book, version))
+
+    def heads(self, book: AddressBook, version: str = "3.0") -> list[tuple[str, str]]:
+        """(name, text without members) of every group card of the book (a query's test)."""
+        with self.store.read() as conn:
+            return list(group_heads(conn, book, version))
 
     def named(
         self, book: AddressBook, names: Sequence[str], version: str = "3.0"

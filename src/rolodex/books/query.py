@@ -9,7 +9,9 @@ A group card is an address object resource too (RFC 6352 §8.6), so `groups` tes
 group card of the book (there are few: a book's cards PUT as groups, and the default
 book's tags) on the card as served, after the contacts. Its kind is both forms
 (`X-ADDRESSBOOKSERVER-KIND:group` and `KIND:group`), whichever version is asked, so a
-filter on either finds it.
+filter on either finds it. A filter naming no member property is tested on the cards
+without their members (`GroupCards.heads`: no membership read), and only those that pass
+are read whole.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 from rolodex.books.filters import CardFilter, index_query, matches
 from rolodex.books.group_listing import GroupView
+from rolodex.books.group_text import MEMBER_PROPS
 from rolodex.books.groups import GroupCards
 from rolodex.books.model import AddressBook, Member
 from rolodex.books.service import PAGE_SIZE, BookService
@@ -60,9 +63,20 @@ class BookQuery:
     ) -> Iterator[GroupView]:
         """Every group card of the book passing the filter, tested on the card as served
         in `version` (the caller answers them after the contacts, within its limit)."""
-        for view in self.group_cards.listing(book, version):
-            if matches(card_filter, group_properties(view.text)):
-                yield view
+        named = {pf.name.upper() for pf in card_filter.prop_filters}
+        if named & set(MEMBER_PROPS):
+            for view in self.group_cards.listing(book, version):
+                if matches(card_filter, group_properties(view.text)):
+                    yield view
+            return
+        # The filter names no member: test each card without its members (no member
+        # read), then read the few that pass.
+        heads = self.group_cards.heads(book, version)
+        passed = [n for n, text in heads if matches(card_filter, group_properties(text))]
+        for start in range(0, len(passed), PAGE_SIZE):
+            chunk = passed[start : start + PAGE_SIZE]
+            views = self.group_cards.named(book, chunk, version)
+            yield from (views[n] for n in chunk if n in views)
 
     def _candidates(self, book: AddressBook, card_filter: CardFilter) -> Iterator[list[Member]]:
         if not card_filter.prop_filters:

@@ -69,3 +69,10 @@ def test_nresults_counts_contacts_and_groups(dav: DavUser) -> None:
     found = multistatus(dav.report(query(either, limit=limit_1)))
     assert {h.rsplit("/", 1)[1] for h, v in found.items() if v["ok"]} == {"grace.vcf"}
     assert " 507 " in str(found[dav.book]["status"])
+
+
+def test_a_filter_on_members_tests_the_current_members(dav: DavUser) -> None:
+    _book(dav)
+    member = text_match("X-ADDRESSBOOKSERVER-MEMBER", "uid-ada")
+    assert found_names(dav, query(member)) == {"grp-1.vcf"}
+    assert found_names(dav, query(text_match("X-ADDRESSBOOKSERVER-MEMBER", "uid-grace"))) == set()
