@@ -6,7 +6,8 @@ In one process on a fresh SQLite store, through the app (Starlette's test client
 sockets): a default book of `size` contacts, timed with no tag, then with `tags` tags of
 `members` contacts each (each offered as a group card, books/group_listing.py): PROPFIND
 Depth 1 of the book, and sync-collection after 10 changed contacts (one of them changing
-a group's membership). Then a second book of `size` cards, deleted with one DELETE
+a group's membership), and addressbook-query FN contains "P77" (the group cards are
+tested after the contacts, books/query.py). Then a second book of `size` cards, deleted with one DELETE
 (books/collections.py: one transaction, 500 contacts per batch). Medians of `--repeat`.
 """
 
@@ -33,6 +34,11 @@ from rolodex.settings import Settings
 PASSWORD = "bench-password-1"
 NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"'
 PROPFIND = f"<D:propfind {NS}><D:prop><D:getetag/></D:prop></D:propfind>"
+QUERY = (
+    f"<C:addressbook-query {NS}><D:prop><D:getetag/></D:prop><C:filter>"
+    '<C:prop-filter name="FN"><C:text-match match-type="contains">P77</C:text-match>'
+    "</C:prop-filter></C:filter></C:addressbook-query>"
+)
 
 
 def sync_body(token: str) -> str:
@@ -100,8 +106,11 @@ def main() -> None:
                     args.repeat,
                 )
 
+            def query() -> httpx.Response:
+                return client.request("REPORT", book, content=QUERY, headers=headers)
+
             client.request("PROPFIND", book, content=PROPFIND, headers=headers)
-            plain = (median_ms(propfind, args.repeat), incremental())
+            plain = (median_ms(propfind, args.repeat), incremental(), median_ms(query, args.repeat))
             for n in range(args.tags):
                 tag = services.tags.create(owner, f"Group {n}")
                 members = ids[n * args.members : (n + 1) * args.members]
@@ -109,7 +118,11 @@ def main() -> None:
                     services.tags.manage(
                         owner, members[start : start + 500], add=[tag.tag_id], remove=[]
                     )
-            grouped = (median_ms(propfind, args.repeat), incremental())
+            grouped = (
+                median_ms(propfind, args.repeat),
+                incremental(),
+                median_ms(query, args.repeat),
+            )
             home = services.books.book(owner, owner, "default", Access())
             work = services.book_admin.create(home, "work", "Work", None)
             with services.store.write(owner_id=owner) as conn:
@@ -129,6 +142,8 @@ def main() -> None:
     )
     print(f"sync-collection after 10 changes, no tag: {plain[1]:.1f} ms")
     print(f"sync-collection after 10 changes, {args.tags} group cards: {grouped[1]:.1f} ms")
+    print(f"addressbook-query FN contains P77, no tag: {plain[2]:.1f} ms")
+    print(f"addressbook-query FN contains P77, {args.tags} group cards: {grouped[2]:.1f} ms")
     print(f"DELETE of a book of {args.size} cards (one transaction): {deleted_ms:.0f} ms")
 
 

@@ -13,6 +13,7 @@ from rolodex.accounts.secret_key import SecretKeyService
 from rolodex.accounts.service import AccountService
 from rolodex.accounts.sessions import SessionService
 from rolodex.books.collections import BookAdmin
+from rolodex.books.groups import GroupCards
 from rolodex.books.query import BookQuery
 from rolodex.books.service import BookService
 from rolodex.books.writes import CardWriter
@@ -183,7 +184,7 @@ class Services:
             card_import=CardImporter(store, contacts, photos, duplicates),
             export=export,
             books=books,
-            book_query=BookQuery(books, search),
+            book_query=BookQuery(books, search, GroupCards(store, contacts)),
             book_admin=BookAdmin(store, books, contacts),
             card_writer=CardWriter(store, contacts, photos),
             history=history,

@@ -226,6 +226,18 @@ def group_cards_of(
     yield from _views(conn, book, rows, _offered(conn, book, rows), version)
 
 
+def group_heads(conn: Connection, book: AddressBook, version: str) -> Iterator[tuple[str, str]]:
+    """(name, text without member lines) of every group card of the book: what a query
+    tests when its filter names no member property, with no member read."""
+    rows = _rows(conn, book)
+    tags = _live_tags(conn, book.owner_id, {r.tag_id for r in rows})
+    for row in rows:
+        if row.tag_id in tags:
+            yield row.name, render(row.raw, tags[row.tag_id].name, [])
+    for tag in _offered(conn, book, rows):
+        yield tag_card_name(tag.tag_id), group_card(tag.name, [], tag_card_uid(tag.tag_id), version)
+
+
 def groups_named(
     conn: Connection, book: AddressBook, names: Sequence[str], version: str = "3.0"
 ) -> dict[str, GroupView]:

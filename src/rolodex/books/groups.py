@@ -1,7 +1,9 @@
 """Group cards in a book: Apple's (`X-ADDRESSBOOKSERVER-KIND:group`) and vCard 4.0's
 (`KIND:group`), kept as tags (issue 23, as the import does: formats/vcard/groups.py).
 
-A PUT of a group card makes or updates the tag of the group's name and gives it exactly
+A PUT of a new group card makes (or finds) the tag of the group's name; a PUT of an
+existing one with a new `FN` renames its tag in place (its id kept, as `tags.update` does;
+a name another tag holds is a 409, never a merge). Either way the tag gets exactly
 the members the card lists (by UID, with or without `urn:uuid:`, as the importer's
 `targets_of` finds them): a listed contact gains the tag, a contact carrying it and not
 listed loses it. The card's text is kept as sent (`group_cards`) with an etag of its
@@ -27,6 +29,7 @@ from rolodex.books.group_listing import (
     GroupView,
     group_cards_of,
     group_changes_since,
+    group_heads,
     groups_named,
     live_group_names,
 )
@@ -90,6 +93,11 @@ class GroupCards:
         with self.store.read() as conn:
             return list(group_cards_of(conn, book, version))
 
+    def heads(self, book: AddressBook, version: str = "3.0") -> list[tuple[str, str]]:
+        """(name, text without members) of every group card of the book (a query's test)."""
+        with self.store.read() as conn:
+            return list(group_heads(conn, book, version))
+
     def named(
         self, book: AddressBook, names: Sequence[str], version: str = "3.0"
     ) -> dict[str, GroupView]:
@@ -116,10 +124,14 @@ class GroupCards:
         if any(b != book.name for b in live_group_names(conn, owner_id, name)):
             raise Conflict("another book of this owner has a card of this name", field="href")
         tag_name = clean_name(group.name, field="FN")
-        tag_id = ensure_tags(conn, owner_id, [tag_name])[name_key(tag_name)]
         before = group_at(conn, book, name)
-        if before is not None and before.tag_id != tag_id:
-            self._drop_tag(conn, owner_id, before.tag_id)
+        renamed = False
+        if before is None:
+            tag_id = ensure_tags(conn, owner_id, [tag_name])[name_key(tag_name)]
+        else:
+            # The group's card rewritten: a new FN renames its tag in place (same id).
+            tag_id = before.tag_id
+            renamed = self._rename(conn, owner_id, tag_id, tag_name)
         members = members_named(conn, owner_id, group.members)
         wanted = {c.contact_id for c in members}
         carriers = TagRepository.contact_ids_carrying(conn, owner_id, tag_id)
@@ -149,7 +161,8 @@ class GroupCards:
                 updated_at=now_ms(),
             )
         )
-        self._touch_tag(conn, owner_id, tag_id)
+        if not renamed:
+            self._touch_tag(conn, owner_id, tag_id)
         stored = group_at(conn, book, name)
         assert stored is not None
         return stored, before is None
@@ -171,6 +184,18 @@ class GroupCards:
         conn.execute(delete(group_cards).where(where))
         for tag_id in dict.fromkeys(tag_ids):
             self._drop_tag(conn, book.owner_id, tag_id)
+
+    def _rename(self, conn: Connection, owner_id: str, tag_id: str, name: str) -> bool:
+        """Rename the group's tag as `TagService.rename` does (a name another live tag of
+        the owner holds is a Conflict, 409: never a merge); whether it was renamed."""
+        tag = TagRepository.by_ids(conn, owner_id, [tag_id], for_update=True)[tag_id]
+        if tag.name == name:
+            return False
+        holder = TagRepository.live_by_key(conn, owner_id, name_key(name))
+        if holder is not None and holder.tag_id != tag_id:
+            raise Conflict("another tag already has this name", field="FN")
+        self.tags.rename_in(conn, tag, name)
+        return True
 
     def _touch_tag(self, conn: Connection, owner_id: str, tag_id: str) -> None:
         tag = TagRepository.by_ids(conn, owner_id, [tag_id], for_update=True).get(tag_id)

@@ -123,15 +123,21 @@ class TagService:
                 holder = self.repo.live_by_key(conn, owner_id, key)
                 if holder is not None and holder.tag_id != tag.tag_id:
                     raise _name_taken()
-                tag.name = name
-                tag.name_key = key
-                tag.etag = new_etag()
-                tag.updated_at = max(now_ms(), tag.updated_at + 1)
-                self.repo.save(conn, tag)
-                self._log(conn, tag, UPDATED)
+                self.rename_in(conn, tag, name)
                 return tag
         except IntegrityError:
             raise _name_taken() from None
+
+    def rename_in(self, conn: Connection, tag: Tag, name: str) -> None:
+        """`rename` of a locked tag to a checked name no other live tag holds, inside the
+        caller's write (CardDAV's group card PUT with a new FN): same id, a new etag, an
+        `updated` change (so the webhooks' `tag` event)."""
+        tag.name = name
+        tag.name_key = name_key(name)
+        tag.etag = new_etag()
+        tag.updated_at = max(now_ms(), tag.updated_at + 1)
+        self.repo.save(conn, tag)
+        self._log(conn, tag, UPDATED)
 
     def delete(self, owner_id: str, tag_id: str, *, etag: str) -> Tag:
         """Delete a tag (kept as a tombstone) and take it off every contact carrying it.
