@@ -66,6 +66,25 @@ class Target:
     bearer: dict[str, str]
     api_key: dict[str, str]
 
+    def fresh(self) -> Target:
+        """The same app as a new, empty account.
+
+        A stateful run starts each scenario from one: on a shared account a replay meets
+        what earlier scenarios left (a tag name taken, deletions held), answers change,
+        and Hypothesis calls its own strategy flaky.
+        """
+        bearer, api_key = _credentials(self.services)
+        return Target(self.app, self.services, bearer, api_key)
+
+
+def _credentials(services: Services) -> tuple[dict[str, str], dict[str, str]]:
+    """A new account's Bearer and API key headers, with every scope."""
+    email = f"fuzz-{secrets.token_hex(6)}@example.com"
+    account = services.accounts.create(email, "correct horse battery", "F Z")
+    token = services.credentials.issue(account.account_id, ALL_SCOPES).secret
+    key = services.credentials.issue(account.account_id, ALL_SCOPES, kind=API_KEY).secret
+    return {"Authorization": f"Bearer {token}"}, {"x-api-key": key}
+
 
 def target() -> Iterator[Target]:
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,15 +93,7 @@ def target() -> Iterator[Target]:
             settings = Settings(data_dir=Path(tmp), database_url=DATABASE_URL)
         services = Services.build(settings)
         try:
-            email = f"fuzz-{secrets.token_hex(6)}@example.com"
-            account = services.accounts.create(email, "correct horse battery", "F Z")
-            token = services.credentials.issue(account.account_id, ALL_SCOPES).secret
-            key = services.credentials.issue(account.account_id, ALL_SCOPES, kind=API_KEY).secret
-            yield Target(
-                app=create_app(services=services),
-                services=services,
-                bearer={"Authorization": f"Bearer {token}"},
-                api_key={"x-api-key": key},
-            )
+            bearer, api_key = _credentials(services)
+            yield Target(create_app(services=services), services, bearer, api_key)
         finally:
             services.close()
